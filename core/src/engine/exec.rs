@@ -1,0 +1,988 @@
+//! The interpreter: one loop over the IR, with wasm calls kept on an explicit frame stack so guest
+//! recursion never recurses on the host stack.
+
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use super::ir::Instr;
+use super::num;
+use super::translate::CompiledFunc;
+use crate::error::{Error, Result, Trap, TrapCode};
+use crate::runtime::{
+    cell_to_val, check_values, val_to_cell, Caller, FuncEntity, Store, StoreInner, PAGE_SIZE,
+};
+use crate::value::{Cell, Val};
+
+/// A suspended caller.
+struct Frame {
+    code: Arc<CompiledFunc>,
+    pc: usize,
+    base: usize,
+    instance: u32,
+}
+
+fn trap(code: TrapCode) -> Error {
+    Error::Trap(Trap::new(code))
+}
+
+fn internal(what: &str) -> Error {
+    Error::Instantiation {
+        message: alloc::format!("internal engine error: {what}"),
+    }
+}
+
+/// Calls store function `func` with typed arguments.
+pub(crate) fn call<T>(
+    store: &mut Store<T>,
+    func: u32,
+    params: &[Val],
+    results: &mut [Val],
+) -> Result<()> {
+    let ty = store
+        .inner
+        .func_ty(func)
+        .cloned()
+        .ok_or_else(|| Error::handle("unknown function"))?;
+    check_values(store.inner.id, ty.params(), params, "arguments")?;
+    if results.len() != ty.results().len() {
+        return Err(Error::ty(alloc::format!(
+            "expected room for {} results, got {}",
+            ty.results().len(),
+            results.len()
+        )));
+    }
+    if let Some(FuncEntity::Host { host, .. }) = store.inner.funcs.get(func as usize) {
+        let f = store
+            .hosts
+            .get(*host as usize)
+            .map(|h| Arc::clone(&h.f))
+            .ok_or_else(|| internal("unknown host function"))?;
+        f(
+            Caller {
+                store,
+                instance: None,
+            },
+            params,
+            results,
+        )?;
+        return check_values(store.inner.id, ty.results(), results, "host results");
+    }
+
+    let mut stack = core::mem::take(&mut store.inner.stack);
+    let max_stack = store.inner.engine.config().max_value_stack;
+    let needed = params.len().max(results.len());
+    ensure_stack(&mut stack, needed, max_stack)?;
+    for (cell, val) in stack.iter_mut().zip(params) {
+        *cell = val_to_cell(val);
+    }
+    let depth = store.inner.depth;
+    let outcome = execute(store, &mut stack, func);
+    store.inner.depth = depth;
+    if outcome.is_ok() {
+        for ((out, ty), cell) in results.iter_mut().zip(ty.results()).zip(stack.iter()) {
+            *out = cell_to_val(store.inner.id, *ty, *cell);
+        }
+    }
+    if stack.capacity() > store.inner.stack.capacity() {
+        store.inner.stack = stack;
+    }
+    outcome
+}
+
+/// Makes the value stack at least `len` slots long, within the configured limit.
+fn ensure_stack(stack: &mut Vec<Cell>, len: usize, max: usize) -> Result<()> {
+    if len <= stack.len() {
+        return Ok(());
+    }
+    if len > max {
+        return Err(trap(TrapCode::CallStackExhausted));
+    }
+    let target = len
+        .max(stack.len().saturating_mul(2))
+        .clamp(256, max.max(len));
+    stack
+        .try_reserve(target - stack.len())
+        .map_err(|_| trap(TrapCode::CallStackExhausted))?;
+    stack.resize(target, 0);
+    Ok(())
+}
+
+/// Prepares a frame for `code` at `base`: room for its slots and zeroed declared locals.
+#[inline]
+fn enter_frame(stack: &mut Vec<Cell>, base: usize, code: &CompiledFunc, max: usize) -> Result<()> {
+    ensure_stack(stack, base + code.frame_size as usize, max)?;
+    let locals = base + code.num_params as usize..base + code.num_locals as usize;
+    if let Some(slice) = stack.get_mut(locals) {
+        slice.fill(0);
+    }
+    Ok(())
+}
+
+fn memory_of(inner: &StoreInner, instance: u32) -> usize {
+    inner
+        .instances
+        .get(instance as usize)
+        .and_then(|i| i.memories.first())
+        .map_or(usize::MAX, |&m| m as usize)
+}
+
+/// Calls host function `host` with arguments read from `stack[at..]`, writing results there.
+fn call_host<T>(
+    store: &mut Store<T>,
+    stack: &mut Vec<Cell>,
+    host: u32,
+    at: usize,
+    instance: u32,
+    depth: usize,
+) -> Result<()> {
+    let (ty, f) = match store.hosts.get(host as usize) {
+        Some(h) => (h.ty.clone(), Arc::clone(&h.f)),
+        None => return Err(internal("unknown host function")),
+    };
+    let id = store.inner.id;
+    let max = store.inner.engine.config().max_value_stack;
+    ensure_stack(stack, at + ty.params().len().max(ty.results().len()), max)?;
+    let args: Vec<Val> = ty
+        .params()
+        .iter()
+        .zip(&stack[at..])
+        .map(|(t, c)| cell_to_val(id, *t, *c))
+        .collect();
+    let mut results: Vec<Val> = ty
+        .results()
+        .iter()
+        .map(|t| Val::default_for(*t).unwrap_or(Val::I64(0)))
+        .collect();
+    let saved = store.inner.depth;
+    store.inner.depth = depth;
+    let outcome = f(
+        Caller {
+            store: &mut *store,
+            instance: Some(instance),
+        },
+        &args,
+        &mut results,
+    );
+    store.inner.depth = saved;
+    outcome?;
+    check_values(id, ty.results(), &results, "host function results")?;
+    for (cell, val) in stack[at..].iter_mut().zip(&results) {
+        *cell = val_to_cell(val);
+    }
+    Ok(())
+}
+
+/// Resolves the target of `call_indirect`: checks bounds, null and signature.
+fn resolve_indirect(
+    inner: &StoreInner,
+    instance: u32,
+    table: u32,
+    ty: u32,
+    index: u32,
+) -> Result<u32> {
+    let inst = inner
+        .instances
+        .get(instance as usize)
+        .ok_or_else(|| internal("unknown instance"))?;
+    let table = inst
+        .tables
+        .get(table as usize)
+        .and_then(|&t| inner.tables.get(t as usize))
+        .ok_or_else(|| internal("unknown table"))?;
+    let cell = *table
+        .elements
+        .get(index as usize)
+        .ok_or_else(|| trap(TrapCode::UndefinedElement))?;
+    let func = cell
+        .checked_sub(1)
+        .ok_or_else(|| trap(TrapCode::UninitializedElement))? as u32;
+    let expected = inst.sigs.get(ty as usize).copied();
+    let actual = inner.funcs.get(func as usize).map(|f| f.sig());
+    if expected.is_none() || expected != actual {
+        return Err(trap(TrapCode::IndirectCallTypeMismatch));
+    }
+    Ok(func)
+}
+
+fn aux(code: &CompiledFunc, pc: usize) -> (u32, u32) {
+    match code.instrs.get(pc) {
+        Some(Instr::Aux { a, b }) => (*a, *b),
+        _ => (0, 0),
+    }
+}
+
+/// Checks `[addr, addr + len)` against a memory of `size` bytes.
+#[inline]
+fn range(addr: u64, len: u64, size: usize) -> Result<core::ops::Range<usize>> {
+    match addr.checked_add(len) {
+        Some(end) if end <= size as u64 => Ok(addr as usize..end as usize),
+        _ => Err(trap(TrapCode::MemoryOutOfBounds)),
+    }
+}
+
+fn table_range(start: u64, len: u64, size: usize) -> Result<core::ops::Range<usize>> {
+    match start.checked_add(len) {
+        Some(end) if end <= size as u64 => Ok(start as usize..end as usize),
+        _ => Err(trap(TrapCode::TableOutOfBounds)),
+    }
+}
+
+fn execute<T>(store: &mut Store<T>, stack: &mut Vec<Cell>, func: u32) -> Result<()> {
+    let max_stack = store.inner.engine.config().max_value_stack;
+    let max_depth = store.inner.engine.config().max_call_depth;
+    let depth0 = store.inner.depth;
+    let (mut code, mut instance) = match store.inner.funcs.get(func as usize) {
+        Some(FuncEntity::Wasm { code, instance, .. }) => (Arc::clone(code), *instance),
+        _ => return Err(internal("not a wasm function")),
+    };
+    if depth0 + 1 > max_depth {
+        return Err(trap(TrapCode::CallStackExhausted));
+    }
+    let mut base = 0usize;
+    enter_frame(stack, base, &code, max_stack)?;
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut pc = 0usize;
+    let mut mem = memory_of(&store.inner, instance);
+
+    macro_rules! r {
+        ($slot:expr) => {
+            stack[base + $slot as usize]
+        };
+    }
+    macro_rules! un {
+        ($dst:expr, $src:expr, |$x:ident| $e:expr) => {{
+            let $x = r!($src);
+            r!($dst) = $e;
+        }};
+    }
+    macro_rules! bin {
+        ($dst:expr, $l:expr, $r:expr, |$a:ident, $b:ident| $e:expr) => {{
+            let $a = r!($l);
+            let $b = r!($r);
+            r!($dst) = $e;
+        }};
+    }
+    macro_rules! memory {
+        () => {
+            match store.inner.memories.get_mut(mem) {
+                Some(m) => &mut m.data,
+                None => return Err(trap(TrapCode::MemoryOutOfBounds)),
+            }
+        };
+    }
+    macro_rules! load {
+        ($dst:expr, $addr:expr, $offset:expr, $n:literal, |$b:ident| $e:expr) => {{
+            let ea = u64::from(r!($addr) as u32) + u64::from($offset);
+            let data = memory!();
+            let range = range(ea, $n, data.len())?;
+            let mut $b = [0u8; $n];
+            $b.copy_from_slice(&data[range]);
+            r!($dst) = $e;
+        }};
+    }
+    macro_rules! store_mem {
+        ($addr:expr, $src:expr, $offset:expr, $n:literal, $bytes:expr) => {{
+            let ea = u64::from(r!($addr) as u32) + u64::from($offset);
+            let v = r!($src);
+            let data = memory!();
+            let range = range(ea, $n, data.len())?;
+            let bytes: [u8; $n] = $bytes(v);
+            data[range].copy_from_slice(&bytes);
+        }};
+    }
+    // Enters wasm function `$callee` (store index) with arguments at absolute slot `$at`.
+    macro_rules! do_call {
+        ($callee:expr, $at:expr) => {{
+            let callee = $callee;
+            let at = $at;
+            match store.inner.funcs.get(callee as usize) {
+                Some(FuncEntity::Wasm {
+                    code: callee_code,
+                    instance: callee_instance,
+                    ..
+                }) => {
+                    if depth0 + frames.len() + 2 > max_depth {
+                        return Err(trap(TrapCode::CallStackExhausted));
+                    }
+                    let callee_code = Arc::clone(callee_code);
+                    let callee_instance = *callee_instance;
+                    enter_frame(stack, at, &callee_code, max_stack)?;
+                    let caller_code = core::mem::replace(&mut code, callee_code);
+                    frames.push(Frame {
+                        code: caller_code,
+                        pc,
+                        base,
+                        instance,
+                    });
+                    if callee_instance != instance {
+                        instance = callee_instance;
+                        mem = memory_of(&store.inner, instance);
+                    }
+                    base = at;
+                    pc = 0;
+                }
+                Some(FuncEntity::Host { host, .. }) => {
+                    let host = *host;
+                    call_host(store, stack, host, at, instance, depth0 + frames.len() + 1)?;
+                }
+                None => return Err(internal("unknown function")),
+            }
+        }};
+    }
+    // Replaces the current frame with a call to `$callee`; `$count` arguments at `$args`.
+    macro_rules! do_tail_call {
+        ($callee:expr, $args:expr, $count:expr) => {{
+            let callee = $callee;
+            let args = base + $args as usize;
+            match store.inner.funcs.get(callee as usize) {
+                Some(FuncEntity::Wasm {
+                    code: callee_code,
+                    instance: callee_instance,
+                    ..
+                }) => {
+                    let callee_code = Arc::clone(callee_code);
+                    let callee_instance = *callee_instance;
+                    stack.copy_within(args..args + $count as usize, base);
+                    enter_frame(stack, base, &callee_code, max_stack)?;
+                    code = callee_code;
+                    if callee_instance != instance {
+                        instance = callee_instance;
+                        mem = memory_of(&store.inner, instance);
+                    }
+                    pc = 0;
+                }
+                Some(FuncEntity::Host { host, sig }) => {
+                    let host = *host;
+                    let results = store
+                        .inner
+                        .sigs
+                        .get(*sig as usize)
+                        .map_or(0, |t| t.results().len());
+                    call_host(
+                        store,
+                        stack,
+                        host,
+                        args,
+                        instance,
+                        depth0 + frames.len() + 1,
+                    )?;
+                    stack.copy_within(args..args + results, base);
+                    match frames.pop() {
+                        None => return Ok(()),
+                        Some(f) => {
+                            code = f.code;
+                            pc = f.pc;
+                            base = f.base;
+                            if f.instance != instance {
+                                instance = f.instance;
+                                mem = memory_of(&store.inner, instance);
+                            }
+                        }
+                    }
+                }
+                None => return Err(internal("unknown function")),
+            }
+        }};
+    }
+
+    loop {
+        let Some(&instr) = code.instrs.get(pc) else {
+            return Err(internal("fell off the end of a function"));
+        };
+        pc += 1;
+        match instr {
+            Instr::Unreachable => return Err(trap(TrapCode::Unreachable)),
+            Instr::Aux { .. } => {}
+            Instr::Br { target } => pc = target as usize,
+            Instr::BrIfNez { cond, target } => {
+                if r!(cond) as u32 != 0 {
+                    pc = target as usize;
+                }
+            }
+            Instr::BrIfEqz { cond, target } => {
+                if r!(cond) as u32 == 0 {
+                    pc = target as usize;
+                }
+            }
+            Instr::BrTable { index, len } => {
+                let i = (r!(index) as u32).min(len - 1);
+                pc += i as usize;
+            }
+            Instr::Return { src, count } => {
+                let src = base + src as usize;
+                stack.copy_within(src..src + count as usize, base);
+                match frames.pop() {
+                    None => return Ok(()),
+                    Some(f) => {
+                        code = f.code;
+                        pc = f.pc;
+                        base = f.base;
+                        if f.instance != instance {
+                            instance = f.instance;
+                            mem = memory_of(&store.inner, instance);
+                        }
+                    }
+                }
+            }
+            Instr::Call { func, base: args } => {
+                let callee = store.inner.instances[instance as usize]
+                    .funcs
+                    .get(func as usize)
+                    .copied()
+                    .ok_or_else(|| internal("unknown function index"))?;
+                do_call!(callee, base + args as usize);
+            }
+            Instr::CallIndirect {
+                ty,
+                index,
+                base: args,
+            } => {
+                let (table, _) = aux(&code, pc);
+                pc += 1;
+                let callee = resolve_indirect(&store.inner, instance, table, ty, r!(index) as u32)?;
+                do_call!(callee, base + args as usize);
+            }
+            Instr::ReturnCall {
+                func,
+                base: args,
+                count,
+            } => {
+                let callee = store.inner.instances[instance as usize]
+                    .funcs
+                    .get(func as usize)
+                    .copied()
+                    .ok_or_else(|| internal("unknown function index"))?;
+                do_tail_call!(callee, args, count);
+            }
+            Instr::ReturnCallIndirect {
+                ty,
+                index,
+                base: args,
+            } => {
+                // No `pc += 1` past the Aux: the tail call replaces or pops this frame.
+                let (table, count) = aux(&code, pc);
+                let callee = resolve_indirect(&store.inner, instance, table, ty, r!(index) as u32)?;
+                do_tail_call!(callee, args, count);
+            }
+
+            Instr::Copy { dst, src } => r!(dst) = r!(src),
+            Instr::Const { dst, val } => r!(dst) = val,
+            Instr::Select { dst, a, b } => {
+                let (cond, _) = aux(&code, pc);
+                pc += 1;
+                r!(dst) = if r!(cond) as u32 != 0 { r!(a) } else { r!(b) };
+            }
+            Instr::GlobalGet { dst, global } => {
+                let g = store.inner.instances[instance as usize].globals[global as usize];
+                r!(dst) = store.inner.globals[g as usize].value;
+            }
+            Instr::GlobalSet { src, global } => {
+                let g = store.inner.instances[instance as usize].globals[global as usize];
+                store.inner.globals[g as usize].value = r!(src);
+            }
+
+            Instr::Load32 { dst, addr, offset } => {
+                load!(dst, addr, offset, 4, |b| u64::from(u32::from_le_bytes(b)))
+            }
+            Instr::Load64 { dst, addr, offset } => {
+                load!(dst, addr, offset, 8, |b| u64::from_le_bytes(b))
+            }
+            Instr::Load8S { dst, addr, offset } => {
+                load!(dst, addr, offset, 1, |b| b[0] as i8 as i64 as u64)
+            }
+            Instr::Load8U { dst, addr, offset } => load!(dst, addr, offset, 1, |b| u64::from(b[0])),
+            Instr::Load16S { dst, addr, offset } => {
+                load!(dst, addr, offset, 2, |b| i16::from_le_bytes(b) as i64
+                    as u64)
+            }
+            Instr::Load16U { dst, addr, offset } => {
+                load!(dst, addr, offset, 2, |b| u64::from(u16::from_le_bytes(b)))
+            }
+            Instr::Load32S { dst, addr, offset } => {
+                load!(dst, addr, offset, 4, |b| i32::from_le_bytes(b) as i64
+                    as u64)
+            }
+            Instr::Store8 { addr, src, offset } => {
+                store_mem!(addr, src, offset, 1, |v: u64| [v as u8])
+            }
+            Instr::Store16 { addr, src, offset } => {
+                store_mem!(addr, src, offset, 2, |v: u64| (v as u16).to_le_bytes())
+            }
+            Instr::Store32 { addr, src, offset } => {
+                store_mem!(addr, src, offset, 4, |v: u64| (v as u32).to_le_bytes())
+            }
+            Instr::Store64 { addr, src, offset } => {
+                store_mem!(addr, src, offset, 8, |v: u64| v.to_le_bytes())
+            }
+            Instr::MemorySize { dst } => {
+                let len = memory!().len();
+                r!(dst) = (len / PAGE_SIZE) as u64;
+            }
+            Instr::MemoryGrow { dst, delta } => {
+                let delta = u64::from(r!(delta) as u32);
+                let result = match store.inner.memories.get_mut(mem) {
+                    Some(m) => m.grow(delta).map_or(u32::MAX, |old| old as u32),
+                    None => u32::MAX,
+                };
+                r!(dst) = u64::from(result);
+            }
+            Instr::MemoryFill { dst, val, len } => {
+                let (d, v, n) = (r!(dst) as u32, r!(val) as u8, r!(len) as u32);
+                let data = memory!();
+                let range = range(u64::from(d), u64::from(n), data.len())?;
+                data[range].fill(v);
+            }
+            Instr::MemoryCopy { dst, src, len } => {
+                let (d, s, n) = (r!(dst) as u32, r!(src) as u32, r!(len) as u32);
+                let data = memory!();
+                let src_range = range(u64::from(s), u64::from(n), data.len())?;
+                let dst_range = range(u64::from(d), u64::from(n), data.len())?;
+                data.copy_within(src_range, dst_range.start);
+            }
+            Instr::MemoryInit { dst, src, len } => {
+                let (data_index, _) = aux(&code, pc);
+                pc += 1;
+                let (d, s, n) = (r!(dst) as u32, r!(src) as u32, r!(len) as u32);
+                let segment = store.inner.instances[instance as usize]
+                    .datas
+                    .get(data_index as usize)
+                    .cloned()
+                    .flatten();
+                let bytes: &[u8] = segment.as_deref().unwrap_or(&[]);
+                let src_range = range(u64::from(s), u64::from(n), bytes.len())?;
+                let data = memory!();
+                let dst_range = range(u64::from(d), u64::from(n), data.len())?;
+                data[dst_range].copy_from_slice(&bytes[src_range]);
+            }
+            Instr::DataDrop { data } => {
+                if let Some(seg) = store.inner.instances[instance as usize]
+                    .datas
+                    .get_mut(data as usize)
+                {
+                    *seg = None;
+                }
+            }
+
+            Instr::TableGet { dst, index, table } => {
+                let t = table_of(&store.inner, instance, table)?;
+                let i = r!(index) as u32 as usize;
+                r!(dst) = *store.inner.tables[t]
+                    .elements
+                    .get(i)
+                    .ok_or_else(|| trap(TrapCode::TableOutOfBounds))?;
+            }
+            Instr::TableSet { index, val, table } => {
+                let t = table_of(&store.inner, instance, table)?;
+                let i = r!(index) as u32 as usize;
+                let v = r!(val);
+                *store.inner.tables[t]
+                    .elements
+                    .get_mut(i)
+                    .ok_or_else(|| trap(TrapCode::TableOutOfBounds))? = v;
+            }
+            Instr::TableSize { dst, table } => {
+                let t = table_of(&store.inner, instance, table)?;
+                r!(dst) = store.inner.tables[t].elements.len() as u64;
+            }
+            Instr::TableGrow { dst, init, delta } => {
+                let (table, _) = aux(&code, pc);
+                pc += 1;
+                let t = table_of(&store.inner, instance, table)?;
+                let (init, delta) = (r!(init), u64::from(r!(delta) as u32));
+                let result = store.inner.tables[t]
+                    .grow(delta, init)
+                    .map_or(u32::MAX, |old| old as u32);
+                r!(dst) = u64::from(result);
+            }
+            Instr::TableFill { dst, val, len } => {
+                let (table, _) = aux(&code, pc);
+                pc += 1;
+                let t = table_of(&store.inner, instance, table)?;
+                let (d, v, n) = (r!(dst) as u32, r!(val), r!(len) as u32);
+                let elements = &mut store.inner.tables[t].elements;
+                let range = table_range(u64::from(d), u64::from(n), elements.len())?;
+                elements[range].fill(v);
+            }
+            Instr::TableCopy { dst, src, len } => {
+                let (dst_table, src_table) = aux(&code, pc);
+                pc += 1;
+                let dt = table_of(&store.inner, instance, dst_table)?;
+                let st = table_of(&store.inner, instance, src_table)?;
+                let (d, s, n) = (r!(dst) as u32, r!(src) as u32, r!(len) as u32);
+                let src_range = table_range(
+                    u64::from(s),
+                    u64::from(n),
+                    store.inner.tables[st].elements.len(),
+                )?;
+                let dst_range = table_range(
+                    u64::from(d),
+                    u64::from(n),
+                    store.inner.tables[dt].elements.len(),
+                )?;
+                if dt == st {
+                    store.inner.tables[dt]
+                        .elements
+                        .copy_within(src_range, dst_range.start);
+                } else {
+                    let items: Vec<Cell> = store.inner.tables[st].elements[src_range].to_vec();
+                    store.inner.tables[dt].elements[dst_range].copy_from_slice(&items);
+                }
+            }
+            Instr::TableInit { dst, src, len } => {
+                let (table, elem) = aux(&code, pc);
+                pc += 1;
+                let t = table_of(&store.inner, instance, table)?;
+                let (d, s, n) = (r!(dst) as u32, r!(src) as u32, r!(len) as u32);
+                let inner = &mut store.inner;
+                let items: &[Cell] = inner.instances[instance as usize]
+                    .elems
+                    .get(elem as usize)
+                    .map_or(&[], |v| v.as_slice());
+                let src_range = table_range(u64::from(s), u64::from(n), items.len())?;
+                let dst_range =
+                    table_range(u64::from(d), u64::from(n), inner.tables[t].elements.len())?;
+                let items: Vec<Cell> = items[src_range].to_vec();
+                inner.tables[t].elements[dst_range].copy_from_slice(&items);
+            }
+            Instr::ElemDrop { elem } => {
+                if let Some(seg) = store.inner.instances[instance as usize]
+                    .elems
+                    .get_mut(elem as usize)
+                {
+                    *seg = Vec::new();
+                }
+            }
+            Instr::RefFunc { dst, func } => {
+                let f = store.inner.instances[instance as usize]
+                    .funcs
+                    .get(func as usize)
+                    .copied()
+                    .ok_or_else(|| internal("unknown function index"))?;
+                r!(dst) = u64::from(f) + 1;
+            }
+
+            // ---- i32 ----
+            Instr::I32Eqz { dst, src } => un!(dst, src, |x| u64::from(x as u32 == 0)),
+            Instr::I32Eq { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(a as u32 == b as u32))
+            }
+            Instr::I32Ne { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(a as u32 != b as u32))
+            }
+            Instr::I32LtS { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from((a as i32) < b as i32))
+            }
+            Instr::I32LtU { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from((a as u32) < b as u32))
+            }
+            Instr::I32GtS { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(a as i32 > b as i32))
+            }
+            Instr::I32GtU { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(a as u32 > b as u32))
+            }
+            Instr::I32LeS { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(a as i32 <= b as i32))
+            }
+            Instr::I32LeU { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(a as u32 <= b as u32))
+            }
+            Instr::I32GeS { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(a as i32 >= b as i32))
+            }
+            Instr::I32GeU { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(a as u32 >= b as u32))
+            }
+            Instr::I32Clz { dst, src } => un!(dst, src, |x| u64::from((x as u32).leading_zeros())),
+            Instr::I32Ctz { dst, src } => un!(dst, src, |x| u64::from((x as u32).trailing_zeros())),
+            Instr::I32Popcnt { dst, src } => un!(dst, src, |x| u64::from((x as u32).count_ones())),
+            Instr::I32Add { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(
+                    (a as u32).wrapping_add(b as u32)
+                ))
+            }
+            Instr::I32Sub { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(
+                    (a as u32).wrapping_sub(b as u32)
+                ))
+            }
+            Instr::I32Mul { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(
+                    (a as u32).wrapping_mul(b as u32)
+                ))
+            }
+            Instr::I32DivS { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(
+                    num::i32_div_s(a as i32, b as i32)? as u32
+                ))
+            }
+            Instr::I32DivU { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(num::i32_div_u(
+                    a as u32, b as u32
+                )?))
+            }
+            Instr::I32RemS { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(
+                    num::i32_rem_s(a as i32, b as i32)? as u32
+                ))
+            }
+            Instr::I32RemU { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(num::i32_rem_u(
+                    a as u32, b as u32
+                )?))
+            }
+            Instr::I32And { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| a & b),
+            Instr::I32Or { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| a | b),
+            Instr::I32Xor { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| a ^ b),
+            Instr::I32Shl { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(
+                    (a as u32).wrapping_shl(b as u32)
+                ))
+            }
+            Instr::I32ShrS { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(
+                    (a as i32).wrapping_shr(b as u32) as u32
+                ))
+            }
+            Instr::I32ShrU { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(
+                    (a as u32).wrapping_shr(b as u32)
+                ))
+            }
+            Instr::I32Rotl { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(
+                    (a as u32).rotate_left(b as u32 % 32)
+                ))
+            }
+            Instr::I32Rotr { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(
+                    (a as u32).rotate_right(b as u32 % 32)
+                ))
+            }
+
+            // ---- i64 ----
+            Instr::I64Eqz { dst, src } => un!(dst, src, |x| u64::from(x == 0)),
+            Instr::I64Eq { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| u64::from(a == b)),
+            Instr::I64Ne { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| u64::from(a != b)),
+            Instr::I64LtS { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from((a as i64) < b as i64))
+            }
+            Instr::I64LtU { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| u64::from(a < b)),
+            Instr::I64GtS { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(a as i64 > b as i64))
+            }
+            Instr::I64GtU { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| u64::from(a > b)),
+            Instr::I64LeS { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(a as i64 <= b as i64))
+            }
+            Instr::I64LeU { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| u64::from(a <= b)),
+            Instr::I64GeS { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(a as i64 >= b as i64))
+            }
+            Instr::I64GeU { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| u64::from(a >= b)),
+            Instr::I64Clz { dst, src } => un!(dst, src, |x| u64::from(x.leading_zeros())),
+            Instr::I64Ctz { dst, src } => un!(dst, src, |x| u64::from(x.trailing_zeros())),
+            Instr::I64Popcnt { dst, src } => un!(dst, src, |x| u64::from(x.count_ones())),
+            Instr::I64Add { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| a.wrapping_add(b)),
+            Instr::I64Sub { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| a.wrapping_sub(b)),
+            Instr::I64Mul { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| a.wrapping_mul(b)),
+            Instr::I64DivS { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| num::i64_div_s(a as i64, b as i64)?
+                    as u64)
+            }
+            Instr::I64DivU { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| num::i64_div_u(a, b)?),
+            Instr::I64RemS { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| num::i64_rem_s(a as i64, b as i64)?
+                    as u64)
+            }
+            Instr::I64RemU { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| num::i64_rem_u(a, b)?),
+            Instr::I64And { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| a & b),
+            Instr::I64Or { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| a | b),
+            Instr::I64Xor { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| a ^ b),
+            Instr::I64Shl { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| a.wrapping_shl(b as u32)),
+            Instr::I64ShrS { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| (a as i64).wrapping_shr(b as u32)
+                    as u64)
+            }
+            Instr::I64ShrU { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| a.wrapping_shr(b as u32))
+            }
+            Instr::I64Rotl { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| a.rotate_left((b % 64) as u32))
+            }
+            Instr::I64Rotr { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| a.rotate_right((b % 64) as u32))
+            }
+
+            // ---- f32 ----
+            Instr::F32Eq { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(num::f32(a) == num::f32(b)))
+            }
+            Instr::F32Ne { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(num::f32(a) != num::f32(b)))
+            }
+            Instr::F32Lt { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(num::f32(a) < num::f32(b)))
+            }
+            Instr::F32Gt { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(num::f32(a) > num::f32(b)))
+            }
+            Instr::F32Le { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(num::f32(a) <= num::f32(b)))
+            }
+            Instr::F32Ge { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(num::f32(a) >= num::f32(b)))
+            }
+            Instr::F32Abs { dst, src } => un!(dst, src, |x| u64::from(x as u32 & 0x7fff_ffff)),
+            Instr::F32Neg { dst, src } => un!(dst, src, |x| u64::from(x as u32 ^ 0x8000_0000)),
+            Instr::F32Ceil { dst, src } => un!(dst, src, |x| num::round_f32(x, libm::ceilf)),
+            Instr::F32Floor { dst, src } => un!(dst, src, |x| num::round_f32(x, libm::floorf)),
+            Instr::F32Trunc { dst, src } => un!(dst, src, |x| num::round_f32(x, libm::truncf)),
+            Instr::F32Nearest { dst, src } => un!(dst, src, |x| num::round_f32(x, libm::rintf)),
+            Instr::F32Sqrt { dst, src } => {
+                un!(dst, src, |x| num::from_f32(libm::sqrtf(num::f32(x))))
+            }
+            Instr::F32Add { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| num::from_f32(
+                num::f32(a) + num::f32(b)
+            )),
+            Instr::F32Sub { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| num::from_f32(
+                num::f32(a) - num::f32(b)
+            )),
+            Instr::F32Mul { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| num::from_f32(
+                num::f32(a) * num::f32(b)
+            )),
+            Instr::F32Div { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| num::from_f32(
+                num::f32(a) / num::f32(b)
+            )),
+            Instr::F32Min { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| num::from_f32(
+                num::f32_min(num::f32(a), num::f32(b))
+            )),
+            Instr::F32Max { dst, lhs, rhs } => bin!(dst, lhs, rhs, |a, b| num::from_f32(
+                num::f32_max(num::f32(a), num::f32(b))
+            )),
+            Instr::F32Copysign { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(
+                    (a as u32 & 0x7fff_ffff) | (b as u32 & 0x8000_0000)
+                ))
+            }
+
+            // ---- f64 ----
+            Instr::F64Eq { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(num::f64(a) == num::f64(b)))
+            }
+            Instr::F64Ne { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(num::f64(a) != num::f64(b)))
+            }
+            Instr::F64Lt { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(num::f64(a) < num::f64(b)))
+            }
+            Instr::F64Gt { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(num::f64(a) > num::f64(b)))
+            }
+            Instr::F64Le { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(num::f64(a) <= num::f64(b)))
+            }
+            Instr::F64Ge { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| u64::from(num::f64(a) >= num::f64(b)))
+            }
+            Instr::F64Abs { dst, src } => un!(dst, src, |x| x & 0x7fff_ffff_ffff_ffff),
+            Instr::F64Neg { dst, src } => un!(dst, src, |x| x ^ 0x8000_0000_0000_0000),
+            Instr::F64Ceil { dst, src } => un!(dst, src, |x| num::round_f64(x, libm::ceil)),
+            Instr::F64Floor { dst, src } => un!(dst, src, |x| num::round_f64(x, libm::floor)),
+            Instr::F64Trunc { dst, src } => un!(dst, src, |x| num::round_f64(x, libm::trunc)),
+            Instr::F64Nearest { dst, src } => un!(dst, src, |x| num::round_f64(x, libm::rint)),
+            Instr::F64Sqrt { dst, src } => un!(dst, src, |x| libm::sqrt(num::f64(x)).to_bits()),
+            Instr::F64Add { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| (num::f64(a) + num::f64(b)).to_bits())
+            }
+            Instr::F64Sub { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| (num::f64(a) - num::f64(b)).to_bits())
+            }
+            Instr::F64Mul { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| (num::f64(a) * num::f64(b)).to_bits())
+            }
+            Instr::F64Div { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| (num::f64(a) / num::f64(b)).to_bits())
+            }
+            Instr::F64Min { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| num::f64_min(num::f64(a), num::f64(b))
+                    .to_bits())
+            }
+            Instr::F64Max { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| num::f64_max(num::f64(a), num::f64(b))
+                    .to_bits())
+            }
+            Instr::F64Copysign { dst, lhs, rhs } => {
+                bin!(dst, lhs, rhs, |a, b| (a & 0x7fff_ffff_ffff_ffff)
+                    | (b & 0x8000_0000_0000_0000))
+            }
+
+            // ---- conversions ----
+            Instr::I64ExtendI32U { dst, src } => un!(dst, src, |x| u64::from(x as u32)),
+            Instr::I32TruncF32S { dst, src } => {
+                un!(dst, src, |x| u64::from(
+                    num::trunc_i32(f64::from(num::f32(x)))? as u32
+                ))
+            }
+            Instr::I32TruncF32U { dst, src } => {
+                un!(dst, src, |x| u64::from(num::trunc_u32(f64::from(
+                    num::f32(x)
+                ))?))
+            }
+            Instr::I32TruncF64S { dst, src } => {
+                un!(dst, src, |x| u64::from(num::trunc_i32(num::f64(x))? as u32))
+            }
+            Instr::I32TruncF64U { dst, src } => {
+                un!(dst, src, |x| u64::from(num::trunc_u32(num::f64(x))?))
+            }
+            Instr::I64TruncF32S { dst, src } => {
+                un!(dst, src, |x| num::trunc_i64(f64::from(num::f32(x)))? as u64)
+            }
+            Instr::I64TruncF32U { dst, src } => {
+                un!(dst, src, |x| num::trunc_u64(f64::from(num::f32(x)))?)
+            }
+            Instr::I64TruncF64S { dst, src } => {
+                un!(dst, src, |x| num::trunc_i64(num::f64(x))? as u64)
+            }
+            Instr::I64TruncF64U { dst, src } => un!(dst, src, |x| num::trunc_u64(num::f64(x))?),
+            Instr::I32TruncSatF32S { dst, src } => {
+                un!(dst, src, |x| u64::from(num::f32(x) as i32 as u32))
+            }
+            Instr::I32TruncSatF32U { dst, src } => un!(dst, src, |x| u64::from(num::f32(x) as u32)),
+            Instr::I32TruncSatF64S { dst, src } => {
+                un!(dst, src, |x| u64::from(num::f64(x) as i32 as u32))
+            }
+            Instr::I32TruncSatF64U { dst, src } => un!(dst, src, |x| u64::from(num::f64(x) as u32)),
+            Instr::I64TruncSatF32S { dst, src } => un!(dst, src, |x| num::f32(x) as i64 as u64),
+            Instr::I64TruncSatF32U { dst, src } => un!(dst, src, |x| num::f32(x) as u64),
+            Instr::I64TruncSatF64S { dst, src } => un!(dst, src, |x| num::f64(x) as i64 as u64),
+            Instr::I64TruncSatF64U { dst, src } => un!(dst, src, |x| num::f64(x) as u64),
+            Instr::F32ConvertI32S { dst, src } => un!(dst, src, |x| num::from_f32(x as i32 as f32)),
+            Instr::F32ConvertI32U { dst, src } => un!(dst, src, |x| num::from_f32(x as u32 as f32)),
+            Instr::F32ConvertI64S { dst, src } => un!(dst, src, |x| num::from_f32(x as i64 as f32)),
+            Instr::F32ConvertI64U { dst, src } => un!(dst, src, |x| num::from_f32(x as f32)),
+            Instr::F64ConvertI32S { dst, src } => un!(dst, src, |x| f64::from(x as i32).to_bits()),
+            Instr::F64ConvertI32U { dst, src } => un!(dst, src, |x| f64::from(x as u32).to_bits()),
+            Instr::F64ConvertI64S { dst, src } => un!(dst, src, |x| (x as i64 as f64).to_bits()),
+            Instr::F64ConvertI64U { dst, src } => un!(dst, src, |x| (x as f64).to_bits()),
+            Instr::F32DemoteF64 { dst, src } => {
+                un!(dst, src, |x| num::from_f32(num::f64(x) as f32))
+            }
+            Instr::F64PromoteF32 { dst, src } => {
+                un!(dst, src, |x| f64::from(num::f32(x)).to_bits())
+            }
+            Instr::Extend8S { dst, src } => un!(dst, src, |x| x as i8 as i64 as u64),
+            Instr::Extend16S { dst, src } => un!(dst, src, |x| x as i16 as i64 as u64),
+            Instr::Extend32S { dst, src } => un!(dst, src, |x| x as i32 as i64 as u64),
+        }
+    }
+}
+
+fn table_of(inner: &StoreInner, instance: u32, table: u32) -> Result<usize> {
+    inner
+        .instances
+        .get(instance as usize)
+        .and_then(|i| i.tables.get(table as usize))
+        .map(|&t| t as usize)
+        .ok_or_else(|| internal("unknown table"))
+}

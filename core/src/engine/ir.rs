@@ -1,0 +1,918 @@
+//! The engine's internal instruction set.
+//!
+//! Wasm's operand stack is resolved at translation time into *slots*: every value a function
+//! touches lives in a numbered 64-bit cell of its frame (parameters and locals first, then the
+//! positions of the operand stack). Instructions name their inputs and output directly, branch
+//! targets are instruction indices, and nothing re-reads wasm bytes at run time.
+//!
+//! Encoding rules that keep the instruction 16 bytes:
+//! - an instruction needing more than three 32-bit operands is followed by an [`Instr::Aux`];
+//! - i32 values occupy the low 32 bits of a cell and readers ignore the high bits, so loads that
+//!   differ only in how they fill the high bits of an i32 share a variant.
+
+/// Frame-relative index of a 64-bit value cell.
+pub(crate) type Slot = u32;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Instr {
+    // ---- control ----
+    Unreachable,
+    /// Extra operands of the preceding instruction; never executed on its own.
+    Aux {
+        a: u32,
+        b: u32,
+    },
+    Br {
+        target: u32,
+    },
+    BrIfNez {
+        cond: Slot,
+        target: u32,
+    },
+    BrIfEqz {
+        cond: Slot,
+        target: u32,
+    },
+    /// Followed by `len` `Br` entries; the last one is the default target.
+    BrTable {
+        index: Slot,
+        len: u32,
+    },
+    /// Moves `count` results starting at `src` to the frame's first slots and returns.
+    Return {
+        src: Slot,
+        count: u32,
+    },
+    /// Calls module function `func`; arguments start at `base`, results land there too.
+    Call {
+        func: u32,
+        base: Slot,
+    },
+    /// Followed by `Aux { a: table, b: 0 }`.
+    CallIndirect {
+        ty: u32,
+        index: Slot,
+        base: Slot,
+    },
+    /// Tail call: `count` arguments starting at `base` replace the current frame.
+    ReturnCall {
+        func: u32,
+        base: Slot,
+        count: u32,
+    },
+    /// Followed by `Aux { a: table, b: argument count }`.
+    ReturnCallIndirect {
+        ty: u32,
+        index: Slot,
+        base: Slot,
+    },
+
+    // ---- data movement ----
+    Copy {
+        dst: Slot,
+        src: Slot,
+    },
+    Const {
+        dst: Slot,
+        val: u64,
+    },
+    /// `dst = cond != 0 ? a : b`; followed by `Aux { a: cond, b: 0 }`.
+    Select {
+        dst: Slot,
+        a: Slot,
+        b: Slot,
+    },
+    GlobalGet {
+        dst: Slot,
+        global: u32,
+    },
+    GlobalSet {
+        src: Slot,
+        global: u32,
+    },
+
+    // ---- linear memory (memory 0) ----
+    Load32 {
+        dst: Slot,
+        addr: Slot,
+        offset: u32,
+    },
+    Load64 {
+        dst: Slot,
+        addr: Slot,
+        offset: u32,
+    },
+    Load8S {
+        dst: Slot,
+        addr: Slot,
+        offset: u32,
+    },
+    Load8U {
+        dst: Slot,
+        addr: Slot,
+        offset: u32,
+    },
+    Load16S {
+        dst: Slot,
+        addr: Slot,
+        offset: u32,
+    },
+    Load16U {
+        dst: Slot,
+        addr: Slot,
+        offset: u32,
+    },
+    /// `i32.load8_s`/`i32.load16_s` sign-extend to 64 bits too, which is a valid i32 cell, so only
+    /// `i64.load32_s` needs its own variant.
+    Load32S {
+        dst: Slot,
+        addr: Slot,
+        offset: u32,
+    },
+    Store8 {
+        addr: Slot,
+        src: Slot,
+        offset: u32,
+    },
+    Store16 {
+        addr: Slot,
+        src: Slot,
+        offset: u32,
+    },
+    Store32 {
+        addr: Slot,
+        src: Slot,
+        offset: u32,
+    },
+    Store64 {
+        addr: Slot,
+        src: Slot,
+        offset: u32,
+    },
+    MemorySize {
+        dst: Slot,
+    },
+    MemoryGrow {
+        dst: Slot,
+        delta: Slot,
+    },
+    MemoryFill {
+        dst: Slot,
+        val: Slot,
+        len: Slot,
+    },
+    MemoryCopy {
+        dst: Slot,
+        src: Slot,
+        len: Slot,
+    },
+    /// Followed by `Aux { a: data segment, b: 0 }`.
+    MemoryInit {
+        dst: Slot,
+        src: Slot,
+        len: Slot,
+    },
+    DataDrop {
+        data: u32,
+    },
+
+    // ---- tables and references ----
+    TableGet {
+        dst: Slot,
+        index: Slot,
+        table: u32,
+    },
+    TableSet {
+        index: Slot,
+        val: Slot,
+        table: u32,
+    },
+    TableSize {
+        dst: Slot,
+        table: u32,
+    },
+    /// Followed by `Aux { a: table, b: 0 }`.
+    TableGrow {
+        dst: Slot,
+        init: Slot,
+        delta: Slot,
+    },
+    /// Followed by `Aux { a: table, b: 0 }`.
+    TableFill {
+        dst: Slot,
+        val: Slot,
+        len: Slot,
+    },
+    /// Followed by `Aux { a: destination table, b: source table }`.
+    TableCopy {
+        dst: Slot,
+        src: Slot,
+        len: Slot,
+    },
+    /// Followed by `Aux { a: table, b: element segment }`.
+    TableInit {
+        dst: Slot,
+        src: Slot,
+        len: Slot,
+    },
+    ElemDrop {
+        elem: u32,
+    },
+    RefFunc {
+        dst: Slot,
+        func: u32,
+    },
+    /// Also `ref.is_null`: null references are the zero cell.
+    I64Eqz {
+        dst: Slot,
+        src: Slot,
+    },
+
+    // ---- i32 ----
+    I32Eqz {
+        dst: Slot,
+        src: Slot,
+    },
+    I32Eq {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32Ne {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32LtS {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32LtU {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32GtS {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32GtU {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32LeS {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32LeU {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32GeS {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32GeU {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32Clz {
+        dst: Slot,
+        src: Slot,
+    },
+    I32Ctz {
+        dst: Slot,
+        src: Slot,
+    },
+    I32Popcnt {
+        dst: Slot,
+        src: Slot,
+    },
+    I32Add {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32Sub {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32Mul {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32DivS {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32DivU {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32RemS {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32RemU {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32And {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32Or {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32Xor {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32Shl {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32ShrS {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32ShrU {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32Rotl {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I32Rotr {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+
+    // ---- i64 ----
+    I64Eq {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64Ne {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64LtS {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64LtU {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64GtS {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64GtU {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64LeS {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64LeU {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64GeS {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64GeU {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64Clz {
+        dst: Slot,
+        src: Slot,
+    },
+    I64Ctz {
+        dst: Slot,
+        src: Slot,
+    },
+    I64Popcnt {
+        dst: Slot,
+        src: Slot,
+    },
+    I64Add {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64Sub {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64Mul {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64DivS {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64DivU {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64RemS {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64RemU {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64And {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64Or {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64Xor {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64Shl {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64ShrS {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64ShrU {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64Rotl {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    I64Rotr {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+
+    // ---- f32 ----
+    F32Eq {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F32Ne {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F32Lt {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F32Gt {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F32Le {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F32Ge {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F32Abs {
+        dst: Slot,
+        src: Slot,
+    },
+    F32Neg {
+        dst: Slot,
+        src: Slot,
+    },
+    F32Ceil {
+        dst: Slot,
+        src: Slot,
+    },
+    F32Floor {
+        dst: Slot,
+        src: Slot,
+    },
+    F32Trunc {
+        dst: Slot,
+        src: Slot,
+    },
+    F32Nearest {
+        dst: Slot,
+        src: Slot,
+    },
+    F32Sqrt {
+        dst: Slot,
+        src: Slot,
+    },
+    F32Add {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F32Sub {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F32Mul {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F32Div {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F32Min {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F32Max {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F32Copysign {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+
+    // ---- f64 ----
+    F64Eq {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F64Ne {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F64Lt {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F64Gt {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F64Le {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F64Ge {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F64Abs {
+        dst: Slot,
+        src: Slot,
+    },
+    F64Neg {
+        dst: Slot,
+        src: Slot,
+    },
+    F64Ceil {
+        dst: Slot,
+        src: Slot,
+    },
+    F64Floor {
+        dst: Slot,
+        src: Slot,
+    },
+    F64Trunc {
+        dst: Slot,
+        src: Slot,
+    },
+    F64Nearest {
+        dst: Slot,
+        src: Slot,
+    },
+    F64Sqrt {
+        dst: Slot,
+        src: Slot,
+    },
+    F64Add {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F64Sub {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F64Mul {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F64Div {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F64Min {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F64Max {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    F64Copysign {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+
+    // ---- conversions (reinterpretations and i32.wrap_i64 are plain copies) ----
+    I64ExtendI32U {
+        dst: Slot,
+        src: Slot,
+    },
+    I32TruncF32S {
+        dst: Slot,
+        src: Slot,
+    },
+    I32TruncF32U {
+        dst: Slot,
+        src: Slot,
+    },
+    I32TruncF64S {
+        dst: Slot,
+        src: Slot,
+    },
+    I32TruncF64U {
+        dst: Slot,
+        src: Slot,
+    },
+    I64TruncF32S {
+        dst: Slot,
+        src: Slot,
+    },
+    I64TruncF32U {
+        dst: Slot,
+        src: Slot,
+    },
+    I64TruncF64S {
+        dst: Slot,
+        src: Slot,
+    },
+    I64TruncF64U {
+        dst: Slot,
+        src: Slot,
+    },
+    I32TruncSatF32S {
+        dst: Slot,
+        src: Slot,
+    },
+    I32TruncSatF32U {
+        dst: Slot,
+        src: Slot,
+    },
+    I32TruncSatF64S {
+        dst: Slot,
+        src: Slot,
+    },
+    I32TruncSatF64U {
+        dst: Slot,
+        src: Slot,
+    },
+    I64TruncSatF32S {
+        dst: Slot,
+        src: Slot,
+    },
+    I64TruncSatF32U {
+        dst: Slot,
+        src: Slot,
+    },
+    I64TruncSatF64S {
+        dst: Slot,
+        src: Slot,
+    },
+    I64TruncSatF64U {
+        dst: Slot,
+        src: Slot,
+    },
+    F32ConvertI32S {
+        dst: Slot,
+        src: Slot,
+    },
+    F32ConvertI32U {
+        dst: Slot,
+        src: Slot,
+    },
+    F32ConvertI64S {
+        dst: Slot,
+        src: Slot,
+    },
+    F32ConvertI64U {
+        dst: Slot,
+        src: Slot,
+    },
+    F64ConvertI32S {
+        dst: Slot,
+        src: Slot,
+    },
+    F64ConvertI32U {
+        dst: Slot,
+        src: Slot,
+    },
+    F64ConvertI64S {
+        dst: Slot,
+        src: Slot,
+    },
+    F64ConvertI64U {
+        dst: Slot,
+        src: Slot,
+    },
+    F32DemoteF64 {
+        dst: Slot,
+        src: Slot,
+    },
+    F64PromoteF32 {
+        dst: Slot,
+        src: Slot,
+    },
+    /// `i32.extend8_s` and `i64.extend8_s` (sign-extending to 64 bits is a valid i32 cell).
+    /// `Extend32S` is also `i64.extend_i32_s`.
+    Extend8S {
+        dst: Slot,
+        src: Slot,
+    },
+    Extend16S {
+        dst: Slot,
+        src: Slot,
+    },
+    Extend32S {
+        dst: Slot,
+        src: Slot,
+    },
+}
+
+impl Instr {
+    /// The output slot, for instructions whose only effect is writing one slot from their inputs
+    /// (the translator may redirect such an output straight into a local).
+    pub(crate) fn result_slot_mut(&mut self) -> Option<&mut Slot> {
+        use Instr::*;
+        match self {
+            Copy { dst, .. } | Const { dst, .. } | GlobalGet { dst, .. } => Some(dst),
+            Load32 { dst, .. }
+            | Load64 { dst, .. }
+            | Load8S { dst, .. }
+            | Load8U { dst, .. }
+            | Load16S { dst, .. }
+            | Load16U { dst, .. }
+            | Load32S { dst, .. } => Some(dst),
+            RefFunc { dst, .. } | I64Eqz { dst, .. } | I32Eqz { dst, .. } => Some(dst),
+            I32Eq { dst, .. } | I32Ne { dst, .. } | I32LtS { dst, .. } | I32LtU { dst, .. } => {
+                Some(dst)
+            }
+            I32GtS { dst, .. } | I32GtU { dst, .. } | I32LeS { dst, .. } | I32LeU { dst, .. } => {
+                Some(dst)
+            }
+            I32GeS { dst, .. } | I32GeU { dst, .. } | I32Clz { dst, .. } | I32Ctz { dst, .. } => {
+                Some(dst)
+            }
+            I32Popcnt { dst, .. }
+            | I32Add { dst, .. }
+            | I32Sub { dst, .. }
+            | I32Mul { dst, .. } => Some(dst),
+            I32And { dst, .. } | I32Or { dst, .. } | I32Xor { dst, .. } | I32Shl { dst, .. } => {
+                Some(dst)
+            }
+            I32ShrS { dst, .. }
+            | I32ShrU { dst, .. }
+            | I32Rotl { dst, .. }
+            | I32Rotr { dst, .. } => Some(dst),
+            I64Eq { dst, .. } | I64Ne { dst, .. } | I64LtS { dst, .. } | I64LtU { dst, .. } => {
+                Some(dst)
+            }
+            I64GtS { dst, .. } | I64GtU { dst, .. } | I64LeS { dst, .. } | I64LeU { dst, .. } => {
+                Some(dst)
+            }
+            I64GeS { dst, .. } | I64GeU { dst, .. } | I64Clz { dst, .. } | I64Ctz { dst, .. } => {
+                Some(dst)
+            }
+            I64Popcnt { dst, .. }
+            | I64Add { dst, .. }
+            | I64Sub { dst, .. }
+            | I64Mul { dst, .. } => Some(dst),
+            I64And { dst, .. } | I64Or { dst, .. } | I64Xor { dst, .. } | I64Shl { dst, .. } => {
+                Some(dst)
+            }
+            I64ShrS { dst, .. }
+            | I64ShrU { dst, .. }
+            | I64Rotl { dst, .. }
+            | I64Rotr { dst, .. } => Some(dst),
+            F32Add { dst, .. } | F32Sub { dst, .. } | F32Mul { dst, .. } | F32Div { dst, .. } => {
+                Some(dst)
+            }
+            F64Add { dst, .. } | F64Sub { dst, .. } | F64Mul { dst, .. } | F64Div { dst, .. } => {
+                Some(dst)
+            }
+            F32Eq { dst, .. } | F32Ne { dst, .. } | F32Lt { dst, .. } | F32Gt { dst, .. } => {
+                Some(dst)
+            }
+            F64Eq { dst, .. } | F64Ne { dst, .. } | F64Lt { dst, .. } | F64Gt { dst, .. } => {
+                Some(dst)
+            }
+            F32Le { dst, .. } | F32Ge { dst, .. } | F64Le { dst, .. } | F64Ge { dst, .. } => {
+                Some(dst)
+            }
+            F32Abs { dst, .. } | F32Neg { dst, .. } | F64Abs { dst, .. } | F64Neg { dst, .. } => {
+                Some(dst)
+            }
+            F32Sqrt { dst, .. } | F64Sqrt { dst, .. } | F32Min { dst, .. } | F32Max { dst, .. } => {
+                Some(dst)
+            }
+            F64Min { dst, .. } | F64Max { dst, .. } | F32Copysign { dst, .. } => Some(dst),
+            F64Copysign { dst, .. } | I64ExtendI32U { dst, .. } => Some(dst),
+            F32ConvertI32S { dst, .. } | F32ConvertI32U { dst, .. } => Some(dst),
+            F64ConvertI32S { dst, .. } | F64ConvertI32U { dst, .. } => Some(dst),
+            F32ConvertI64S { dst, .. } | F32ConvertI64U { dst, .. } => Some(dst),
+            F64ConvertI64S { dst, .. } | F64ConvertI64U { dst, .. } => Some(dst),
+            F32DemoteF64 { dst, .. } | F64PromoteF32 { dst, .. } => Some(dst),
+            Extend8S { dst, .. } | Extend16S { dst, .. } | Extend32S { dst, .. } => Some(dst),
+            _ => None,
+        }
+    }
+}
+
+// Keep the instruction compact: it is the unit the dispatch loop streams through.
+const _: () = assert!(core::mem::size_of::<Instr>() <= 16);

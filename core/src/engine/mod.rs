@@ -1,0 +1,9 @@
+//! The execution engine: translation to the internal IR and the interpreter that runs it.
+
+mod exec;
+mod ir;
+mod num;
+mod translate;
+
+pub(crate) use exec::call;
+pub(crate) use translate::{translate_function, CompiledFunc, FuncTranslatorAllocs};

@@ -1,0 +1,1072 @@
+//! Translation of validated wasm function bodies into the slot-based IR.
+//!
+//! The translator mirrors wasm's operand stack at compile time. Each stack entry is either a value
+//! already in its *canonical* slot (`num_locals + position`), or a deferred `local.get` or
+//! constant that is read from where it already lives. Deferring lets `local.get a; local.get b;
+//! i32.add; local.set c` become a single `I32Add { dst: c, lhs: a, rhs: b }`.
+//!
+//! Invariants that keep this correct:
+//! - before a local is written, every deferred read of it on the stack is materialised;
+//! - at block entry every deferred local read is materialised, so all paths into a merge point
+//!   agree on where each value lives; block parameters and results always sit in canonical slots;
+//! - branch values are copied in ascending order into slots at or below their sources.
+
+use alloc::vec::Vec;
+
+use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
+
+use super::ir::{Instr, Slot};
+use crate::error::{Error, Result};
+use crate::module::ModuleInner;
+
+/// A translated function body, ready to run.
+#[derive(Debug)]
+pub(crate) struct CompiledFunc {
+    pub(crate) instrs: alloc::boxed::Box<[Instr]>,
+    pub(crate) num_params: u32,
+    /// Parameters plus declared locals.
+    pub(crate) num_locals: u32,
+    /// Slots the frame needs: locals plus the deepest operand stack.
+    pub(crate) frame_size: u32,
+}
+
+/// Buffers reused across the functions of a module.
+#[derive(Default)]
+pub(crate) struct FuncTranslatorAllocs {
+    instrs: Vec<Instr>,
+    stack: Vec<Operand>,
+    ctrls: Vec<Ctrl>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Operand {
+    /// In its canonical slot.
+    Temp,
+    /// The current value of a local (deferred `local.get`).
+    Local(u32),
+    /// A constant (deferred `*.const`).
+    Const(u64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CtrlKind {
+    Function,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+#[derive(Debug)]
+struct Ctrl {
+    kind: CtrlKind,
+    /// Operand stack height below the block's parameters.
+    height: u32,
+    params: u32,
+    results: u32,
+    /// Loop header (branch target of a loop).
+    start: u32,
+    /// Branches to the end of this block, patched when the end is reached.
+    fixups: Vec<u32>,
+    /// For `if`: the conditional branch to the else arm (or the end).
+    else_fixup: Option<u32>,
+}
+
+fn invalid(e: wasmparser::BinaryReaderError) -> Error {
+    Error::Invalid {
+        message: alloc::format!("{} (at offset {:#x})", e.message(), e.offset()),
+    }
+}
+
+fn malformed(e: wasmparser::BinaryReaderError) -> Error {
+    Error::Malformed {
+        message: alloc::format!("{} (at offset {:#x})", e.message(), e.offset()),
+    }
+}
+
+/// Validates and translates one function body.
+pub(crate) fn translate_function(
+    module: &ModuleInner,
+    func_index: u32,
+    validator: &mut FuncValidator<ValidatorResources>,
+    body: &FunctionBody<'_>,
+    allocs: &mut FuncTranslatorAllocs,
+) -> Result<CompiledFunc> {
+    let ty = module
+        .func_type(func_index)
+        .ok_or_else(|| Error::Invalid {
+            message: alloc::format!("function {func_index} has no type"),
+        })?
+        .clone();
+    let mut reader = body.get_binary_reader();
+    validator.read_locals(&mut reader).map_err(invalid)?;
+    reader.set_features(*validator.features());
+    let num_locals = validator.len_locals();
+    let num_params = ty.params().len() as u32;
+    let num_results = ty.results().len() as u32;
+
+    let mut t = Translator {
+        module,
+        instrs: core::mem::take(&mut allocs.instrs),
+        stack: core::mem::take(&mut allocs.stack),
+        ctrls: core::mem::take(&mut allocs.ctrls),
+        num_locals,
+        max_height: 0,
+        reachable: true,
+        dead_depth: 0,
+        last_result: None,
+    };
+    t.instrs.clear();
+    t.stack.clear();
+    t.ctrls.clear();
+    t.ctrls.push(Ctrl {
+        kind: CtrlKind::Function,
+        height: 0,
+        params: 0,
+        results: num_results,
+        start: 0,
+        fixups: Vec::new(),
+        else_fixup: None,
+    });
+
+    let mut ops = wasmparser::OperatorsReader::new(reader);
+    while !ops.eof() {
+        let (op, offset) = ops.read_with_offset().map_err(malformed)?;
+        validator.op(offset, &op).map_err(invalid)?;
+        t.translate(op)?;
+    }
+    ops.finish().map_err(malformed)?;
+
+    let frame_size = num_locals
+        .checked_add(t.max_height)
+        .ok_or_else(|| Error::limit("function frame too large"))?;
+    let compiled = CompiledFunc {
+        instrs: t.instrs.as_slice().into(),
+        num_params,
+        num_locals,
+        frame_size,
+    };
+    allocs.instrs = t.instrs;
+    allocs.stack = t.stack;
+    allocs.ctrls = t.ctrls;
+    Ok(compiled)
+}
+
+struct Translator<'m> {
+    module: &'m ModuleInner,
+    instrs: Vec<Instr>,
+    stack: Vec<Operand>,
+    ctrls: Vec<Ctrl>,
+    num_locals: u32,
+    max_height: u32,
+    reachable: bool,
+    /// Nesting depth of blocks opened inside unreachable code (skipped entirely).
+    dead_depth: u32,
+    /// The last emitted instruction, when its only effect is writing the top temp.
+    last_result: Option<usize>,
+}
+
+impl Translator<'_> {
+    // ---------- helpers ----------
+
+    fn canonical(&self, pos: u32) -> Slot {
+        self.num_locals + pos
+    }
+
+    fn height(&self) -> u32 {
+        self.stack.len() as u32
+    }
+
+    fn pc(&self) -> u32 {
+        self.instrs.len() as u32
+    }
+
+    fn emit(&mut self, instr: Instr) -> u32 {
+        self.last_result = None;
+        self.instrs.push(instr);
+        self.pc() - 1
+    }
+
+    fn emit_result(&mut self, instr: Instr) {
+        self.instrs.push(instr);
+        self.last_result = Some(self.instrs.len() - 1);
+    }
+
+    fn push(&mut self, operand: Operand) {
+        self.stack.push(operand);
+        self.max_height = self.max_height.max(self.height());
+    }
+
+    /// Pushes a value produced into its canonical slot and returns that slot.
+    fn push_temp(&mut self) -> Slot {
+        let slot = self.canonical(self.height());
+        self.push(Operand::Temp);
+        slot
+    }
+
+    fn pop(&mut self) -> (Operand, u32) {
+        let operand = self.stack.pop().unwrap_or(Operand::Temp);
+        (operand, self.height())
+    }
+
+    /// Pops an operand and returns a slot holding its value (materialising constants).
+    fn pop_slot(&mut self) -> Slot {
+        let (operand, pos) = self.pop();
+        self.slot_of(operand, pos)
+    }
+
+    fn slot_of(&mut self, operand: Operand, pos: u32) -> Slot {
+        match operand {
+            Operand::Temp => self.canonical(pos),
+            Operand::Local(i) => i,
+            Operand::Const(val) => {
+                let dst = self.canonical(pos);
+                self.emit(Instr::Const { dst, val });
+                dst
+            }
+        }
+    }
+
+    /// Moves the operand at `pos` into its canonical slot.
+    fn materialize_at(&mut self, pos: u32) {
+        let Some(&operand) = self.stack.get(pos as usize) else {
+            return;
+        };
+        let dst = self.canonical(pos);
+        match operand {
+            Operand::Temp => return,
+            Operand::Local(src) => self.emit(Instr::Copy { dst, src }),
+            Operand::Const(val) => self.emit(Instr::Const { dst, val }),
+        };
+        self.stack[pos as usize] = Operand::Temp;
+    }
+
+    /// Materialises the top `n` operands.
+    fn materialize_top(&mut self, n: u32) {
+        let h = self.height();
+        for pos in h.saturating_sub(n)..h {
+            self.materialize_at(pos);
+        }
+    }
+
+    /// Materialises every deferred read of local `local` (or of any local if `None`).
+    fn materialize_locals(&mut self, local: Option<u32>) {
+        for pos in 0..self.height() {
+            if let Operand::Local(i) = self.stack[pos as usize] {
+                if local.is_none_or(|l| l == i) {
+                    self.materialize_at(pos);
+                }
+            }
+        }
+    }
+
+    /// Emits the copies that put the top `n` operands into the `n` slots starting at `dst`,
+    /// without changing the compile-time stack (the copies may sit on a conditional path).
+    fn emit_copies(&mut self, dst: Slot, n: u32) {
+        let h = self.height();
+        for k in 0..n {
+            let pos = h - n + k;
+            let target = dst + k;
+            match self.stack[pos as usize] {
+                Operand::Temp => {
+                    let src = self.canonical(pos);
+                    if src != target {
+                        self.emit(Instr::Copy { dst: target, src });
+                    }
+                }
+                Operand::Local(src) => {
+                    self.emit(Instr::Copy { dst: target, src });
+                }
+                Operand::Const(val) => {
+                    self.emit(Instr::Const { dst: target, val });
+                }
+            }
+        }
+    }
+
+    fn copies_needed(&self, dst: Slot, n: u32) -> bool {
+        let h = self.height();
+        (0..n).any(|k| {
+            let pos = h - n + k;
+            self.stack[pos as usize] != Operand::Temp || self.canonical(pos) != dst + k
+        })
+    }
+
+    fn block_arity(&self, ty: BlockType) -> Result<(u32, u32)> {
+        Ok(match ty {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(idx) => {
+                let ty = self
+                    .module
+                    .types
+                    .get(idx as usize)
+                    .ok_or_else(|| Error::Invalid {
+                        message: alloc::format!("unknown type {idx}"),
+                    })?;
+                (ty.params().len() as u32, ty.results().len() as u32)
+            }
+        })
+    }
+
+    fn func_arity(&self, func: u32) -> (u32, u32) {
+        self.module
+            .func_type(func)
+            .map(|t| (t.params().len() as u32, t.results().len() as u32))
+            .unwrap_or((0, 0))
+    }
+
+    fn type_arity(&self, ty: u32) -> (u32, u32) {
+        self.module
+            .types
+            .get(ty as usize)
+            .map(|t| (t.params().len() as u32, t.results().len() as u32))
+            .unwrap_or((0, 0))
+    }
+
+    fn patch(&mut self, at: u32, target: u32) {
+        if let Some(
+            Instr::Br { target: t }
+            | Instr::BrIfNez { target: t, .. }
+            | Instr::BrIfEqz { target: t, .. },
+        ) = self.instrs.get_mut(at as usize)
+        {
+            *t = target;
+        }
+    }
+
+    fn mark_unreachable(&mut self) {
+        self.reachable = false;
+        let height = self.ctrls.last().map_or(0, |c| c.height);
+        self.stack.truncate(height as usize);
+    }
+
+    // ---------- control flow ----------
+
+    fn enter_block(&mut self, kind: CtrlKind, ty: BlockType) -> Result<()> {
+        let (params, results) = self.block_arity(ty)?;
+        self.materialize_locals(None);
+        self.materialize_top(params);
+        self.last_result = None;
+        let height = self.height() - params;
+        self.ctrls.push(Ctrl {
+            kind,
+            height,
+            params,
+            results,
+            start: self.pc(),
+            fixups: Vec::new(),
+            else_fixup: None,
+        });
+        Ok(())
+    }
+
+    /// Emits the return of the top `n` values (callers mark the code after it unreachable).
+    fn emit_return(&mut self) {
+        let n = self.ctrls.first().map_or(0, |c| c.results);
+        if n == 1 {
+            let (operand, pos) = self.pop();
+            let src = self.slot_of(operand, pos);
+            self.push(operand);
+            self.emit(Instr::Return { src, count: 1 });
+            return;
+        }
+        let src = self.canonical(self.height() - n);
+        self.emit_copies(src, n);
+        self.emit(Instr::Return { src, count: n });
+    }
+
+    /// Emits an unconditional branch to the label `depth` levels out, copying its values.
+    fn emit_branch(&mut self, depth: u32) {
+        let idx = self.ctrls.len() - 1 - depth as usize;
+        if self.ctrls[idx].kind == CtrlKind::Function {
+            self.emit_return();
+            return;
+        }
+        let label = &self.ctrls[idx];
+        let (arity, is_loop) = match label.kind {
+            CtrlKind::Loop => (label.params, true),
+            _ => (label.results, false),
+        };
+        let dst = self.canonical(label.height);
+        let start = label.start;
+        self.emit_copies(dst, arity);
+        if is_loop {
+            self.emit(Instr::Br { target: start });
+        } else {
+            let at = self.emit(Instr::Br { target: 0 });
+            self.ctrls[idx].fixups.push(at);
+        }
+    }
+
+    fn label_needs_copies(&self, depth: u32) -> bool {
+        let label = &self.ctrls[self.ctrls.len() - 1 - depth as usize];
+        match label.kind {
+            CtrlKind::Function => true,
+            CtrlKind::Loop => self.copies_needed(self.canonical(label.height), label.params),
+            _ => self.copies_needed(self.canonical(label.height), label.results),
+        }
+    }
+
+    fn translate_br_if(&mut self, depth: u32) {
+        let cond = self.pop_slot();
+        let idx = self.ctrls.len() - 1 - depth as usize;
+        if !self.label_needs_copies(depth) {
+            let label = &self.ctrls[idx];
+            if label.kind == CtrlKind::Loop {
+                let target = label.start;
+                self.emit(Instr::BrIfNez { cond, target });
+            } else {
+                let at = self.emit(Instr::BrIfNez { cond, target: 0 });
+                self.ctrls[idx].fixups.push(at);
+            }
+            return;
+        }
+        let skip = self.emit(Instr::BrIfEqz { cond, target: 0 });
+        self.emit_branch(depth);
+        let here = self.pc();
+        self.patch(skip, here);
+    }
+
+    fn translate_br_table(&mut self, targets: &wasmparser::BrTable<'_>) -> Result<()> {
+        let index = self.pop_slot();
+        let mut depths: Vec<u32> = Vec::with_capacity(targets.len() as usize + 1);
+        for depth in targets.targets() {
+            depths.push(depth.map_err(malformed)?);
+        }
+        depths.push(targets.default());
+        let len = depths.len() as u32;
+        self.emit(Instr::BrTable { index, len });
+        let table_start = self.pc();
+        for _ in 0..len {
+            self.emit(Instr::Br { target: 0 });
+        }
+        // Targets that need value copies get one trampoline per distinct depth.
+        let mut trampolines: Vec<(u32, u32)> = Vec::new();
+        for (i, &depth) in depths.iter().enumerate() {
+            let entry = table_start + i as u32;
+            let ctrl_idx = self.ctrls.len() - 1 - depth as usize;
+            if !self.label_needs_copies(depth) {
+                let label = &self.ctrls[ctrl_idx];
+                if label.kind == CtrlKind::Loop {
+                    let start = label.start;
+                    self.patch(entry, start);
+                } else {
+                    self.ctrls[ctrl_idx].fixups.push(entry);
+                }
+                continue;
+            }
+            let tramp = match trampolines.iter().find(|(d, _)| *d == depth) {
+                Some(&(_, at)) => at,
+                None => {
+                    let at = self.pc();
+                    self.emit_branch(depth);
+                    trampolines.push((depth, at));
+                    at
+                }
+            };
+            self.patch(entry, tramp);
+        }
+        Ok(())
+    }
+
+    fn translate_else(&mut self) {
+        let Some(ctrl) = self.ctrls.last() else {
+            return;
+        };
+        let (height, params, results) = (ctrl.height, ctrl.params, ctrl.results);
+        if self.reachable {
+            self.materialize_top(results);
+            let at = self.emit(Instr::Br { target: 0 });
+            if let Some(c) = self.ctrls.last_mut() {
+                c.fixups.push(at);
+            }
+        }
+        let here = self.pc();
+        if let Some(c) = self.ctrls.last_mut() {
+            c.kind = CtrlKind::Else;
+            if let Some(at) = c.else_fixup.take() {
+                self.patch(at, here);
+            }
+        }
+        self.stack.truncate(height as usize);
+        for _ in 0..params {
+            self.push(Operand::Temp);
+        }
+        self.reachable = true;
+        self.last_result = None;
+    }
+
+    fn translate_end(&mut self) {
+        if self.ctrls.len() == 1 {
+            // The function body's end: return with the function's results.
+            if self.reachable {
+                self.emit_return();
+            }
+            self.ctrls.clear();
+            self.reachable = false;
+            return;
+        }
+        let Some(ctrl) = self.ctrls.pop() else {
+            return;
+        };
+        if self.reachable {
+            self.materialize_top(ctrl.results);
+        }
+        let here = self.pc();
+        let mut reachable = self.reachable || !ctrl.fixups.is_empty();
+        if let Some(at) = ctrl.else_fixup {
+            self.patch(at, here);
+            reachable = true;
+        }
+        for &at in &ctrl.fixups {
+            self.patch(at, here);
+        }
+        self.stack.truncate(ctrl.height as usize);
+        for _ in 0..ctrl.results {
+            self.push(Operand::Temp);
+        }
+        self.reachable = reachable;
+        self.last_result = None;
+        // Hand the fixup buffer back: not needed, blocks are short-lived.
+    }
+
+    // ---------- operators ----------
+
+    fn unary(&mut self, make: fn(Slot, Slot) -> Instr) {
+        let src = self.pop_slot();
+        let dst = self.push_temp();
+        self.emit_result(make(dst, src));
+    }
+
+    fn binary(&mut self, make: fn(Slot, Slot, Slot) -> Instr) {
+        let rhs = self.pop_slot();
+        let lhs = self.pop_slot();
+        let dst = self.push_temp();
+        self.emit_result(make(dst, lhs, rhs));
+    }
+
+    fn load(
+        &mut self,
+        memarg: wasmparser::MemArg,
+        make: fn(Slot, Slot, u32) -> Instr,
+    ) -> Result<()> {
+        let offset = mem_offset(memarg)?;
+        let addr = self.pop_slot();
+        let dst = self.push_temp();
+        self.emit_result(make(dst, addr, offset));
+        Ok(())
+    }
+
+    fn store(
+        &mut self,
+        memarg: wasmparser::MemArg,
+        make: fn(Slot, Slot, u32) -> Instr,
+    ) -> Result<()> {
+        let offset = mem_offset(memarg)?;
+        let src = self.pop_slot();
+        let addr = self.pop_slot();
+        self.emit(make(addr, src, offset));
+        Ok(())
+    }
+
+    /// Pops three operands (deepest first in the result).
+    fn pop3(&mut self) -> (Slot, Slot, Slot) {
+        let c = self.pop_slot();
+        let b = self.pop_slot();
+        let a = self.pop_slot();
+        (a, b, c)
+    }
+
+    /// Prepares the top `n` operands as call arguments; returns the slot of the first.
+    fn call_args(&mut self, n: u32) -> Slot {
+        self.materialize_top(n);
+        let base = self.canonical(self.height() - n);
+        let new_len = self.stack.len() - n as usize;
+        self.stack.truncate(new_len);
+        base
+    }
+
+    fn push_results(&mut self, n: u32) {
+        for _ in 0..n {
+            self.push(Operand::Temp);
+        }
+    }
+
+    fn local_set(&mut self, local: u32, tee: bool) {
+        let (operand, pos) = self.pop();
+        let aliased = self.stack.contains(&Operand::Local(local));
+        if aliased {
+            self.materialize_locals(Some(local));
+        }
+        match operand {
+            Operand::Temp => {
+                let src = self.canonical(pos);
+                let retarget = match self.last_result {
+                    Some(idx) if !aliased && idx + 1 == self.instrs.len() => self.instrs[idx]
+                        .result_slot_mut()
+                        .filter(|dst| **dst == src)
+                        .map(|dst| *dst = local)
+                        .is_some(),
+                    _ => false,
+                };
+                if !retarget {
+                    self.emit(Instr::Copy { dst: local, src });
+                }
+            }
+            Operand::Local(src) => {
+                if src != local {
+                    self.emit(Instr::Copy { dst: local, src });
+                }
+            }
+            Operand::Const(val) => {
+                self.emit(Instr::Const { dst: local, val });
+            }
+        }
+        self.last_result = None;
+        if tee {
+            self.push(match operand {
+                Operand::Const(val) => Operand::Const(val),
+                _ => Operand::Local(local),
+            });
+        }
+    }
+
+    fn translate(&mut self, op: Operator<'_>) -> Result<()> {
+        use Instr as I;
+        if !self.reachable {
+            match op {
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                    self.dead_depth += 1;
+                }
+                Operator::Else if self.dead_depth == 0 => self.translate_else(),
+                Operator::End => {
+                    if self.dead_depth > 0 {
+                        self.dead_depth -= 1;
+                    } else {
+                        self.translate_end();
+                    }
+                }
+                _ => {}
+            }
+            return Ok(());
+        }
+        match op {
+            Operator::Unreachable => {
+                self.emit(I::Unreachable);
+                self.mark_unreachable();
+            }
+            Operator::Nop => {}
+            Operator::Block { blockty } => self.enter_block(CtrlKind::Block, blockty)?,
+            Operator::Loop { blockty } => self.enter_block(CtrlKind::Loop, blockty)?,
+            Operator::If { blockty } => {
+                let cond = self.pop_slot();
+                self.enter_block(CtrlKind::If, blockty)?;
+                let at = self.emit(I::BrIfEqz { cond, target: 0 });
+                if let Some(c) = self.ctrls.last_mut() {
+                    c.else_fixup = Some(at);
+                }
+            }
+            Operator::Else => self.translate_else(),
+            Operator::End => self.translate_end(),
+            Operator::Br { relative_depth } => {
+                self.emit_branch(relative_depth);
+                self.mark_unreachable();
+            }
+            Operator::BrIf { relative_depth } => self.translate_br_if(relative_depth),
+            Operator::BrTable { targets } => {
+                self.translate_br_table(&targets)?;
+                self.mark_unreachable();
+            }
+            Operator::Return => {
+                self.emit_return();
+                self.mark_unreachable();
+            }
+            Operator::Call { function_index } => {
+                let (params, results) = self.func_arity(function_index);
+                let base = self.call_args(params);
+                self.emit(I::Call {
+                    func: function_index,
+                    base,
+                });
+                self.push_results(results);
+            }
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let (params, results) = self.type_arity(type_index);
+                let index = self.pop_slot();
+                let base = self.call_args(params);
+                self.emit(I::CallIndirect {
+                    ty: type_index,
+                    index,
+                    base,
+                });
+                self.emit(I::Aux {
+                    a: table_index,
+                    b: 0,
+                });
+                self.push_results(results);
+            }
+            Operator::ReturnCall { function_index } => {
+                let (params, _) = self.func_arity(function_index);
+                let base = self.call_args(params);
+                self.emit(I::ReturnCall {
+                    func: function_index,
+                    base,
+                    count: params,
+                });
+                self.mark_unreachable();
+            }
+            Operator::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let (params, _) = self.type_arity(type_index);
+                let index = self.pop_slot();
+                let base = self.call_args(params);
+                self.emit(I::ReturnCallIndirect {
+                    ty: type_index,
+                    index,
+                    base,
+                });
+                self.emit(I::Aux {
+                    a: table_index,
+                    b: params,
+                });
+                self.mark_unreachable();
+            }
+            Operator::Drop => {
+                self.pop();
+            }
+            Operator::Select | Operator::TypedSelect { .. } => {
+                let cond = self.pop_slot();
+                let b = self.pop_slot();
+                let a = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit(I::Select { dst, a, b });
+                self.emit(I::Aux { a: cond, b: 0 });
+            }
+            Operator::LocalGet { local_index } => self.push(Operand::Local(local_index)),
+            Operator::LocalSet { local_index } => self.local_set(local_index, false),
+            Operator::LocalTee { local_index } => self.local_set(local_index, true),
+            Operator::GlobalGet { global_index } => {
+                let dst = self.push_temp();
+                self.emit_result(I::GlobalGet {
+                    dst,
+                    global: global_index,
+                });
+            }
+            Operator::GlobalSet { global_index } => {
+                let src = self.pop_slot();
+                self.emit(I::GlobalSet {
+                    src,
+                    global: global_index,
+                });
+            }
+
+            Operator::I32Load { memarg } | Operator::F32Load { memarg } => {
+                self.load(memarg, |dst, addr, offset| I::Load32 { dst, addr, offset })?
+            }
+            Operator::I64Load { memarg } | Operator::F64Load { memarg } => {
+                self.load(memarg, |dst, addr, offset| I::Load64 { dst, addr, offset })?
+            }
+            Operator::I32Load8S { memarg } | Operator::I64Load8S { memarg } => {
+                self.load(memarg, |dst, addr, offset| I::Load8S { dst, addr, offset })?
+            }
+            Operator::I32Load8U { memarg } | Operator::I64Load8U { memarg } => {
+                self.load(memarg, |dst, addr, offset| I::Load8U { dst, addr, offset })?
+            }
+            Operator::I32Load16S { memarg } | Operator::I64Load16S { memarg } => {
+                self.load(memarg, |dst, addr, offset| I::Load16S { dst, addr, offset })?
+            }
+            Operator::I32Load16U { memarg } | Operator::I64Load16U { memarg } => {
+                self.load(memarg, |dst, addr, offset| I::Load16U { dst, addr, offset })?
+            }
+            Operator::I64Load32S { memarg } => {
+                self.load(memarg, |dst, addr, offset| I::Load32S { dst, addr, offset })?
+            }
+            Operator::I64Load32U { memarg } => {
+                self.load(memarg, |dst, addr, offset| I::Load32 { dst, addr, offset })?
+            }
+            Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => {
+                self.store(memarg, |addr, src, offset| I::Store8 { addr, src, offset })?
+            }
+            Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => {
+                self.store(memarg, |addr, src, offset| I::Store16 { addr, src, offset })?
+            }
+            Operator::I32Store { memarg }
+            | Operator::F32Store { memarg }
+            | Operator::I64Store32 { memarg } => {
+                self.store(memarg, |addr, src, offset| I::Store32 { addr, src, offset })?
+            }
+            Operator::I64Store { memarg } | Operator::F64Store { memarg } => {
+                self.store(memarg, |addr, src, offset| I::Store64 { addr, src, offset })?
+            }
+            Operator::MemorySize { .. } => {
+                let dst = self.push_temp();
+                self.emit(I::MemorySize { dst });
+            }
+            Operator::MemoryGrow { .. } => {
+                let delta = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit(I::MemoryGrow { dst, delta });
+            }
+            Operator::MemoryFill { .. } => {
+                let (dst, val, len) = self.pop3();
+                self.emit(I::MemoryFill { dst, val, len });
+            }
+            Operator::MemoryCopy { .. } => {
+                let (dst, src, len) = self.pop3();
+                self.emit(I::MemoryCopy { dst, src, len });
+            }
+            Operator::MemoryInit { data_index, .. } => {
+                let (dst, src, len) = self.pop3();
+                self.emit(I::MemoryInit { dst, src, len });
+                self.emit(I::Aux {
+                    a: data_index,
+                    b: 0,
+                });
+            }
+            Operator::DataDrop { data_index } => {
+                self.emit(I::DataDrop { data: data_index });
+            }
+
+            Operator::TableGet { table } => {
+                let index = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit(I::TableGet { dst, index, table });
+            }
+            Operator::TableSet { table } => {
+                let val = self.pop_slot();
+                let index = self.pop_slot();
+                self.emit(I::TableSet { index, val, table });
+            }
+            Operator::TableSize { table } => {
+                let dst = self.push_temp();
+                self.emit(I::TableSize { dst, table });
+            }
+            Operator::TableGrow { table } => {
+                let delta = self.pop_slot();
+                let init = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit(I::TableGrow { dst, init, delta });
+                self.emit(I::Aux { a: table, b: 0 });
+            }
+            Operator::TableFill { table } => {
+                let (dst, val, len) = self.pop3();
+                self.emit(I::TableFill { dst, val, len });
+                self.emit(I::Aux { a: table, b: 0 });
+            }
+            Operator::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let (dst, src, len) = self.pop3();
+                self.emit(I::TableCopy { dst, src, len });
+                self.emit(I::Aux {
+                    a: dst_table,
+                    b: src_table,
+                });
+            }
+            Operator::TableInit { elem_index, table } => {
+                let (dst, src, len) = self.pop3();
+                self.emit(I::TableInit { dst, src, len });
+                self.emit(I::Aux {
+                    a: table,
+                    b: elem_index,
+                });
+            }
+            Operator::ElemDrop { elem_index } => {
+                self.emit(I::ElemDrop { elem: elem_index });
+            }
+            Operator::RefNull { .. } => self.push(Operand::Const(0)),
+            Operator::RefIsNull => self.unary(|dst, src| I::I64Eqz { dst, src }),
+            Operator::RefFunc { function_index } => {
+                let dst = self.push_temp();
+                self.emit_result(I::RefFunc {
+                    dst,
+                    func: function_index,
+                });
+            }
+
+            Operator::I32Const { value } => self.push(Operand::Const(u64::from(value as u32))),
+            Operator::I64Const { value } => self.push(Operand::Const(value as u64)),
+            Operator::F32Const { value } => self.push(Operand::Const(u64::from(value.bits()))),
+            Operator::F64Const { value } => self.push(Operand::Const(value.bits())),
+
+            // Representation-preserving conversions: the cell already holds the result.
+            Operator::I32WrapI64
+            | Operator::I32ReinterpretF32
+            | Operator::I64ReinterpretF64
+            | Operator::F32ReinterpretI32
+            | Operator::F64ReinterpretI64 => {}
+
+            op => self.translate_numeric(op)?,
+        }
+        Ok(())
+    }
+
+    fn translate_numeric(&mut self, op: Operator<'_>) -> Result<()> {
+        use Instr as I;
+        macro_rules! un {
+            ($v:ident) => {
+                self.unary(|dst, src| I::$v { dst, src })
+            };
+        }
+        macro_rules! bin {
+            ($v:ident) => {
+                self.binary(|dst, lhs, rhs| I::$v { dst, lhs, rhs })
+            };
+        }
+        match op {
+            Operator::I32Eqz => un!(I32Eqz),
+            Operator::I32Eq => bin!(I32Eq),
+            Operator::I32Ne => bin!(I32Ne),
+            Operator::I32LtS => bin!(I32LtS),
+            Operator::I32LtU => bin!(I32LtU),
+            Operator::I32GtS => bin!(I32GtS),
+            Operator::I32GtU => bin!(I32GtU),
+            Operator::I32LeS => bin!(I32LeS),
+            Operator::I32LeU => bin!(I32LeU),
+            Operator::I32GeS => bin!(I32GeS),
+            Operator::I32GeU => bin!(I32GeU),
+            Operator::I32Clz => un!(I32Clz),
+            Operator::I32Ctz => un!(I32Ctz),
+            Operator::I32Popcnt => un!(I32Popcnt),
+            Operator::I32Add => bin!(I32Add),
+            Operator::I32Sub => bin!(I32Sub),
+            Operator::I32Mul => bin!(I32Mul),
+            Operator::I32DivS => bin!(I32DivS),
+            Operator::I32DivU => bin!(I32DivU),
+            Operator::I32RemS => bin!(I32RemS),
+            Operator::I32RemU => bin!(I32RemU),
+            Operator::I32And => bin!(I32And),
+            Operator::I32Or => bin!(I32Or),
+            Operator::I32Xor => bin!(I32Xor),
+            Operator::I32Shl => bin!(I32Shl),
+            Operator::I32ShrS => bin!(I32ShrS),
+            Operator::I32ShrU => bin!(I32ShrU),
+            Operator::I32Rotl => bin!(I32Rotl),
+            Operator::I32Rotr => bin!(I32Rotr),
+
+            Operator::I64Eqz => un!(I64Eqz),
+            Operator::I64Eq => bin!(I64Eq),
+            Operator::I64Ne => bin!(I64Ne),
+            Operator::I64LtS => bin!(I64LtS),
+            Operator::I64LtU => bin!(I64LtU),
+            Operator::I64GtS => bin!(I64GtS),
+            Operator::I64GtU => bin!(I64GtU),
+            Operator::I64LeS => bin!(I64LeS),
+            Operator::I64LeU => bin!(I64LeU),
+            Operator::I64GeS => bin!(I64GeS),
+            Operator::I64GeU => bin!(I64GeU),
+            Operator::I64Clz => un!(I64Clz),
+            Operator::I64Ctz => un!(I64Ctz),
+            Operator::I64Popcnt => un!(I64Popcnt),
+            Operator::I64Add => bin!(I64Add),
+            Operator::I64Sub => bin!(I64Sub),
+            Operator::I64Mul => bin!(I64Mul),
+            Operator::I64DivS => bin!(I64DivS),
+            Operator::I64DivU => bin!(I64DivU),
+            Operator::I64RemS => bin!(I64RemS),
+            Operator::I64RemU => bin!(I64RemU),
+            Operator::I64And => bin!(I64And),
+            Operator::I64Or => bin!(I64Or),
+            Operator::I64Xor => bin!(I64Xor),
+            Operator::I64Shl => bin!(I64Shl),
+            Operator::I64ShrS => bin!(I64ShrS),
+            Operator::I64ShrU => bin!(I64ShrU),
+            Operator::I64Rotl => bin!(I64Rotl),
+            Operator::I64Rotr => bin!(I64Rotr),
+
+            Operator::F32Eq => bin!(F32Eq),
+            Operator::F32Ne => bin!(F32Ne),
+            Operator::F32Lt => bin!(F32Lt),
+            Operator::F32Gt => bin!(F32Gt),
+            Operator::F32Le => bin!(F32Le),
+            Operator::F32Ge => bin!(F32Ge),
+            Operator::F32Abs => un!(F32Abs),
+            Operator::F32Neg => un!(F32Neg),
+            Operator::F32Ceil => un!(F32Ceil),
+            Operator::F32Floor => un!(F32Floor),
+            Operator::F32Trunc => un!(F32Trunc),
+            Operator::F32Nearest => un!(F32Nearest),
+            Operator::F32Sqrt => un!(F32Sqrt),
+            Operator::F32Add => bin!(F32Add),
+            Operator::F32Sub => bin!(F32Sub),
+            Operator::F32Mul => bin!(F32Mul),
+            Operator::F32Div => bin!(F32Div),
+            Operator::F32Min => bin!(F32Min),
+            Operator::F32Max => bin!(F32Max),
+            Operator::F32Copysign => bin!(F32Copysign),
+
+            Operator::F64Eq => bin!(F64Eq),
+            Operator::F64Ne => bin!(F64Ne),
+            Operator::F64Lt => bin!(F64Lt),
+            Operator::F64Gt => bin!(F64Gt),
+            Operator::F64Le => bin!(F64Le),
+            Operator::F64Ge => bin!(F64Ge),
+            Operator::F64Abs => un!(F64Abs),
+            Operator::F64Neg => un!(F64Neg),
+            Operator::F64Ceil => un!(F64Ceil),
+            Operator::F64Floor => un!(F64Floor),
+            Operator::F64Trunc => un!(F64Trunc),
+            Operator::F64Nearest => un!(F64Nearest),
+            Operator::F64Sqrt => un!(F64Sqrt),
+            Operator::F64Add => bin!(F64Add),
+            Operator::F64Sub => bin!(F64Sub),
+            Operator::F64Mul => bin!(F64Mul),
+            Operator::F64Div => bin!(F64Div),
+            Operator::F64Min => bin!(F64Min),
+            Operator::F64Max => bin!(F64Max),
+            Operator::F64Copysign => bin!(F64Copysign),
+
+            Operator::I64ExtendI32S => un!(Extend32S),
+            Operator::I64ExtendI32U => un!(I64ExtendI32U),
+            Operator::I32TruncF32S => un!(I32TruncF32S),
+            Operator::I32TruncF32U => un!(I32TruncF32U),
+            Operator::I32TruncF64S => un!(I32TruncF64S),
+            Operator::I32TruncF64U => un!(I32TruncF64U),
+            Operator::I64TruncF32S => un!(I64TruncF32S),
+            Operator::I64TruncF32U => un!(I64TruncF32U),
+            Operator::I64TruncF64S => un!(I64TruncF64S),
+            Operator::I64TruncF64U => un!(I64TruncF64U),
+            Operator::I32TruncSatF32S => un!(I32TruncSatF32S),
+            Operator::I32TruncSatF32U => un!(I32TruncSatF32U),
+            Operator::I32TruncSatF64S => un!(I32TruncSatF64S),
+            Operator::I32TruncSatF64U => un!(I32TruncSatF64U),
+            Operator::I64TruncSatF32S => un!(I64TruncSatF32S),
+            Operator::I64TruncSatF32U => un!(I64TruncSatF32U),
+            Operator::I64TruncSatF64S => un!(I64TruncSatF64S),
+            Operator::I64TruncSatF64U => un!(I64TruncSatF64U),
+            Operator::F32ConvertI32S => un!(F32ConvertI32S),
+            Operator::F32ConvertI32U => un!(F32ConvertI32U),
+            Operator::F32ConvertI64S => un!(F32ConvertI64S),
+            Operator::F32ConvertI64U => un!(F32ConvertI64U),
+            Operator::F64ConvertI32S => un!(F64ConvertI32S),
+            Operator::F64ConvertI32U => un!(F64ConvertI32U),
+            Operator::F64ConvertI64S => un!(F64ConvertI64S),
+            Operator::F64ConvertI64U => un!(F64ConvertI64U),
+            Operator::F32DemoteF64 => un!(F32DemoteF64),
+            Operator::F64PromoteF32 => un!(F64PromoteF32),
+            Operator::I32Extend8S | Operator::I64Extend8S => un!(Extend8S),
+            Operator::I32Extend16S | Operator::I64Extend16S => un!(Extend16S),
+            Operator::I64Extend32S => un!(Extend32S),
+            other => {
+                return Err(Error::unsupported(alloc::format!(
+                    "operator {other:?} is not implemented"
+                )))
+            }
+        }
+        Ok(())
+    }
+}
+
+fn mem_offset(memarg: wasmparser::MemArg) -> Result<u32> {
+    if memarg.target != wasmparser::MemArgTarget::Memory(0) {
+        return Err(Error::unsupported("multiple memories"));
+    }
+    u32::try_from(memarg.offset).map_err(|_| Error::unsupported("64-bit memory offsets"))
+}

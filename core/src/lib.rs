@@ -1,0 +1,55 @@
+//! wrt: an embeddable, bounded and deterministic WebAssembly runtime.
+//!
+//! The crate decodes and validates modules with `wasmparser`, translates each function once into
+//! a compact slot-based IR, and runs it in an interpreter whose wasm calls live on an explicit
+//! frame stack. It is `#![no_std]` with `alloc`; the `std` feature adds conveniences only.
+//!
+//! ```
+//! # #[cfg(feature = "wat")] {
+//! use wrt::{Engine, Linker, Module, Store, Val};
+//! let engine = Engine::default();
+//! let module = Module::from_wat(&engine, r#"(module (func (export "add") (param i32 i32) (result i32)
+//!     local.get 0 local.get 1 i32.add))"#).unwrap();
+//! let mut store = Store::new(&engine, ());
+//! let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+//! let add = instance.get_func(&store, "add").unwrap();
+//! let mut out = [Val::I32(0)];
+//! add.call(&mut store, &[Val::I32(2), Val::I32(3)], &mut out).unwrap();
+//! assert_eq!(out[0], Val::I32(5));
+//! # }
+//! ```
+#![no_std]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod config;
+mod engine;
+mod error;
+mod module;
+mod runtime;
+mod types;
+mod value;
+
+#[cfg(feature = "wast")]
+pub mod wast;
+
+pub use config::{Config, Engine};
+pub use error::{Error, Result, Trap, TrapCode};
+#[cfg(feature = "wat")]
+pub use module::wat2wasm;
+pub use module::Module;
+pub use runtime::{
+    AsContext, AsContextMut, Caller, Extern, ExternRef, Func, Global, Instance, IntoFunc, Linker,
+    Memory, Store, StoreMut, StoreRef, Table, WasmResults, WasmTy, WithCaller,
+};
+pub use types::{
+    ExportType, ExternType, FuncType, GlobalType, ImportType, MemoryType, Mutability, RefType,
+    TableType, ValType,
+};
+pub use value::Val;

@@ -1,0 +1,482 @@
+//! Modules: decoded, validated and translated once, then instantiated any number of times.
+
+mod const_expr;
+
+use alloc::string::{String, ToString};
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+pub(crate) use const_expr::ConstExpr;
+
+use crate::config::Engine;
+use crate::engine::{translate_function, CompiledFunc, FuncTranslatorAllocs};
+use crate::error::{Error, Result};
+use crate::types::{
+    ExportType, ExternType, FuncType, GlobalType, ImportType, MemoryType, Mutability, RefType,
+    TableType, ValType,
+};
+
+/// The kind and index of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExternIndex {
+    Func(u32),
+    Table(u32),
+    Memory(u32),
+    Global(u32),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Import {
+    pub(crate) module: String,
+    pub(crate) name: String,
+    pub(crate) index: ExternIndex,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum SegmentMode {
+    Passive,
+    Active { index: u32, offset: ConstExpr },
+    Declared,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ElemSegment {
+    pub(crate) mode: SegmentMode,
+    pub(crate) items: Vec<ConstExpr>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct DataSegment {
+    pub(crate) mode: SegmentMode,
+    pub(crate) bytes: Arc<[u8]>,
+}
+
+/// Everything a module says, in the form instantiation and execution need.
+#[derive(Debug, Default)]
+pub(crate) struct ModuleInner {
+    pub(crate) types: Vec<FuncType>,
+    pub(crate) imports: Vec<Import>,
+    /// Type index of every function, imported ones first.
+    pub(crate) funcs: Vec<u32>,
+    pub(crate) tables: Vec<TableType>,
+    pub(crate) memories: Vec<MemoryType>,
+    pub(crate) globals: Vec<GlobalType>,
+    pub(crate) num_imported_funcs: u32,
+    pub(crate) num_imported_tables: u32,
+    pub(crate) num_imported_memories: u32,
+    pub(crate) num_imported_globals: u32,
+    /// Initialisers of the defined tables (`None`: null).
+    pub(crate) table_inits: Vec<Option<ConstExpr>>,
+    /// Initialisers of the defined globals.
+    pub(crate) global_inits: Vec<ConstExpr>,
+    pub(crate) exports: Vec<(String, ExternIndex)>,
+    pub(crate) start: Option<u32>,
+    pub(crate) elems: Vec<ElemSegment>,
+    pub(crate) datas: Vec<DataSegment>,
+    /// Translated bodies of the defined functions.
+    pub(crate) code: Vec<Arc<CompiledFunc>>,
+}
+
+impl ModuleInner {
+    pub(crate) fn func_type(&self, func: u32) -> Option<&FuncType> {
+        let ty = *self.funcs.get(func as usize)?;
+        self.types.get(ty as usize)
+    }
+
+    pub(crate) fn extern_type(&self, index: ExternIndex) -> Option<ExternType> {
+        Some(match index {
+            ExternIndex::Func(i) => ExternType::Func(self.func_type(i)?.clone()),
+            ExternIndex::Table(i) => ExternType::Table(*self.tables.get(i as usize)?),
+            ExternIndex::Memory(i) => ExternType::Memory(*self.memories.get(i as usize)?),
+            ExternIndex::Global(i) => ExternType::Global(*self.globals.get(i as usize)?),
+        })
+    }
+}
+
+/// A compiled WebAssembly module. Cheap to clone; immutable and shareable.
+#[derive(Debug, Clone)]
+pub struct Module {
+    pub(crate) inner: Arc<ModuleInner>,
+}
+
+/// The proposals this build implements: WebAssembly 2.0 without SIMD, plus tail calls and
+/// extended constant expressions.
+pub(crate) fn features() -> wasmparser::WasmFeatures {
+    use wasmparser::WasmFeatures as F;
+    F::WASM1
+        | F::BULK_MEMORY
+        | F::REFERENCE_TYPES
+        | F::SIGN_EXTENSION
+        | F::SATURATING_FLOAT_TO_INT
+        | F::MULTI_VALUE
+        | F::TAIL_CALL
+        | F::EXTENDED_CONST
+}
+
+fn malformed(e: wasmparser::BinaryReaderError) -> Error {
+    Error::Malformed {
+        message: e.message().to_string() + &alloc::format!(" (at offset {:#x})", e.offset()),
+    }
+}
+
+fn invalid(e: wasmparser::BinaryReaderError) -> Error {
+    Error::Invalid {
+        message: e.message().to_string() + &alloc::format!(" (at offset {:#x})", e.offset()),
+    }
+}
+
+pub(crate) fn convert_valtype(ty: wasmparser::ValType) -> Result<ValType> {
+    Ok(match ty {
+        wasmparser::ValType::I32 => ValType::I32,
+        wasmparser::ValType::I64 => ValType::I64,
+        wasmparser::ValType::F32 => ValType::F32,
+        wasmparser::ValType::F64 => ValType::F64,
+        wasmparser::ValType::V128 => ValType::V128,
+        wasmparser::ValType::Ref(r) => ValType::from(convert_reftype(r)?),
+    })
+}
+
+fn convert_reftype(ty: wasmparser::RefType) -> Result<RefType> {
+    if ty == wasmparser::RefType::FUNCREF {
+        Ok(RefType::FuncRef)
+    } else if ty == wasmparser::RefType::EXTERNREF {
+        Ok(RefType::ExternRef)
+    } else {
+        Err(Error::unsupported(alloc::format!("reference type {ty}")))
+    }
+}
+
+fn convert_functype(ty: &wasmparser::FuncType) -> Result<FuncType> {
+    let params = ty
+        .params()
+        .iter()
+        .map(|t| convert_valtype(*t))
+        .collect::<Result<Vec<_>>>()?;
+    let results = ty
+        .results()
+        .iter()
+        .map(|t| convert_valtype(*t))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(FuncType::new(params, results))
+}
+
+fn convert_table(ty: &wasmparser::TableType) -> Result<TableType> {
+    if ty.table64 || ty.shared {
+        return Err(Error::unsupported("64-bit or shared tables"));
+    }
+    Ok(TableType::new(
+        convert_reftype(ty.element_type)?,
+        ty.initial,
+        ty.maximum,
+    ))
+}
+
+fn convert_memory(ty: &wasmparser::MemoryType) -> Result<MemoryType> {
+    if ty.memory64 || ty.shared || ty.page_size_log2.is_some() {
+        return Err(Error::unsupported(
+            "64-bit, shared or custom-page-size memories",
+        ));
+    }
+    Ok(MemoryType::new(ty.initial, ty.maximum))
+}
+
+fn convert_global(ty: &wasmparser::GlobalType) -> Result<GlobalType> {
+    if ty.shared {
+        return Err(Error::unsupported("shared globals"));
+    }
+    let mutability = if ty.mutable {
+        Mutability::Var
+    } else {
+        Mutability::Const
+    };
+    Ok(GlobalType::new(
+        convert_valtype(ty.content_type)?,
+        mutability,
+    ))
+}
+
+impl Module {
+    /// Decodes, validates and translates a binary module.
+    pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        let _ = engine;
+        let inner = parse(bytes)?;
+        Ok(Module {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Checks that the bytes are a valid module of the supported feature set, without keeping it.
+    pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<()> {
+        Module::new(engine, bytes).map(|_| ())
+    }
+
+    /// Compiles a module from the WebAssembly text format (or binary bytes given as text).
+    #[cfg(feature = "wat")]
+    pub fn from_wat(engine: &Engine, text: &str) -> Result<Module> {
+        let bytes = crate::wat2wasm(text)?;
+        Module::new(engine, &bytes)
+    }
+
+    /// The module's imports, in order.
+    pub fn imports(&self) -> impl Iterator<Item = ImportType<'_>> + '_ {
+        self.inner.imports.iter().filter_map(move |import| {
+            Some(ImportType {
+                module: &import.module,
+                name: &import.name,
+                ty: self.inner.extern_type(import.index)?,
+            })
+        })
+    }
+
+    /// The module's exports, in order.
+    pub fn exports(&self) -> impl Iterator<Item = ExportType<'_>> + '_ {
+        self.inner.exports.iter().filter_map(move |(name, index)| {
+            Some(ExportType {
+                name,
+                ty: self.inner.extern_type(*index)?,
+            })
+        })
+    }
+
+    /// The type of an exported function, if the module exports one under `name`.
+    pub fn export_func_type(&self, name: &str) -> Option<FuncType> {
+        self.inner
+            .exports
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, index)| match index {
+                ExternIndex::Func(f) => self.inner.func_type(*f).cloned(),
+                _ => None,
+            })
+    }
+}
+
+/// Converts the WebAssembly text format to binary.
+#[cfg(feature = "wat")]
+pub fn wat2wasm(text: &str) -> Result<Vec<u8>> {
+    wat::parse_str(text).map_err(|e| Error::Malformed {
+        message: alloc::format!("{e}"),
+    })
+}
+
+/// Reads an unsigned LEB128 of at most `max_bytes` bytes, returning the bytes consumed.
+fn leb_len(bytes: &[u8], max_bytes: usize) -> Option<usize> {
+    for (i, b) in bytes.iter().enumerate().take(max_bytes) {
+        if b & 0x80 == 0 {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// wasmparser reads memory limits as 64-bit LEB128 even for 32-bit memories; the spec requires
+/// 32-bit limits to be at most 5 bytes long ("integer representation too long").
+fn check_memory_leb(section: Option<&[u8]>) -> Result<()> {
+    let too_long = || Error::Malformed {
+        message: "integer representation too long".into(),
+    };
+    let Some(mut s) = section else {
+        return Ok(());
+    };
+    let n = leb_len(s, 5).ok_or_else(too_long)?;
+    let mut count = 0u32;
+    for (i, b) in s[..n].iter().enumerate() {
+        count |= u32::from(b & 0x7f) << (7 * i);
+    }
+    s = &s[n..];
+    for _ in 0..count {
+        let Some((&flags, rest)) = s.split_first() else {
+            return Ok(());
+        };
+        if flags & 0x04 != 0 {
+            // memory64: wasmparser reports it.
+            return Ok(());
+        }
+        s = rest;
+        let fields = if flags & 0x01 != 0 { 2 } else { 1 };
+        for _ in 0..fields {
+            let n = leb_len(s, 5).ok_or_else(too_long)?;
+            s = &s[n..];
+        }
+    }
+    Ok(())
+}
+
+fn parse(bytes: &[u8]) -> Result<ModuleInner> {
+    use wasmparser::{Parser, Payload, ValidPayload, Validator};
+
+    let mut validator = Validator::new_with_features(features());
+    let mut m = ModuleInner::default();
+    let mut allocs = FuncTranslatorAllocs::default();
+    let mut func_validator_allocs = wasmparser::FuncValidatorAllocations::default();
+
+    for payload in Parser::new(0).parse_all(bytes) {
+        let payload = payload.map_err(malformed)?;
+        let valid = validator.payload(&payload).map_err(invalid)?;
+        match payload {
+            Payload::Version { encoding, .. } if encoding != wasmparser::Encoding::Module => {
+                return Err(Error::unsupported(
+                    "components need the component model, which is not implemented yet",
+                ));
+            }
+            Payload::TypeSection(reader) => {
+                for ty in reader.into_iter_err_on_gc_types() {
+                    m.types.push(convert_functype(&ty.map_err(invalid)?)?);
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    let import = import.map_err(malformed)?;
+                    let index = match import.ty {
+                        wasmparser::TypeRef::Func(ty) => {
+                            m.funcs.push(ty);
+                            m.num_imported_funcs += 1;
+                            ExternIndex::Func(m.funcs.len() as u32 - 1)
+                        }
+                        wasmparser::TypeRef::Table(ty) => {
+                            m.tables.push(convert_table(&ty)?);
+                            m.num_imported_tables += 1;
+                            ExternIndex::Table(m.tables.len() as u32 - 1)
+                        }
+                        wasmparser::TypeRef::Memory(ty) => {
+                            m.memories.push(convert_memory(&ty)?);
+                            m.num_imported_memories += 1;
+                            ExternIndex::Memory(m.memories.len() as u32 - 1)
+                        }
+                        wasmparser::TypeRef::Global(ty) => {
+                            m.globals.push(convert_global(&ty)?);
+                            m.num_imported_globals += 1;
+                            ExternIndex::Global(m.globals.len() as u32 - 1)
+                        }
+                        other => {
+                            return Err(Error::unsupported(alloc::format!("import of {other:?}")))
+                        }
+                    };
+                    m.imports.push(Import {
+                        module: import.module.into(),
+                        name: import.name.into(),
+                        index,
+                    });
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for ty in reader {
+                    m.funcs.push(ty.map_err(malformed)?);
+                }
+            }
+            Payload::TableSection(reader) => {
+                for table in reader {
+                    let table = table.map_err(malformed)?;
+                    m.tables.push(convert_table(&table.ty)?);
+                    m.table_inits.push(match table.init {
+                        wasmparser::TableInit::RefNull => None,
+                        wasmparser::TableInit::Expr(e) => Some(ConstExpr::parse(&e)?),
+                    });
+                }
+            }
+            Payload::MemorySection(reader) => {
+                check_memory_leb(
+                    bytes.get(reader.range().start as usize..reader.range().end as usize),
+                )?;
+                for mem in reader {
+                    m.memories.push(convert_memory(&mem.map_err(malformed)?)?);
+                }
+            }
+            Payload::GlobalSection(reader) => {
+                for global in reader {
+                    let global = global.map_err(malformed)?;
+                    m.globals.push(convert_global(&global.ty)?);
+                    m.global_inits.push(ConstExpr::parse(&global.init_expr)?);
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    let export = export.map_err(malformed)?;
+                    let index = match export.kind {
+                        wasmparser::ExternalKind::Func => ExternIndex::Func(export.index),
+                        wasmparser::ExternalKind::Table => ExternIndex::Table(export.index),
+                        wasmparser::ExternalKind::Memory => ExternIndex::Memory(export.index),
+                        wasmparser::ExternalKind::Global => ExternIndex::Global(export.index),
+                        other => {
+                            return Err(Error::unsupported(alloc::format!("export of {other:?}")))
+                        }
+                    };
+                    m.exports.push((export.name.into(), index));
+                }
+            }
+            Payload::StartSection { func, .. } => m.start = Some(func),
+            Payload::ElementSection(reader) => {
+                for elem in reader {
+                    let elem = elem.map_err(malformed)?;
+                    let mode = match elem.kind {
+                        wasmparser::ElementKind::Passive => SegmentMode::Passive,
+                        wasmparser::ElementKind::Declared => SegmentMode::Declared,
+                        wasmparser::ElementKind::Active {
+                            table_index,
+                            offset_expr,
+                        } => SegmentMode::Active {
+                            index: table_index.unwrap_or(0),
+                            offset: ConstExpr::parse(&offset_expr)?,
+                        },
+                    };
+                    let items = match elem.items {
+                        wasmparser::ElementItems::Functions(funcs) => {
+                            let mut items = Vec::new();
+                            for f in funcs {
+                                let f = f.map_err(malformed)?;
+                                items.push(ConstExpr::from_ops(alloc::vec![
+                                    const_expr::ConstOp::RefFunc(f)
+                                ]));
+                            }
+                            items
+                        }
+                        wasmparser::ElementItems::Expressions(ty, exprs) => {
+                            let mut items = Vec::new();
+                            for e in exprs {
+                                items.push(ConstExpr::parse(&e.map_err(malformed)?)?);
+                            }
+                            convert_reftype(ty)?;
+                            items
+                        }
+                    };
+                    m.elems.push(ElemSegment { mode, items });
+                }
+            }
+            Payload::DataSection(reader) => {
+                for data in reader {
+                    let data = data.map_err(malformed)?;
+                    let mode = match data.kind {
+                        wasmparser::DataKind::Passive => SegmentMode::Passive,
+                        wasmparser::DataKind::Active {
+                            memory_index,
+                            offset_expr,
+                        } => SegmentMode::Active {
+                            index: memory_index,
+                            offset: ConstExpr::parse(&offset_expr)?,
+                        },
+                    };
+                    m.datas.push(DataSegment {
+                        mode,
+                        bytes: data.data.into(),
+                    });
+                }
+            }
+            Payload::CodeSectionEntry(_) => {
+                let ValidPayload::Func(to_validate, body) = valid else {
+                    return Err(Error::Invalid {
+                        message: "code entry without a function".into(),
+                    });
+                };
+                let mut func_validator =
+                    to_validate.into_validator(core::mem::take(&mut func_validator_allocs));
+                let func_index = func_validator.index();
+                let compiled =
+                    translate_function(&m, func_index, &mut func_validator, &body, &mut allocs)?;
+                func_validator_allocs = func_validator.into_allocations();
+                m.code.push(Arc::new(compiled));
+            }
+            _ => {}
+        }
+    }
+    Ok(m)
+}

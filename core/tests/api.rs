@@ -1,0 +1,276 @@
+//! The embedding API, exercised the way an embedder uses it.
+
+use wrt::{
+    Caller, Config, Engine, Error, Extern, FuncType, Linker, Memory, MemoryType, Module, Store,
+    TrapCode, Val, ValType,
+};
+
+fn module(engine: &Engine, wat: &str) -> Module {
+    let bytes = wat::parse_str(wat).expect("test module parses");
+    Module::new(engine, &bytes).expect("test module compiles")
+}
+
+const FIB: &str = r#"(module
+  (func $fib (export "fib") (param i64) (result i64)
+    (if (result i64) (i64.lt_u (local.get 0) (i64.const 2))
+      (then (local.get 0))
+      (else (i64.add (call $fib (i64.sub (local.get 0) (i64.const 1)))
+                     (call $fib (i64.sub (local.get 0) (i64.const 2)))))))
+  (func (export "fib_iter") (param i32) (result i32) (local i32 i32 i32)
+    (local.set 1 (i32.const 0)) (local.set 2 (i32.const 1))
+    (block (loop
+      (br_if 1 (i32.eqz (local.get 0)))
+      (local.set 3 (i32.add (local.get 1) (local.get 2)))
+      (local.set 1 (local.get 2))
+      (local.set 2 (local.get 3))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br 0)))
+    (local.get 1)))"#;
+
+#[test]
+fn recursive_and_iterative_fib() {
+    let engine = Engine::default();
+    let m = module(&engine, FIB);
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+    let fib = instance.get_func(&store, "fib").unwrap();
+    let mut out = [Val::I64(0)];
+    fib.call(&mut store, &[Val::I64(20)], &mut out).unwrap();
+    assert_eq!(out[0], Val::I64(6765));
+    let fib_iter = instance.get_func(&store, "fib_iter").unwrap();
+    let mut out = [Val::I32(0)];
+    fib_iter
+        .call(&mut store, &[Val::I32(30)], &mut out)
+        .unwrap();
+    assert_eq!(out[0], Val::I32(832040));
+}
+
+#[test]
+fn wrong_arguments_are_errors_not_panics() {
+    let engine = Engine::default();
+    let m = module(&engine, FIB);
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+    let fib = instance.get_func(&store, "fib").unwrap();
+    let mut out = [Val::I64(0)];
+    assert!(matches!(
+        fib.call(&mut store, &[Val::I32(1)], &mut out),
+        Err(Error::Type { .. })
+    ));
+    assert!(matches!(
+        fib.call(&mut store, &[], &mut out),
+        Err(Error::Type { .. })
+    ));
+    assert!(matches!(
+        fib.call(&mut store, &[Val::I64(1)], &mut []),
+        Err(Error::Type { .. })
+    ));
+    // A handle from another store is refused.
+    let mut other = Store::new(&engine, ());
+    assert!(matches!(
+        fib.call(&mut other, &[Val::I64(1)], &mut out),
+        Err(Error::Handle { .. })
+    ));
+}
+
+#[test]
+fn deep_recursion_traps_without_overflowing_the_host_stack() {
+    let engine = Engine::new(Config::new().max_call_depth(100_000));
+    let m = module(
+        &engine,
+        r#"(module (func $f (export "f") (param i32) (result i32)
+              (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+                (else (i32.add (i32.const 1) (call $f (i32.sub (local.get 0) (i32.const 1))))))))"#,
+    );
+    // Run in a thread with a small stack: wasm recursion must not use it.
+    let handle = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            let mut store = Store::new(&engine, ());
+            let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+            let f = instance.get_func(&store, "f").unwrap();
+            let mut out = [Val::I32(0)];
+            f.call(&mut store, &[Val::I32(50_000)], &mut out).unwrap();
+            assert_eq!(out[0], Val::I32(50_000));
+            let err = f
+                .call(&mut store, &[Val::I32(1_000_000)], &mut out)
+                .unwrap_err();
+            assert_eq!(err.trap_code(), Some(TrapCode::CallStackExhausted));
+            assert!(err.to_string().contains("call stack exhausted"));
+        })
+        .unwrap();
+    handle.join().unwrap();
+}
+
+#[test]
+fn host_functions_see_memory_and_host_data() {
+    let engine = Engine::default();
+    let m = module(
+        &engine,
+        r#"(module
+          (import "env" "log" (func $log (param i32 i32)))
+          (import "env" "add" (func $add (param i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 16) "hello")
+          (func (export "run") (result i32)
+            (call $log (i32.const 16) (i32.const 5))
+            (call $add (i32.const 40) (i32.const 2))))"#,
+    );
+    let mut store = Store::new(&engine, Vec::<String>::new());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "env",
+            "log",
+            |mut caller: Caller<'_, Vec<String>>, ptr: i32, len: i32| {
+                let memory = caller.memory().ok_or_else(|| Error::host("no memory"))?;
+                let mut buf = vec![0u8; len as usize];
+                memory.read(&caller, ptr as usize, &mut buf)?;
+                caller
+                    .data_mut()
+                    .push(String::from_utf8_lossy(&buf).into_owned());
+                Ok(())
+            },
+        )
+        .unwrap();
+    linker
+        .func_new(
+            "env",
+            "add",
+            FuncType::new([ValType::I32, ValType::I32], [ValType::I32]),
+            |_caller, args, results| {
+                results[0] = Val::I32(args[0].i32().unwrap_or(0) + args[1].i32().unwrap_or(0));
+                Ok(())
+            },
+        )
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &m).unwrap();
+    let run = instance.get_func(&store, "run").unwrap();
+    let mut out = [Val::I32(0)];
+    run.call(&mut store, &[], &mut out).unwrap();
+    assert_eq!(out[0], Val::I32(42));
+    assert_eq!(store.data(), &vec!["hello".to_string()]);
+}
+
+#[test]
+fn host_errors_propagate_and_missing_imports_are_link_errors() {
+    let engine = Engine::default();
+    let m = module(
+        &engine,
+        r#"(module (import "env" "fail" (func $fail)) (func (export "run") (call $fail)))"#,
+    );
+    let mut store = Store::new(&engine, ());
+    let err = Linker::new(&engine)
+        .instantiate(&mut store, &m)
+        .unwrap_err();
+    assert!(matches!(err, Error::Link { .. }), "{err}");
+    assert!(err.to_string().contains("env::fail"));
+
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("env", "fail", || -> Result<(), Error> {
+            Err(Error::host("boom"))
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &m).unwrap();
+    let err = instance
+        .get_func(&store, "run")
+        .unwrap()
+        .call(&mut store, &[], &mut [])
+        .unwrap_err();
+    assert!(err.to_string().contains("boom"));
+}
+
+#[test]
+fn traps_carry_spec_messages() {
+    let engine = Engine::default();
+    let m = module(
+        &engine,
+        r#"(module (memory 1)
+          (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+          (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+          (func (export "unreachable") unreachable))"#,
+    );
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+    let mut out = [Val::I32(0)];
+    let div = instance.get_func(&store, "div").unwrap();
+    let e = div
+        .call(&mut store, &[Val::I32(1), Val::I32(0)], &mut out)
+        .unwrap_err();
+    assert_eq!(e.trap_code(), Some(TrapCode::IntegerDivideByZero));
+    let e = div
+        .call(&mut store, &[Val::I32(i32::MIN), Val::I32(-1)], &mut out)
+        .unwrap_err();
+    assert_eq!(e.trap_code(), Some(TrapCode::IntegerOverflow));
+    let load = instance.get_func(&store, "load").unwrap();
+    let e = load
+        .call(&mut store, &[Val::I32(65534)], &mut out)
+        .unwrap_err();
+    assert_eq!(e.to_string(), "trap: out of bounds memory access");
+    let e = instance
+        .get_func(&store, "unreachable")
+        .unwrap()
+        .call(&mut store, &[], &mut [])
+        .unwrap_err();
+    assert_eq!(e.trap_code(), Some(TrapCode::Unreachable));
+}
+
+#[test]
+fn malformed_and_invalid_modules_are_rejected() {
+    let engine = Engine::default();
+    assert!(matches!(
+        Module::new(&engine, b"\0asm\x01\0\0\0\x01"),
+        Err(Error::Malformed { .. })
+    ));
+    assert!(Module::new(&engine, b"not wasm at all").is_err());
+    let invalid = wat::parse_str("(module (func (result i32) (i64.const 1)))").unwrap();
+    assert!(matches!(
+        Module::new(&engine, &invalid),
+        Err(Error::Invalid { .. })
+    ));
+    // Every truncation of a valid module gives a result, never a panic; cutting into the code
+    // section is always an error.
+    let good = wat::parse_str(FIB).unwrap();
+    for len in 0..good.len() {
+        let _ = Module::new(&engine, &good[..len]);
+    }
+    assert!(Module::new(&engine, &good[..good.len() - 1]).is_err());
+}
+
+#[test]
+fn memory_and_exports_through_the_api() {
+    let engine = Engine::default();
+    let m = module(
+        &engine,
+        r#"(module (memory (export "mem") 1 3) (global (export "g") (mut i32) (i32.const 7))
+                   (func (export "size") (result i32) memory.size))"#,
+    );
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+    let mem: Memory = instance.get_memory(&store, "mem").unwrap();
+    assert_eq!(mem.size(&store), 1);
+    assert_eq!(mem.grow(&mut store, 2).unwrap(), 1);
+    assert!(mem.grow(&mut store, 1).is_err());
+    mem.write(&mut store, 10, b"abc").unwrap();
+    assert_eq!(&mem.data(&store)[10..13], b"abc");
+    assert!(mem.write(&mut store, 3 * 65536 - 1, b"ab").is_err());
+    let mut out = [Val::I32(0)];
+    instance
+        .get_func(&store, "size")
+        .unwrap()
+        .call(&mut store, &[], &mut out)
+        .unwrap();
+    assert_eq!(out[0], Val::I32(3));
+    let g = instance.get_global(&store, "g").unwrap();
+    assert_eq!(g.get(&store), Val::I32(7));
+    g.set(&mut store, Val::I32(9)).unwrap();
+    assert_eq!(g.get(&store), Val::I32(9));
+    assert!(g.set(&mut store, Val::I64(9)).is_err());
+    assert!(matches!(
+        instance.get_export(&store, "mem"),
+        Some(Extern::Memory(_))
+    ));
+    let standalone = Memory::new(&mut store, MemoryType::new(1, None)).unwrap();
+    assert_eq!(standalone.data_size(&store), 65536);
+}

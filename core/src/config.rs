@@ -2,11 +2,18 @@
 
 use alloc::sync::Arc;
 
-/// Limits and switches that apply to every store created from an [`Engine`].
+/// Limits and switches that apply to every module and store created from an [`Engine`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub(crate) max_call_depth: usize,
     pub(crate) max_value_stack: usize,
+    pub(crate) memory_budget: Option<u64>,
+    pub(crate) consume_fuel: bool,
+    pub(crate) deterministic: bool,
+    pub(crate) max_instances: usize,
+    pub(crate) max_memories: usize,
+    pub(crate) max_tables: usize,
+    pub(crate) max_table_elements: u64,
 }
 
 impl Default for Config {
@@ -14,6 +21,13 @@ impl Default for Config {
         Config {
             max_call_depth: 16 * 1024,
             max_value_stack: 1024 * 1024,
+            memory_budget: None,
+            consume_fuel: false,
+            deterministic: false,
+            max_instances: 10_000,
+            max_memories: 10_000,
+            max_tables: 10_000,
+            max_table_elements: 10_000_000,
         }
     }
 }
@@ -34,6 +48,70 @@ impl Config {
     pub fn max_value_stack(&mut self, slots: usize) -> &mut Self {
         self.max_value_stack = slots.max(16);
         self
+    }
+
+    /// One budget, in bytes, for everything a store allocates: linear memories, tables,
+    /// globals, stacks, translated code, runtime bookkeeping and reported host allocations.
+    /// Every allocation is checked against it before it happens.
+    pub fn memory_budget(&mut self, bytes: u64) -> &mut Self {
+        self.memory_budget = Some(bytes);
+        self
+    }
+
+    /// Removes the memory budget.
+    pub fn unlimited_memory(&mut self) -> &mut Self {
+        self.memory_budget = None;
+        self
+    }
+
+    /// Charge fuel for executed instructions; stores then start with zero fuel and must be
+    /// given some with `Store::set_fuel`. See the crate docs for the cost table.
+    pub fn consume_fuel(&mut self, enable: bool) -> &mut Self {
+        self.consume_fuel = enable;
+        self
+    }
+
+    /// Canonicalise every NaN a float instruction produces, so results are bit-identical on
+    /// every host.
+    pub fn deterministic(&mut self, enable: bool) -> &mut Self {
+        self.deterministic = enable;
+        self
+    }
+
+    /// Instances one store may hold.
+    pub fn max_instances(&mut self, n: usize) -> &mut Self {
+        self.max_instances = n;
+        self
+    }
+
+    /// Linear memories one store may hold.
+    pub fn max_memories(&mut self, n: usize) -> &mut Self {
+        self.max_memories = n;
+        self
+    }
+
+    /// Tables one store may hold.
+    pub fn max_tables(&mut self, n: usize) -> &mut Self {
+        self.max_tables = n;
+        self
+    }
+
+    /// Elements one table may hold.
+    pub fn max_table_elements(&mut self, n: u64) -> &mut Self {
+        self.max_table_elements = n;
+        self
+    }
+
+    pub fn get_memory_budget(&self) -> Option<u64> {
+        self.memory_budget
+    }
+
+    pub fn fuel_enabled(&self) -> bool {
+        self.consume_fuel
+    }
+
+    pub fn is_deterministic(&self) -> bool {
+        self.deterministic
     }
 }
 

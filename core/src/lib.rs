@@ -32,6 +32,7 @@ mod config;
 mod engine;
 mod error;
 mod module;
+mod resources;
 mod runtime;
 mod types;
 mod value;
@@ -44,6 +45,7 @@ pub use error::{Error, Result, Trap, TrapCode};
 #[cfg(feature = "wat")]
 pub use module::wat2wasm;
 pub use module::Module;
+pub use resources::{MemoryCategory, MemoryProfile, Usage};
 pub use runtime::{
     AsContext, AsContextMut, Caller, Extern, ExternRef, Func, Global, Instance, IntoFunc, Linker,
     Memory, Store, StoreMut, StoreRef, Table, WasmResults, WasmTy, WithCaller,

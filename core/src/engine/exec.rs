@@ -8,13 +8,14 @@ use super::ir::Instr;
 use super::num;
 use super::translate::CompiledFunc;
 use crate::error::{Error, Result, Trap, TrapCode};
+use crate::resources::{push_accounted, vec_bytes, Budget, MemoryCategory};
 use crate::runtime::{
     cell_to_val, check_values, val_to_cell, Caller, FuncEntity, Store, StoreInner, PAGE_SIZE,
 };
 use crate::value::{Cell, Val};
 
 /// A suspended caller.
-struct Frame {
+pub(crate) struct Frame {
     code: Arc<CompiledFunc>,
     pc: usize,
     base: usize,
@@ -68,29 +69,51 @@ pub(crate) fn call<T>(
         return check_values(store.inner.id, ty.results(), results, "host results");
     }
 
+    // Reuse the store's stacks; a call from inside a host function gets fresh ones.
     let mut stack = core::mem::take(&mut store.inner.stack);
+    let mut frames = core::mem::take(&mut store.inner.frames);
     let max_stack = store.inner.engine.config().max_value_stack;
     let needed = params.len().max(results.len());
-    ensure_stack(&mut stack, needed, max_stack)?;
-    for (cell, val) in stack.iter_mut().zip(params) {
-        *cell = val_to_cell(val);
-    }
     let depth = store.inner.depth;
-    let outcome = execute(store, &mut stack, func);
+    let mut outcome = ensure_stack(&mut store.inner.budget, &mut stack, needed, max_stack);
+    if outcome.is_ok() {
+        for (cell, val) in stack.iter_mut().zip(params) {
+            *cell = val_to_cell(val);
+        }
+        outcome = execute(store, &mut stack, &mut frames, func);
+    }
     store.inner.depth = depth;
+    // Frames hold code references: drop them now (the vector's capacity stays).
+    frames.clear();
     if outcome.is_ok() {
         for ((out, ty), cell) in results.iter_mut().zip(ty.results()).zip(stack.iter()) {
             *out = cell_to_val(store.inner.id, *ty, *cell);
         }
     }
-    if stack.capacity() > store.inner.stack.capacity() {
-        store.inner.stack = stack;
-    }
+    give_back(&mut store.inner, stack, frames);
     outcome
 }
 
-/// Makes the value stack at least `len` slots long, within the configured limit.
-fn ensure_stack(stack: &mut Vec<Cell>, len: usize, max: usize) -> Result<()> {
+/// Returns stacks to the store, or frees them (and their budget) if the store has its own.
+fn give_back(inner: &mut StoreInner, stack: Vec<Cell>, frames: Vec<Frame>) {
+    if inner.stack.capacity() == 0 {
+        inner.stack = stack;
+    } else {
+        inner
+            .budget
+            .release(MemoryCategory::Stacks, vec_bytes(&stack));
+    }
+    if inner.frames.capacity() == 0 {
+        inner.frames = frames;
+    } else {
+        inner
+            .budget
+            .release(MemoryCategory::Stacks, vec_bytes(&frames));
+    }
+}
+
+/// Makes the value stack at least `len` slots long, within the configured limit and the budget.
+fn ensure_stack(budget: &mut Budget, stack: &mut Vec<Cell>, len: usize, max: usize) -> Result<()> {
     if len <= stack.len() {
         return Ok(());
     }
@@ -100,22 +123,54 @@ fn ensure_stack(stack: &mut Vec<Cell>, len: usize, max: usize) -> Result<()> {
     let target = len
         .max(stack.len().saturating_mul(2))
         .clamp(256, max.max(len));
-    stack
-        .try_reserve(target - stack.len())
+    let extra = target.saturating_sub(stack.capacity());
+    let bytes = (extra * core::mem::size_of::<Cell>()) as u64;
+    budget
+        .charge(MemoryCategory::Stacks, bytes)
         .map_err(|_| trap(TrapCode::CallStackExhausted))?;
+    if stack.try_reserve_exact(extra).is_err() {
+        budget.release(MemoryCategory::Stacks, bytes);
+        return Err(trap(TrapCode::CallStackExhausted));
+    }
     stack.resize(target, 0);
     Ok(())
 }
 
 /// Prepares a frame for `code` at `base`: room for its slots and zeroed declared locals.
 #[inline]
-fn enter_frame(stack: &mut Vec<Cell>, base: usize, code: &CompiledFunc, max: usize) -> Result<()> {
-    ensure_stack(stack, base + code.frame_size as usize, max)?;
+fn enter_frame(
+    budget: &mut Budget,
+    stack: &mut Vec<Cell>,
+    base: usize,
+    code: &CompiledFunc,
+    max: usize,
+) -> Result<()> {
+    ensure_stack(budget, stack, base + code.frame_size as usize, max)?;
     let locals = base + code.num_params as usize..base + code.num_locals as usize;
     if let Some(slice) = stack.get_mut(locals) {
         slice.fill(0);
     }
     Ok(())
+}
+
+/// Charges fuel for work proportional to an operand (bulk memory, grow), before doing it.
+#[inline]
+fn charge_fuel(inner: &mut StoreInner, units: u64) -> Result<()> {
+    if !inner.fuel_enabled {
+        return Ok(());
+    }
+    if inner.fuel < units {
+        return Err(trap(TrapCode::OutOfFuel));
+    }
+    inner.fuel -= units;
+    inner.fuel_consumed += units;
+    Ok(())
+}
+
+/// Fuel for touching `bytes` bytes: one unit per 64 bytes, rounded up.
+#[inline]
+fn bulk_fuel(bytes: u64) -> u64 {
+    bytes.div_ceil(64)
 }
 
 fn memory_of(inner: &StoreInner, instance: u32) -> usize {
@@ -125,6 +180,9 @@ fn memory_of(inner: &StoreInner, instance: u32) -> usize {
         .and_then(|i| i.memories.first())
         .map_or(usize::MAX, |&m| m as usize)
 }
+
+/// Host calls with at most this many parameters and results use buffers on the host stack.
+const INLINE_VALUES: usize = 16;
 
 /// Calls host function `host` with arguments read from `stack[at..]`, writing results there.
 fn call_host<T>(
@@ -141,18 +199,42 @@ fn call_host<T>(
     };
     let id = store.inner.id;
     let max = store.inner.engine.config().max_value_stack;
-    ensure_stack(stack, at + ty.params().len().max(ty.results().len()), max)?;
-    let args: Vec<Val> = ty
+    let (n_params, n_results) = (ty.params().len(), ty.results().len());
+    ensure_stack(
+        &mut store.inner.budget,
+        stack,
+        at + n_params.max(n_results),
+        max,
+    )?;
+    let mut args: heapless::Vec<Val, INLINE_VALUES> = heapless::Vec::new();
+    let mut results: heapless::Vec<Val, INLINE_VALUES> = heapless::Vec::new();
+    let mut big_args: Vec<Val> = Vec::new();
+    let mut big_results: Vec<Val> = Vec::new();
+    // Large signatures spill to the heap, charged to the budget as host memory.
+    let spill = if n_params > INLINE_VALUES || n_results > INLINE_VALUES {
+        ((n_params + n_results) * core::mem::size_of::<Val>()) as u64
+    } else {
+        0
+    };
+    store.charge_host(spill)?;
+    let params = ty
         .params()
         .iter()
         .zip(&stack[at..])
-        .map(|(t, c)| cell_to_val(id, *t, *c))
-        .collect();
-    let mut results: Vec<Val> = ty
+        .map(|(t, c)| cell_to_val(id, *t, *c));
+    let defaults = ty
         .results()
         .iter()
-        .map(|t| Val::default_for(*t).unwrap_or(Val::I64(0)))
-        .collect();
+        .map(|t| Val::default_for(*t).unwrap_or(Val::I64(0)));
+    let (args, results): (&[Val], &mut [Val]) = if spill == 0 {
+        args.extend(params);
+        results.extend(defaults);
+        (&args, &mut results)
+    } else {
+        big_args.extend(params);
+        big_results.extend(defaults);
+        (&big_args, &mut big_results)
+    };
     let saved = store.inner.depth;
     store.inner.depth = depth;
     let outcome = f(
@@ -160,13 +242,14 @@ fn call_host<T>(
             store: &mut *store,
             instance: Some(instance),
         },
-        &args,
-        &mut results,
+        args,
+        results,
     );
     store.inner.depth = saved;
+    store.release_host(spill);
     outcome?;
-    check_values(id, ty.results(), &results, "host function results")?;
-    for (cell, val) in stack[at..].iter_mut().zip(&results) {
+    check_values(id, ty.results(), results, "host function results")?;
+    for (cell, val) in stack[at..].iter_mut().zip(results.iter()) {
         *cell = val_to_cell(val);
     }
     Ok(())
@@ -227,7 +310,12 @@ fn table_range(start: u64, len: u64, size: usize) -> Result<core::ops::Range<usi
     }
 }
 
-fn execute<T>(store: &mut Store<T>, stack: &mut Vec<Cell>, func: u32) -> Result<()> {
+fn execute<T>(
+    store: &mut Store<T>,
+    stack: &mut Vec<Cell>,
+    frames: &mut Vec<Frame>,
+    func: u32,
+) -> Result<()> {
     let max_stack = store.inner.engine.config().max_value_stack;
     let max_depth = store.inner.engine.config().max_call_depth;
     let depth0 = store.inner.depth;
@@ -239,8 +327,7 @@ fn execute<T>(store: &mut Store<T>, stack: &mut Vec<Cell>, func: u32) -> Result<
         return Err(trap(TrapCode::CallStackExhausted));
     }
     let mut base = 0usize;
-    enter_frame(stack, base, &code, max_stack)?;
-    let mut frames: Vec<Frame> = Vec::new();
+    enter_frame(&mut store.inner.budget, stack, base, &code, max_stack)?;
     let mut pc = 0usize;
     let mut mem = memory_of(&store.inner, instance);
 
@@ -306,14 +393,20 @@ fn execute<T>(store: &mut Store<T>, stack: &mut Vec<Cell>, func: u32) -> Result<
                     }
                     let callee_code = Arc::clone(callee_code);
                     let callee_instance = *callee_instance;
-                    enter_frame(stack, at, &callee_code, max_stack)?;
+                    enter_frame(&mut store.inner.budget, stack, at, &callee_code, max_stack)?;
                     let caller_code = core::mem::replace(&mut code, callee_code);
-                    frames.push(Frame {
-                        code: caller_code,
-                        pc,
-                        base,
-                        instance,
-                    });
+                    push_accounted(
+                        &mut store.inner.budget,
+                        MemoryCategory::Stacks,
+                        frames,
+                        Frame {
+                            code: caller_code,
+                            pc,
+                            base,
+                            instance,
+                        },
+                    )
+                    .map_err(|_| trap(TrapCode::CallStackExhausted))?;
                     if callee_instance != instance {
                         instance = callee_instance;
                         mem = memory_of(&store.inner, instance);
@@ -343,7 +436,13 @@ fn execute<T>(store: &mut Store<T>, stack: &mut Vec<Cell>, func: u32) -> Result<
                     let callee_code = Arc::clone(callee_code);
                     let callee_instance = *callee_instance;
                     stack.copy_within(args..args + $count as usize, base);
-                    enter_frame(stack, base, &callee_code, max_stack)?;
+                    enter_frame(
+                        &mut store.inner.budget,
+                        stack,
+                        base,
+                        &callee_code,
+                        max_stack,
+                    )?;
                     code = callee_code;
                     if callee_instance != instance {
                         instance = callee_instance;
@@ -392,6 +491,25 @@ fn execute<T>(store: &mut Store<T>, stack: &mut Vec<Cell>, func: u32) -> Result<
         pc += 1;
         match instr {
             Instr::Unreachable => return Err(trap(TrapCode::Unreachable)),
+            Instr::ConsumeFuel { amount } => {
+                let inner = &mut store.inner;
+                let amount = u64::from(amount);
+                if inner.fuel < amount {
+                    return Err(trap(TrapCode::OutOfFuel));
+                }
+                inner.fuel -= amount;
+                inner.fuel_consumed += amount;
+            }
+            Instr::CanonF32 { slot } => {
+                if num::f32(r!(slot)).is_nan() {
+                    r!(slot) = u64::from(0x7fc0_0000u32);
+                }
+            }
+            Instr::CanonF64 { slot } => {
+                if num::f64(r!(slot)).is_nan() {
+                    r!(slot) = 0x7ff8_0000_0000_0000;
+                }
+            }
             Instr::Aux { .. } => {}
             Instr::Br { target } => pc = target as usize,
             Instr::BrIfNez { cond, target } => {
@@ -520,20 +638,23 @@ fn execute<T>(store: &mut Store<T>, stack: &mut Vec<Cell>, func: u32) -> Result<
             }
             Instr::MemoryGrow { dst, delta } => {
                 let delta = u64::from(r!(delta) as u32);
-                let result = match store.inner.memories.get_mut(mem) {
-                    Some(m) => m.grow(delta).map_or(u32::MAX, |old| old as u32),
-                    None => u32::MAX,
-                };
+                charge_fuel(&mut store.inner, bulk_fuel(delta * PAGE_SIZE as u64))?;
+                let result = store
+                    .inner
+                    .grow_memory(mem, delta)
+                    .map_or(u32::MAX, |old| old as u32);
                 r!(dst) = u64::from(result);
             }
             Instr::MemoryFill { dst, val, len } => {
                 let (d, v, n) = (r!(dst) as u32, r!(val) as u8, r!(len) as u32);
+                charge_fuel(&mut store.inner, bulk_fuel(u64::from(n)))?;
                 let data = memory!();
                 let range = range(u64::from(d), u64::from(n), data.len())?;
                 data[range].fill(v);
             }
             Instr::MemoryCopy { dst, src, len } => {
                 let (d, s, n) = (r!(dst) as u32, r!(src) as u32, r!(len) as u32);
+                charge_fuel(&mut store.inner, bulk_fuel(u64::from(n)))?;
                 let data = memory!();
                 let src_range = range(u64::from(s), u64::from(n), data.len())?;
                 let dst_range = range(u64::from(d), u64::from(n), data.len())?;
@@ -543,6 +664,7 @@ fn execute<T>(store: &mut Store<T>, stack: &mut Vec<Cell>, func: u32) -> Result<
                 let (data_index, _) = aux(&code, pc);
                 pc += 1;
                 let (d, s, n) = (r!(dst) as u32, r!(src) as u32, r!(len) as u32);
+                charge_fuel(&mut store.inner, bulk_fuel(u64::from(n)))?;
                 let segment = store.inner.instances[instance as usize]
                     .datas
                     .get(data_index as usize)
@@ -589,8 +711,10 @@ fn execute<T>(store: &mut Store<T>, stack: &mut Vec<Cell>, func: u32) -> Result<
                 pc += 1;
                 let t = table_of(&store.inner, instance, table)?;
                 let (init, delta) = (r!(init), u64::from(r!(delta) as u32));
-                let result = store.inner.tables[t]
-                    .grow(delta, init)
+                charge_fuel(&mut store.inner, bulk_fuel(delta * 8))?;
+                let result = store
+                    .inner
+                    .grow_table(t, delta, init)
                     .map_or(u32::MAX, |old| old as u32);
                 r!(dst) = u64::from(result);
             }
@@ -599,6 +723,7 @@ fn execute<T>(store: &mut Store<T>, stack: &mut Vec<Cell>, func: u32) -> Result<
                 pc += 1;
                 let t = table_of(&store.inner, instance, table)?;
                 let (d, v, n) = (r!(dst) as u32, r!(val), r!(len) as u32);
+                charge_fuel(&mut store.inner, bulk_fuel(u64::from(n) * 8))?;
                 let elements = &mut store.inner.tables[t].elements;
                 let range = table_range(u64::from(d), u64::from(n), elements.len())?;
                 elements[range].fill(v);
@@ -609,6 +734,7 @@ fn execute<T>(store: &mut Store<T>, stack: &mut Vec<Cell>, func: u32) -> Result<
                 let dt = table_of(&store.inner, instance, dst_table)?;
                 let st = table_of(&store.inner, instance, src_table)?;
                 let (d, s, n) = (r!(dst) as u32, r!(src) as u32, r!(len) as u32);
+                charge_fuel(&mut store.inner, bulk_fuel(u64::from(n) * 8))?;
                 let src_range = table_range(
                     u64::from(s),
                     u64::from(n),
@@ -633,6 +759,7 @@ fn execute<T>(store: &mut Store<T>, stack: &mut Vec<Cell>, func: u32) -> Result<
                 pc += 1;
                 let t = table_of(&store.inner, instance, table)?;
                 let (d, s, n) = (r!(dst) as u32, r!(src) as u32, r!(len) as u32);
+                charge_fuel(&mut store.inner, bulk_fuel(u64::from(n) * 8))?;
                 let inner = &mut store.inner;
                 let items: &[Cell] = inner.instances[instance as usize]
                     .elems

@@ -17,6 +17,17 @@ pub(crate) type Slot = u32;
 pub(crate) enum Instr {
     // ---- control ----
     Unreachable,
+    /// Charges the fuel of the straight-line run of instructions that starts here.
+    ConsumeFuel {
+        amount: u32,
+    },
+    /// Deterministic mode: replaces a NaN in `slot` with the canonical NaN.
+    CanonF32 {
+        slot: Slot,
+    },
+    CanonF64 {
+        slot: Slot,
+    },
     /// Extra operands of the preceding instruction; never executed on its own.
     Aux {
         a: u32,

@@ -5,5 +5,6 @@ mod ir;
 mod num;
 mod translate;
 
-pub(crate) use exec::call;
+pub(crate) use exec::{call, Frame};
+pub(crate) use ir::Instr;
 pub(crate) use translate::{translate_function, CompiledFunc, FuncTranslatorAllocs};

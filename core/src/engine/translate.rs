@@ -115,6 +115,9 @@ pub(crate) fn translate_function(
         reachable: true,
         dead_depth: 0,
         last_result: None,
+        fuel: module.fuel,
+        deterministic: module.deterministic,
+        fuel_at: None,
     };
     t.instrs.clear();
     t.stack.clear();
@@ -128,6 +131,7 @@ pub(crate) fn translate_function(
         fixups: Vec::new(),
         else_fixup: None,
     });
+    t.begin_fuel_block();
 
     let mut ops = wasmparser::OperatorsReader::new(reader);
     while !ops.eof() {
@@ -164,7 +168,30 @@ struct Translator<'m> {
     dead_depth: u32,
     /// The last emitted instruction, when its only effect is writing the top temp.
     last_result: Option<usize>,
+    /// Charge fuel (see `fuel_cost`).
+    fuel: bool,
+    /// Canonicalise NaN results of float instructions.
+    deterministic: bool,
+    /// The `ConsumeFuel` of the current straight-line run.
+    fuel_at: Option<usize>,
 }
+
+/// Fuel cost of one wasm instruction, charged when the straight-line run containing it starts.
+/// Structure markers are free; calls pay for frame setup; everything else costs 1. Bulk memory,
+/// table and grow operations add a charge proportional to their size when they execute.
+pub(crate) fn fuel_cost(op: &Operator<'_>) -> u32 {
+    match op {
+        Operator::Block { .. } | Operator::Loop { .. } | Operator::End | Operator::Else => 0,
+        Operator::Call { .. }
+        | Operator::CallIndirect { .. }
+        | Operator::ReturnCall { .. }
+        | Operator::ReturnCallIndirect { .. } => CALL_FUEL,
+        _ => 1,
+    }
+}
+
+/// Fuel of a call instruction.
+pub(crate) const CALL_FUEL: u32 = 5;
 
 impl Translator<'_> {
     // ---------- helpers ----------
@@ -335,6 +362,34 @@ impl Translator<'_> {
         }
     }
 
+    /// Starts a new straight-line run: code here can be reached other than by falling through.
+    /// Returns where the run starts, which is where branches to it must land.
+    fn begin_fuel_block(&mut self) -> u32 {
+        if !self.fuel {
+            return self.pc();
+        }
+        if let Some(at) = self.fuel_at {
+            // An empty run that nothing was emitted after serves as the new one.
+            if at + 1 == self.instrs.len()
+                && matches!(self.instrs[at], Instr::ConsumeFuel { amount: 0 })
+            {
+                return at as u32;
+            }
+        }
+        self.instrs.push(Instr::ConsumeFuel { amount: 0 });
+        self.fuel_at = Some(self.instrs.len() - 1);
+        self.last_result = None;
+        self.pc() - 1
+    }
+
+    fn charge_fuel(&mut self, cost: u32) {
+        if let Some(Instr::ConsumeFuel { amount }) =
+            self.fuel_at.and_then(|at| self.instrs.get_mut(at))
+        {
+            *amount = amount.saturating_add(cost);
+        }
+    }
+
     fn mark_unreachable(&mut self) {
         self.reachable = false;
         let height = self.ctrls.last().map_or(0, |c| c.height);
@@ -420,12 +475,14 @@ impl Translator<'_> {
                 let at = self.emit(Instr::BrIfNez { cond, target: 0 });
                 self.ctrls[idx].fixups.push(at);
             }
+            self.begin_fuel_block();
             return;
         }
         let skip = self.emit(Instr::BrIfEqz { cond, target: 0 });
         self.emit_branch(depth);
         let here = self.pc();
         self.patch(skip, here);
+        self.begin_fuel_block();
     }
 
     fn translate_br_table(&mut self, targets: &wasmparser::BrTable<'_>) -> Result<()> {
@@ -482,7 +539,7 @@ impl Translator<'_> {
                 c.fixups.push(at);
             }
         }
-        let here = self.pc();
+        let here = self.begin_fuel_block();
         if let Some(c) = self.ctrls.last_mut() {
             c.kind = CtrlKind::Else;
             if let Some(at) = c.else_fixup.take() {
@@ -513,11 +570,15 @@ impl Translator<'_> {
         if self.reachable {
             self.materialize_top(ctrl.results);
         }
-        let here = self.pc();
-        let mut reachable = self.reachable || !ctrl.fixups.is_empty();
+        let reachable = self.reachable || !ctrl.fixups.is_empty() || ctrl.else_fixup.is_some();
+        // Branches land on the new run's fuel charge.
+        let here = if reachable {
+            self.begin_fuel_block()
+        } else {
+            self.pc()
+        };
         if let Some(at) = ctrl.else_fixup {
             self.patch(at, here);
-            reachable = true;
         }
         for &at in &ctrl.fixups {
             self.patch(at, here);
@@ -528,10 +589,22 @@ impl Translator<'_> {
         }
         self.reachable = reachable;
         self.last_result = None;
-        // Hand the fixup buffer back: not needed, blocks are short-lived.
     }
 
     // ---------- operators ----------
+
+    /// In deterministic mode, canonicalises a NaN just written to the top of the stack.
+    fn canonicalize(&mut self, wide: bool) {
+        if !self.deterministic {
+            return;
+        }
+        let slot = self.canonical(self.height() - 1);
+        self.emit(if wide {
+            Instr::CanonF64 { slot }
+        } else {
+            Instr::CanonF32 { slot }
+        });
+    }
 
     fn unary(&mut self, make: fn(Slot, Slot) -> Instr) {
         let src = self.pop_slot();
@@ -634,6 +707,9 @@ impl Translator<'_> {
 
     fn translate(&mut self, op: Operator<'_>) -> Result<()> {
         use Instr as I;
+        if self.reachable {
+            self.charge_fuel(fuel_cost(&op));
+        }
         if !self.reachable {
             match op {
                 Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
@@ -658,7 +734,13 @@ impl Translator<'_> {
             }
             Operator::Nop => {}
             Operator::Block { blockty } => self.enter_block(CtrlKind::Block, blockty)?,
-            Operator::Loop { blockty } => self.enter_block(CtrlKind::Loop, blockty)?,
+            Operator::Loop { blockty } => {
+                self.enter_block(CtrlKind::Loop, blockty)?;
+                let start = self.begin_fuel_block();
+                if let Some(c) = self.ctrls.last_mut() {
+                    c.start = start;
+                }
+            }
             Operator::If { blockty } => {
                 let cond = self.pop_slot();
                 self.enter_block(CtrlKind::If, blockty)?;
@@ -666,6 +748,7 @@ impl Translator<'_> {
                 if let Some(c) = self.ctrls.last_mut() {
                     c.else_fixup = Some(at);
                 }
+                self.begin_fuel_block();
             }
             Operator::Else => self.translate_else(),
             Operator::End => self.translate_end(),
@@ -920,6 +1003,31 @@ impl Translator<'_> {
                 self.binary(|dst, lhs, rhs| I::$v { dst, lhs, rhs })
             };
         }
+        // Float results that may be NaN: canonicalised in deterministic mode.
+        macro_rules! fun32 {
+            ($v:ident) => {{
+                un!($v);
+                self.canonicalize(false);
+            }};
+        }
+        macro_rules! fbin32 {
+            ($v:ident) => {{
+                bin!($v);
+                self.canonicalize(false);
+            }};
+        }
+        macro_rules! fun64 {
+            ($v:ident) => {{
+                un!($v);
+                self.canonicalize(true);
+            }};
+        }
+        macro_rules! fbin64 {
+            ($v:ident) => {{
+                bin!($v);
+                self.canonicalize(true);
+            }};
+        }
         match op {
             Operator::I32Eqz => un!(I32Eqz),
             Operator::I32Eq => bin!(I32Eq),
@@ -989,17 +1097,17 @@ impl Translator<'_> {
             Operator::F32Ge => bin!(F32Ge),
             Operator::F32Abs => un!(F32Abs),
             Operator::F32Neg => un!(F32Neg),
-            Operator::F32Ceil => un!(F32Ceil),
-            Operator::F32Floor => un!(F32Floor),
-            Operator::F32Trunc => un!(F32Trunc),
-            Operator::F32Nearest => un!(F32Nearest),
-            Operator::F32Sqrt => un!(F32Sqrt),
-            Operator::F32Add => bin!(F32Add),
-            Operator::F32Sub => bin!(F32Sub),
-            Operator::F32Mul => bin!(F32Mul),
-            Operator::F32Div => bin!(F32Div),
-            Operator::F32Min => bin!(F32Min),
-            Operator::F32Max => bin!(F32Max),
+            Operator::F32Ceil => fun32!(F32Ceil),
+            Operator::F32Floor => fun32!(F32Floor),
+            Operator::F32Trunc => fun32!(F32Trunc),
+            Operator::F32Nearest => fun32!(F32Nearest),
+            Operator::F32Sqrt => fun32!(F32Sqrt),
+            Operator::F32Add => fbin32!(F32Add),
+            Operator::F32Sub => fbin32!(F32Sub),
+            Operator::F32Mul => fbin32!(F32Mul),
+            Operator::F32Div => fbin32!(F32Div),
+            Operator::F32Min => fbin32!(F32Min),
+            Operator::F32Max => fbin32!(F32Max),
             Operator::F32Copysign => bin!(F32Copysign),
 
             Operator::F64Eq => bin!(F64Eq),
@@ -1010,17 +1118,17 @@ impl Translator<'_> {
             Operator::F64Ge => bin!(F64Ge),
             Operator::F64Abs => un!(F64Abs),
             Operator::F64Neg => un!(F64Neg),
-            Operator::F64Ceil => un!(F64Ceil),
-            Operator::F64Floor => un!(F64Floor),
-            Operator::F64Trunc => un!(F64Trunc),
-            Operator::F64Nearest => un!(F64Nearest),
-            Operator::F64Sqrt => un!(F64Sqrt),
-            Operator::F64Add => bin!(F64Add),
-            Operator::F64Sub => bin!(F64Sub),
-            Operator::F64Mul => bin!(F64Mul),
-            Operator::F64Div => bin!(F64Div),
-            Operator::F64Min => bin!(F64Min),
-            Operator::F64Max => bin!(F64Max),
+            Operator::F64Ceil => fun64!(F64Ceil),
+            Operator::F64Floor => fun64!(F64Floor),
+            Operator::F64Trunc => fun64!(F64Trunc),
+            Operator::F64Nearest => fun64!(F64Nearest),
+            Operator::F64Sqrt => fun64!(F64Sqrt),
+            Operator::F64Add => fbin64!(F64Add),
+            Operator::F64Sub => fbin64!(F64Sub),
+            Operator::F64Mul => fbin64!(F64Mul),
+            Operator::F64Div => fbin64!(F64Div),
+            Operator::F64Min => fbin64!(F64Min),
+            Operator::F64Max => fbin64!(F64Max),
             Operator::F64Copysign => bin!(F64Copysign),
 
             Operator::I64ExtendI32S => un!(Extend32S),
@@ -1049,8 +1157,8 @@ impl Translator<'_> {
             Operator::F64ConvertI32U => un!(F64ConvertI32U),
             Operator::F64ConvertI64S => un!(F64ConvertI64S),
             Operator::F64ConvertI64U => un!(F64ConvertI64U),
-            Operator::F32DemoteF64 => un!(F32DemoteF64),
-            Operator::F64PromoteF32 => un!(F64PromoteF32),
+            Operator::F32DemoteF64 => fun32!(F32DemoteF64),
+            Operator::F64PromoteF32 => fun64!(F64PromoteF32),
             Operator::I32Extend8S | Operator::I64Extend8S => un!(Extend8S),
             Operator::I32Extend16S | Operator::I64Extend16S => un!(Extend16S),
             Operator::I64Extend32S => un!(Extend32S),

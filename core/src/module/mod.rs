@@ -75,9 +75,64 @@ pub(crate) struct ModuleInner {
     pub(crate) datas: Vec<DataSegment>,
     /// Translated bodies of the defined functions.
     pub(crate) code: Vec<Arc<CompiledFunc>>,
+    /// Whether the code charges fuel / canonicalises NaNs (it must match the store's engine).
+    pub(crate) fuel: bool,
+    pub(crate) deterministic: bool,
+    /// Heap bytes held by this module's code and metadata (charged to each store using it).
+    pub(crate) heap_bytes: u64,
 }
 
 impl ModuleInner {
+    /// Bytes of the buffers this module owns (capacities times element sizes).
+    fn compute_heap_bytes(&self) -> u64 {
+        use core::mem::size_of;
+        fn vec<T>(v: &Vec<T>) -> usize {
+            v.capacity() * size_of::<T>()
+        }
+        let types: usize = self
+            .types
+            .iter()
+            .map(|t| (t.params().len() + t.results().len()) * size_of::<ValType>() + 16)
+            .sum();
+        let imports: usize = self
+            .imports
+            .iter()
+            .map(|i| i.module.capacity() + i.name.capacity())
+            .sum();
+        let exports: usize = self.exports.iter().map(|(n, _)| n.capacity()).sum();
+        let segments: usize = self
+            .elems
+            .iter()
+            .map(|e| vec(&e.items))
+            .chain(self.datas.iter().map(|d| d.bytes.len() + 16))
+            .sum();
+        let code: usize = self
+            .code
+            .iter()
+            .map(|c| {
+                size_of::<CompiledFunc>() + 16 + c.instrs.len() * size_of::<crate::engine::Instr>()
+            })
+            .sum();
+        (size_of::<ModuleInner>()
+            + vec(&self.types)
+            + types
+            + vec(&self.imports)
+            + imports
+            + vec(&self.funcs)
+            + vec(&self.tables)
+            + vec(&self.memories)
+            + vec(&self.globals)
+            + vec(&self.table_inits)
+            + vec(&self.global_inits)
+            + vec(&self.exports)
+            + exports
+            + vec(&self.elems)
+            + vec(&self.datas)
+            + segments
+            + vec(&self.code)
+            + code) as u64
+    }
+
     pub(crate) fn func_type(&self, func: u32) -> Option<&FuncType> {
         let ty = *self.funcs.get(func as usize)?;
         self.types.get(ty as usize)
@@ -198,8 +253,16 @@ fn convert_global(ty: &wasmparser::GlobalType) -> Result<GlobalType> {
 impl Module {
     /// Decodes, validates and translates a binary module.
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-        let _ = engine;
-        let inner = parse(bytes)?;
+        let mut inner = parse(bytes, engine.config())?;
+        inner.heap_bytes = inner.compute_heap_bytes();
+        if let Some(budget) = engine.config().memory_budget {
+            if inner.heap_bytes > budget {
+                return Err(Error::limit(alloc::format!(
+                    "the module's translated code needs {} bytes, more than the memory budget of {budget}",
+                    inner.heap_bytes
+                )));
+            }
+        }
         Ok(Module {
             inner: Arc::new(inner),
         })
@@ -302,11 +365,15 @@ fn check_memory_leb(section: Option<&[u8]>) -> Result<()> {
     Ok(())
 }
 
-fn parse(bytes: &[u8]) -> Result<ModuleInner> {
+fn parse(bytes: &[u8], config: &crate::Config) -> Result<ModuleInner> {
     use wasmparser::{Parser, Payload, ValidPayload, Validator};
 
     let mut validator = Validator::new_with_features(features());
-    let mut m = ModuleInner::default();
+    let mut m = ModuleInner {
+        fuel: config.consume_fuel,
+        deterministic: config.deterministic,
+        ..ModuleInner::default()
+    };
     let mut allocs = FuncTranslatorAllocs::default();
     let mut func_validator_allocs = wasmparser::FuncValidatorAllocations::default();
 

@@ -30,27 +30,27 @@ impl Func {
         mut ctx: C,
         ty: FuncType,
         f: impl Fn(Caller<'_, C::Data>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
-    ) -> Func {
+    ) -> Result<Func> {
         let store = ctx.as_store_mut();
-        let index = store.alloc_host_func(&ty, Arc::new(f));
-        Func {
+        let index = store.alloc_host_func(&ty, Arc::new(f))?;
+        Ok(Func {
             store: store.inner.id,
             index,
-        }
+        })
     }
 
     /// A host function from a typed Rust closure (see [`IntoFunc`]).
     pub fn wrap<C: AsContextMut, Params, Results>(
         mut ctx: C,
         f: impl IntoFunc<C::Data, Params, Results>,
-    ) -> Func {
+    ) -> Result<Func> {
         let (ty, f) = f.into_func();
         let store = ctx.as_store_mut();
-        let index = store.alloc_host_func(&ty, f);
-        Func {
+        let index = store.alloc_host_func(&ty, f)?;
+        Ok(Func {
             store: store.inner.id,
             index,
-        }
+        })
     }
 
     /// The function's signature.

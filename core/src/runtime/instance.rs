@@ -1,16 +1,15 @@
 //! Instances and instantiation.
 
-use alloc::collections::BTreeMap;
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::store::{AsContext, InstanceEntity, Store};
-use super::{
-    export_list, Extern, Func, FuncEntity, Global, GlobalEntity, Memory, MemoryEntity, Table,
-    TableEntity,
-};
+use super::entities::InstanceEntity;
+use super::store::{AsContext, Store};
+use super::{export_list, Extern, Func, FuncEntity, Global, GlobalEntity, Memory, Table};
 use crate::error::{Error, Result, TrapCode};
 use crate::module::{ExternIndex, Module, SegmentMode};
+use crate::resources::{push_accounted, MemoryCategory};
 use crate::types::ExternType;
 use crate::value::Cell;
 
@@ -28,13 +27,7 @@ impl Instance {
         if store.inner.id != self.store {
             return None;
         }
-        store
-            .inner
-            .instances
-            .get(self.index as usize)?
-            .exports
-            .get(name)
-            .copied()
+        store.inner.instances.get(self.index as usize)?.export(name)
     }
 
     pub fn get_func(&self, ctx: impl AsContext, name: &str) -> Option<Func> {
@@ -103,6 +96,28 @@ pub(crate) fn instantiate<T>(
     let m = &module.inner;
     let store_id = store.inner.id;
     let instance_index = store.inner.instances.len() as u32;
+    let config = store.inner.engine.config();
+    if store.inner.instances.len() >= config.max_instances {
+        return Err(Error::limit(alloc::format!(
+            "a store may hold at most {} instances",
+            config.max_instances
+        )));
+    }
+    if m.fuel != config.consume_fuel || m.deterministic != config.deterministic {
+        return Err(Error::Instantiation {
+            message: "the module was compiled by an engine with a different fuel or \
+                      deterministic setting"
+                .into(),
+        });
+    }
+
+    // 0. The module's code, once per store, and this instance's own bookkeeping, before any
+    //    of it is allocated.
+    store.inner.charge_module(module)?;
+    store.inner.budget.charge(
+        MemoryCategory::Runtime,
+        InstanceEntity::heap_bytes_for(module),
+    )?;
 
     let mut funcs = Vec::with_capacity(m.funcs.len());
     let mut tables = Vec::with_capacity(m.tables.len());
@@ -134,17 +149,19 @@ pub(crate) fn instantiate<T>(
     }
 
     // 2. Signatures and defined functions.
-    let sigs: Vec<u32> = m.types.iter().map(|t| store.inner.intern_sig(t)).collect();
+    let mut sigs = Vec::with_capacity(m.types.len());
+    for ty in &m.types {
+        sigs.push(store.inner.intern_sig(ty)?);
+    }
     for (i, code) in m.code.iter().enumerate() {
         let func_index = m.num_imported_funcs as usize + i;
         let ty = m.funcs.get(func_index).copied().unwrap_or(0);
         let sig = sigs.get(ty as usize).copied().unwrap_or(0);
-        store.inner.funcs.push(FuncEntity::Wasm {
+        funcs.push(store.inner.push_func(FuncEntity::Wasm {
             sig,
             instance: instance_index,
             code: code.clone(),
-        });
-        funcs.push(store.inner.funcs.len() as u32 - 1);
+        })?);
     }
     let func_ref = |f: u32| funcs.get(f as usize).map_or(0, |&s| u64::from(s) + 1);
 
@@ -161,8 +178,7 @@ pub(crate) fn instantiate<T>(
             },
             func_ref,
         );
-        store.inner.globals.push(GlobalEntity { ty, value });
-        globals.push(store.inner.globals.len() as u32 - 1);
+        globals.push(store.inner.push_global(GlobalEntity { ty, value })?);
     }
     let read_global = |inner: &super::StoreInner, g: u32| {
         globals
@@ -177,29 +193,25 @@ pub(crate) fn instantiate<T>(
         let init: Cell = init
             .as_ref()
             .map_or(0, |e| e.eval(|g| read_global(&store.inner, g), func_ref));
-        store.inner.tables.push(TableEntity::new(ty, init)?);
-        tables.push(store.inner.tables.len() as u32 - 1);
+        tables.push(store.inner.new_table(ty, init)?);
     }
     for ty in &m.memories[m.num_imported_memories as usize..] {
-        store.inner.memories.push(MemoryEntity::new(*ty)?);
-        memories.push(store.inner.memories.len() as u32 - 1);
+        memories.push(store.inner.new_memory(*ty)?);
     }
 
     // 5. Segments.
-    let elems: Vec<Vec<Cell>> = m
-        .elems
-        .iter()
-        .map(|seg| {
-            seg.items
-                .iter()
-                .map(|e| e.eval(|g| read_global(&store.inner, g), func_ref))
-                .collect()
-        })
-        .collect();
+    let mut elems: Vec<Vec<Cell>> = Vec::with_capacity(m.elems.len());
+    for seg in &m.elems {
+        let mut items = Vec::with_capacity(seg.items.len());
+        for e in &seg.items {
+            items.push(e.eval(|g| read_global(&store.inner, g), func_ref));
+        }
+        elems.push(items);
+    }
     let datas = m.datas.iter().map(|d| Some(d.bytes.clone())).collect();
 
-    // 6. Exports.
-    let mut exports = BTreeMap::new();
+    // 6. Exports, sorted by name for lookup.
+    let mut exports: Vec<(Box<str>, Extern)> = Vec::with_capacity(m.exports.len());
     for (name, index) in &m.exports {
         let ext = match *index {
             ExternIndex::Func(i) => Extern::Func(Func {
@@ -219,10 +231,11 @@ pub(crate) fn instantiate<T>(
                 index: globals.get(i as usize).copied().unwrap_or(0),
             }),
         };
-        exports.insert(name.clone(), ext);
+        exports.push((name.as_str().into(), ext));
     }
+    exports.sort_by(|a, b| a.0.cmp(&b.0));
 
-    store.inner.instances.push(InstanceEntity {
+    let entity = InstanceEntity {
         module: module.clone(),
         funcs,
         tables,
@@ -232,7 +245,13 @@ pub(crate) fn instantiate<T>(
         datas,
         sigs,
         exports,
-    });
+    };
+    push_accounted(
+        &mut store.inner.budget,
+        MemoryCategory::Runtime,
+        &mut store.inner.instances,
+        entity,
+    )?;
     let instance = Instance {
         store: store_id,
         index: instance_index,

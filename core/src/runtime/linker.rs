@@ -130,7 +130,7 @@ impl<T> Linker<T> {
         name: &str,
     ) -> Option<Extern> {
         let def = self.defs.get(&(String::from(module), String::from(name)))?;
-        Some(resolve(store.as_store_mut(), def))
+        resolve(store.as_store_mut(), def).ok()
     }
 
     /// Whether `module::name` is defined.
@@ -158,21 +158,21 @@ impl<T> Linker<T> {
                         import.name
                     ))
                 })?;
-            imports.push(resolve(store, def));
+            imports.push(resolve(store, def)?);
         }
         super::instance::instantiate(store, module, &imports)
     }
 }
 
-fn resolve<T>(store: &mut super::Store<T>, def: &Definition<T>) -> Extern {
-    match def {
+fn resolve<T>(store: &mut super::Store<T>, def: &Definition<T>) -> Result<Extern> {
+    Ok(match def {
         Definition::Extern(e) => *e,
         Definition::Host(ty, f) => {
-            let index = store.host_func_for(ty, f);
+            let index = store.host_func_for(ty, f)?;
             Extern::Func(Func {
                 store: store.inner.id,
                 index,
             })
         }
-    }
+    })
 }

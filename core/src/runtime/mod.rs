@@ -1,5 +1,6 @@
 //! Runtime objects and the handles that name them.
 
+mod entities;
 mod func;
 mod instance;
 mod linker;
@@ -14,14 +15,14 @@ pub use instance::Instance;
 pub use linker::Linker;
 pub use store::{AsContext, AsContextMut, Caller, Store};
 
+pub(crate) use entities::{FuncEntity, GlobalEntity, PAGE_SIZE};
 pub(crate) use func::check_values;
-pub(crate) use store::{
-    FuncEntity, GlobalEntity, MemoryEntity, StoreInner, TableEntity, PAGE_SIZE,
-};
+pub(crate) use store::StoreInner;
 
 use crate::error::{Error, Result};
 use crate::types::{ExternType, GlobalType, MemoryType, Mutability, TableType};
 use crate::value::{Cell, Val};
+use entities::{MemoryEntity, TableEntity};
 
 /// Anything an instance can import or export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,13 +144,13 @@ impl Global {
     pub fn new<C: AsContextMut>(mut ctx: C, ty: GlobalType, val: Val) -> Result<Global> {
         let store = ctx.as_store_mut();
         check_values(store.inner.id, &[ty.content()], &[val], "global value")?;
-        store.inner.globals.push(GlobalEntity {
+        let index = store.inner.push_global(GlobalEntity {
             ty,
             value: val_to_cell(&val),
-        });
+        })?;
         Ok(Global {
             store: store.inner.id,
-            index: store.inner.globals.len() as u32 - 1,
+            index,
         })
     }
 
@@ -203,11 +204,10 @@ pub struct Memory {
 impl Memory {
     pub fn new<C: AsContextMut>(mut ctx: C, ty: MemoryType) -> Result<Memory> {
         let store = ctx.as_store_mut();
-        let entity = MemoryEntity::new(ty)?;
-        store.inner.memories.push(entity);
+        let index = store.inner.new_memory(ty)?;
         Ok(Memory {
             store: store.inner.id,
-            index: store.inner.memories.len() as u32 - 1,
+            index,
         })
     }
 
@@ -274,8 +274,11 @@ impl Memory {
 
     /// Grows by `delta` pages and returns the previous size in pages.
     pub fn grow<C: AsContextMut>(&self, mut ctx: C, delta: u64) -> Result<u64> {
-        let m = self.entity_mut(&mut ctx.as_store_mut().inner)?;
-        m.grow(delta)
+        let store = ctx.as_store_mut();
+        self.entity(&store.inner)?;
+        store
+            .inner
+            .grow_memory(self.index as usize, delta)
             .ok_or_else(|| Error::limit(alloc::format!("memory cannot grow by {delta} pages")))
     }
 
@@ -354,11 +357,10 @@ impl Table {
             &[init],
             "table init value",
         )?;
-        let entity = TableEntity::new(ty, val_to_cell(&init))?;
-        store.inner.tables.push(entity);
+        let index = store.inner.new_table(ty, val_to_cell(&init))?;
         Ok(Table {
             store: store.inner.id,
-            index: store.inner.tables.len() as u32 - 1,
+            index,
         })
     }
 
@@ -412,9 +414,11 @@ impl Table {
     pub fn grow<C: AsContextMut>(&self, mut ctx: C, delta: u64, init: Val) -> Result<u64> {
         let store = ctx.as_store_mut();
         let id = store.inner.id;
-        let t = self.entity_mut(&mut store.inner)?;
-        check_values(id, &[t.ty.element().into()], &[init], "table init value")?;
-        t.grow(delta, val_to_cell(&init))
+        let element = self.entity(&store.inner)?.ty.element();
+        check_values(id, &[element.into()], &[init], "table init value")?;
+        store
+            .inner
+            .grow_table(self.index as usize, delta, val_to_cell(&init))
             .ok_or_else(|| Error::limit(alloc::format!("table cannot grow by {delta}")))
     }
 }
@@ -427,13 +431,22 @@ pub struct ExternRef {
 }
 
 impl ExternRef {
-    pub fn new<C: AsContextMut>(mut ctx: C, value: impl Any + Send + Sync) -> ExternRef {
+    /// Wraps a host value; its size is charged to the store's budget as host memory.
+    pub fn new<C: AsContextMut>(mut ctx: C, value: impl Any + Send + Sync) -> Result<ExternRef> {
         let store = ctx.as_store_mut();
-        store.inner.externs.push(alloc::boxed::Box::new(value));
-        ExternRef {
+        let bytes = core::mem::size_of_val(&value) as u64;
+        store.charge_host(bytes)?;
+        let index = match store.inner.push_extern(alloc::boxed::Box::new(value)) {
+            Ok(index) => index,
+            Err(e) => {
+                store.release_host(bytes);
+                return Err(e);
+            }
+        };
+        Ok(ExternRef {
             store: store.inner.id,
-            index: store.inner.externs.len() as u32 - 1,
-        }
+            index,
+        })
     }
 
     /// The host value (a unit value if the handle is not from this store).
@@ -458,6 +471,11 @@ pub(crate) fn export_list(inner: &StoreInner, instance: u32) -> Vec<(String, Ext
     inner
         .instances
         .get(instance as usize)
-        .map(|i| i.exports.iter().map(|(n, e)| (n.clone(), *e)).collect())
+        .map(|i| {
+            i.exports
+                .iter()
+                .map(|(n, e)| (String::from(&**n), *e))
+                .collect()
+        })
         .unwrap_or_default()
 }

@@ -1,158 +1,22 @@
 //! The store: owner of every runtime object. Handles index into it.
 
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::any::Any;
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use super::entities::{FuncEntity, GlobalEntity, InstanceEntity, MemoryEntity, TableEntity};
 use super::func::{HostFn, HostFuncEntity};
 use super::Extern;
 use crate::config::Engine;
-use crate::engine::CompiledFunc;
 use crate::error::{Error, Result};
 use crate::module::Module;
-use crate::types::{FuncType, GlobalType, MemoryType, TableType};
+use crate::resources::{push_accounted, vec_bytes, Budget, MemoryCategory, MemoryProfile};
+use crate::types::{FuncType, MemoryType, TableType};
 use crate::value::Cell;
 
-/// Size of a WebAssembly page.
-pub(crate) const PAGE_SIZE: usize = 65536;
-/// Pages addressable by a 32-bit memory.
-pub(crate) const MAX_PAGES: u64 = 65536;
-/// Largest table this engine creates, in elements.
-pub(crate) const MAX_TABLE_ELEMENTS: u64 = 10_000_000;
-
 static NEXT_STORE_ID: AtomicU32 = AtomicU32::new(1);
-
-pub(crate) enum FuncEntity {
-    Wasm {
-        sig: u32,
-        instance: u32,
-        code: Arc<CompiledFunc>,
-    },
-    Host {
-        sig: u32,
-        host: u32,
-    },
-}
-
-impl FuncEntity {
-    pub(crate) fn sig(&self) -> u32 {
-        match self {
-            FuncEntity::Wasm { sig, .. } | FuncEntity::Host { sig, .. } => *sig,
-        }
-    }
-}
-
-pub(crate) struct MemoryEntity {
-    pub(crate) ty: MemoryType,
-    pub(crate) data: Vec<u8>,
-}
-
-impl MemoryEntity {
-    pub(crate) fn new(ty: MemoryType) -> Result<Self> {
-        if ty.minimum() > MAX_PAGES || ty.maximum().is_some_and(|m| m > MAX_PAGES) {
-            return Err(Error::Instantiation {
-                message: "memory size must be at most 65536 pages (4GiB)".into(),
-            });
-        }
-        let bytes = ty.minimum() as usize * PAGE_SIZE;
-        let mut data = Vec::new();
-        data.try_reserve_exact(bytes)
-            .map_err(|_| Error::Instantiation {
-                message: alloc::format!("cannot allocate {bytes} bytes of linear memory"),
-            })?;
-        data.resize(bytes, 0);
-        Ok(MemoryEntity { ty, data })
-    }
-
-    pub(crate) fn pages(&self) -> u64 {
-        (self.data.len() / PAGE_SIZE) as u64
-    }
-
-    /// Grows by `delta` pages; returns the old size, or `None` if the memory cannot grow.
-    pub(crate) fn grow(&mut self, delta: u64) -> Option<u64> {
-        let old = self.pages();
-        let new = old.checked_add(delta)?;
-        let max = self.ty.maximum().unwrap_or(MAX_PAGES).min(MAX_PAGES);
-        if new > max {
-            return None;
-        }
-        let new_len = new as usize * PAGE_SIZE;
-        self.data
-            .try_reserve_exact(new_len - self.data.len())
-            .ok()?;
-        self.data.resize(new_len, 0);
-        self.ty = MemoryType::new(new, self.ty.maximum());
-        Some(old)
-    }
-}
-
-pub(crate) struct TableEntity {
-    pub(crate) ty: TableType,
-    pub(crate) elements: Vec<Cell>,
-}
-
-impl TableEntity {
-    pub(crate) fn new(ty: TableType, init: Cell) -> Result<Self> {
-        if ty.minimum() > MAX_TABLE_ELEMENTS {
-            return Err(Error::Instantiation {
-                message: alloc::format!(
-                    "table of {} elements exceeds the limit of {MAX_TABLE_ELEMENTS}",
-                    ty.minimum()
-                ),
-            });
-        }
-        let len = ty.minimum() as usize;
-        let mut elements = Vec::new();
-        elements
-            .try_reserve_exact(len)
-            .map_err(|_| Error::Instantiation {
-                message: alloc::format!("cannot allocate a table of {len} elements"),
-            })?;
-        elements.resize(len, init);
-        Ok(TableEntity { ty, elements })
-    }
-
-    /// Grows by `delta` elements set to `init`; returns the old size or `None`.
-    pub(crate) fn grow(&mut self, delta: u64, init: Cell) -> Option<u64> {
-        let old = self.elements.len() as u64;
-        let new = old.checked_add(delta)?;
-        let max = self
-            .ty
-            .maximum()
-            .unwrap_or(u64::from(u32::MAX))
-            .min(MAX_TABLE_ELEMENTS);
-        if new > max {
-            return None;
-        }
-        self.elements.try_reserve_exact(delta as usize).ok()?;
-        self.elements.resize(new as usize, init);
-        self.ty = TableType::new(self.ty.element(), new, self.ty.maximum());
-        Some(old)
-    }
-}
-
-pub(crate) struct GlobalEntity {
-    pub(crate) ty: GlobalType,
-    pub(crate) value: Cell,
-}
-
-pub(crate) struct InstanceEntity {
-    pub(crate) module: Module,
-    pub(crate) funcs: Vec<u32>,
-    pub(crate) tables: Vec<u32>,
-    pub(crate) memories: Vec<u32>,
-    pub(crate) globals: Vec<u32>,
-    /// Element segments (emptied when dropped).
-    pub(crate) elems: Vec<Vec<Cell>>,
-    /// Data segments (`None` when dropped).
-    pub(crate) datas: Vec<Option<Arc<[u8]>>>,
-    /// Store-level signature of each module type.
-    pub(crate) sigs: Vec<u32>,
-    pub(crate) exports: BTreeMap<alloc::string::String, Extern>,
-}
 
 /// The part of a store that does not depend on the host data type.
 pub(crate) struct StoreInner {
@@ -160,7 +24,8 @@ pub(crate) struct StoreInner {
     pub(crate) engine: Engine,
     pub(crate) funcs: Vec<FuncEntity>,
     pub(crate) sigs: Vec<FuncType>,
-    sig_ids: BTreeMap<FuncType, u32>,
+    /// `(type, id)` sorted by type, to intern signatures.
+    sig_ids: Vec<(FuncType, u32)>,
     pub(crate) instances: Vec<InstanceEntity>,
     pub(crate) memories: Vec<MemoryEntity>,
     pub(crate) tables: Vec<TableEntity>,
@@ -168,20 +33,142 @@ pub(crate) struct StoreInner {
     pub(crate) externs: Vec<Box<dyn Any + Send + Sync>>,
     /// Value stack kept between calls so calls do not allocate.
     pub(crate) stack: Vec<Cell>,
+    /// Call-frame stack kept between calls.
+    pub(crate) frames: Vec<crate::engine::Frame>,
     /// Wasm frames active in calls that are suspended in host functions.
     pub(crate) depth: usize,
+    pub(crate) budget: Budget,
+    /// Modules whose code is charged to this store's budget (by address of the shared module).
+    charged_modules: Vec<(usize, Module)>,
+    pub(crate) fuel_enabled: bool,
+    pub(crate) fuel: u64,
+    pub(crate) fuel_consumed: u64,
 }
 
 impl StoreInner {
     /// Interns a function type, returning its store-wide signature id.
-    pub(crate) fn intern_sig(&mut self, ty: &FuncType) -> u32 {
-        if let Some(id) = self.sig_ids.get(ty) {
-            return *id;
-        }
+    pub(crate) fn intern_sig(&mut self, ty: &FuncType) -> Result<u32> {
+        let pos = match self.sig_ids.binary_search_by(|(t, _)| t.cmp(ty)) {
+            Ok(i) => return Ok(self.sig_ids[i].1),
+            Err(pos) => pos,
+        };
         let id = self.sigs.len() as u32;
-        self.sigs.push(ty.clone());
-        self.sig_ids.insert(ty.clone(), id);
-        id
+        push_accounted(
+            &mut self.budget,
+            MemoryCategory::Runtime,
+            &mut self.sigs,
+            ty.clone(),
+        )?;
+        push_accounted(
+            &mut self.budget,
+            MemoryCategory::Runtime,
+            &mut self.sig_ids,
+            (ty.clone(), id),
+        )?;
+        self.sig_ids[pos..].rotate_right(1);
+        Ok(id)
+    }
+
+    /// Charges a module's translated code and metadata, once per store.
+    pub(crate) fn charge_module(&mut self, module: &Module) -> Result<()> {
+        let key = Arc::as_ptr(&module.inner) as usize;
+        if self.charged_modules.iter().any(|(k, _)| *k == key) {
+            return Ok(());
+        }
+        self.budget
+            .charge(MemoryCategory::Code, module.inner.heap_bytes)?;
+        push_accounted(
+            &mut self.budget,
+            MemoryCategory::Runtime,
+            &mut self.charged_modules,
+            (key, module.clone()),
+        )
+    }
+
+    pub(crate) fn push_func(&mut self, func: FuncEntity) -> Result<u32> {
+        push_accounted(
+            &mut self.budget,
+            MemoryCategory::Runtime,
+            &mut self.funcs,
+            func,
+        )?;
+        Ok(self.funcs.len() as u32 - 1)
+    }
+
+    pub(crate) fn push_global(&mut self, global: GlobalEntity) -> Result<u32> {
+        push_accounted(
+            &mut self.budget,
+            MemoryCategory::Globals,
+            &mut self.globals,
+            global,
+        )?;
+        Ok(self.globals.len() as u32 - 1)
+    }
+
+    pub(crate) fn push_extern(&mut self, value: Box<dyn Any + Send + Sync>) -> Result<u32> {
+        push_accounted(
+            &mut self.budget,
+            MemoryCategory::Runtime,
+            &mut self.externs,
+            value,
+        )?;
+        Ok(self.externs.len() as u32 - 1)
+    }
+
+    pub(crate) fn new_memory(&mut self, ty: MemoryType) -> Result<u32> {
+        let max = self.engine.config().max_memories;
+        if self.memories.len() >= max {
+            return Err(Error::limit(alloc::format!(
+                "a store may hold at most {max} memories"
+            )));
+        }
+        let entity = MemoryEntity::new(ty, &mut self.budget)?;
+        let bytes = vec_bytes(&entity.data);
+        if let Err(e) = push_accounted(
+            &mut self.budget,
+            MemoryCategory::Runtime,
+            &mut self.memories,
+            entity,
+        ) {
+            self.budget.release(MemoryCategory::LinearMemory, bytes);
+            return Err(e);
+        }
+        Ok(self.memories.len() as u32 - 1)
+    }
+
+    pub(crate) fn new_table(&mut self, ty: TableType, init: Cell) -> Result<u32> {
+        let (max_tables, max_elements) = {
+            let c = self.engine.config();
+            (c.max_tables, c.max_table_elements)
+        };
+        if self.tables.len() >= max_tables {
+            return Err(Error::limit(alloc::format!(
+                "a store may hold at most {max_tables} tables"
+            )));
+        }
+        let entity = TableEntity::new(ty, init, max_elements, &mut self.budget)?;
+        let bytes = vec_bytes(&entity.elements);
+        if let Err(e) = push_accounted(
+            &mut self.budget,
+            MemoryCategory::Runtime,
+            &mut self.tables,
+            entity,
+        ) {
+            self.budget.release(MemoryCategory::Tables, bytes);
+            return Err(e);
+        }
+        Ok(self.tables.len() as u32 - 1)
+    }
+
+    pub(crate) fn grow_memory(&mut self, memory: usize, delta: u64) -> Option<u64> {
+        let m = self.memories.get_mut(memory)?;
+        m.grow(delta, &mut self.budget)
+    }
+
+    pub(crate) fn grow_table(&mut self, table: usize, delta: u64, init: Cell) -> Option<u64> {
+        let max = self.engine.config().max_table_elements;
+        let t = self.tables.get_mut(table)?;
+        t.grow(delta, init, max, &mut self.budget)
     }
 
     pub(crate) fn check_store(&self, store: u32, what: &str) -> Result<()> {
@@ -205,31 +192,38 @@ impl StoreInner {
 pub struct Store<T> {
     pub(crate) inner: StoreInner,
     pub(crate) hosts: Vec<HostFuncEntity<T>>,
-    /// Host functions from linkers, keyed by the address of their shared definition (which
-    /// `hosts` keeps alive, so the address cannot be reused).
-    pub(crate) host_ids: BTreeMap<usize, u32>,
+    /// `(address, func)` sorted by address: host functions from linkers, allocated once per
+    /// store. `hosts` keeps each definition alive, so an address cannot be reused.
+    pub(crate) host_ids: Vec<(usize, u32)>,
     pub(crate) data: T,
 }
 
 impl<T> Store<T> {
     pub fn new(engine: &Engine, data: T) -> Self {
+        let config = engine.config();
         Store {
             inner: StoreInner {
                 id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
                 engine: engine.clone(),
                 funcs: Vec::new(),
                 sigs: Vec::new(),
-                sig_ids: BTreeMap::new(),
+                sig_ids: Vec::new(),
                 instances: Vec::new(),
                 memories: Vec::new(),
                 tables: Vec::new(),
                 globals: Vec::new(),
                 externs: Vec::new(),
                 stack: Vec::new(),
+                frames: Vec::new(),
                 depth: 0,
+                budget: Budget::new(config.memory_budget),
+                charged_modules: Vec::new(),
+                fuel_enabled: config.consume_fuel,
+                fuel: 0,
+                fuel_consumed: 0,
             },
             hosts: Vec::new(),
-            host_ids: BTreeMap::new(),
+            host_ids: Vec::new(),
             data,
         }
     }
@@ -250,24 +244,91 @@ impl<T> Store<T> {
         self.data
     }
 
+    /// Sets the fuel available to wasm code. Fails unless the engine consumes fuel.
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.check_fuel()?;
+        self.inner.fuel = fuel;
+        Ok(())
+    }
+
+    /// Adds fuel (saturating), for example to resume after "out of fuel".
+    pub fn add_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.check_fuel()?;
+        self.inner.fuel = self.inner.fuel.saturating_add(fuel);
+        Ok(())
+    }
+
+    /// Fuel remaining.
+    pub fn get_fuel(&self) -> Result<u64> {
+        self.check_fuel()?;
+        Ok(self.inner.fuel)
+    }
+
+    /// Fuel consumed since the store was created.
+    pub fn fuel_consumed(&self) -> u64 {
+        self.inner.fuel_consumed
+    }
+
+    fn check_fuel(&self) -> Result<()> {
+        if self.inner.fuel_enabled {
+            Ok(())
+        } else {
+            Err(Error::Type {
+                message: "fuel is not enabled: use Config::consume_fuel(true)".into(),
+            })
+        }
+    }
+
+    /// Current and peak memory use by category, and grow counts.
+    pub fn memory_profile(&self) -> MemoryProfile {
+        self.inner.budget.profile()
+    }
+
+    /// The budget in bytes, if one is set.
+    pub fn memory_budget(&self) -> Option<u64> {
+        self.inner.budget.limit()
+    }
+
+    /// Reports `bytes` a host function allocates on the guest's behalf; fails, allocating
+    /// nothing, if that would exceed the budget.
+    pub fn charge_host(&mut self, bytes: u64) -> Result<()> {
+        self.inner.budget.charge(MemoryCategory::Host, bytes)
+    }
+
+    /// Returns host bytes reported by [`Store::charge_host`].
+    pub fn release_host(&mut self, bytes: u64) {
+        self.inner.budget.release(MemoryCategory::Host, bytes)
+    }
+
     /// Adds a host function and returns its store-level function index.
-    pub(crate) fn alloc_host_func(&mut self, ty: &FuncType, f: HostFn<T>) -> u32 {
-        let sig = self.inner.intern_sig(ty);
+    pub(crate) fn alloc_host_func(&mut self, ty: &FuncType, f: HostFn<T>) -> Result<u32> {
+        let sig = self.inner.intern_sig(ty)?;
         let host = self.hosts.len() as u32;
-        self.hosts.push(HostFuncEntity { ty: ty.clone(), f });
-        self.inner.funcs.push(FuncEntity::Host { sig, host });
-        self.inner.funcs.len() as u32 - 1
+        push_accounted(
+            &mut self.inner.budget,
+            MemoryCategory::Runtime,
+            &mut self.hosts,
+            HostFuncEntity { ty: ty.clone(), f },
+        )?;
+        self.inner.push_func(FuncEntity::Host { sig, host })
     }
 
     /// Like `alloc_host_func`, but allocates each shared definition once per store.
-    pub(crate) fn host_func_for(&mut self, ty: &FuncType, f: &HostFn<T>) -> u32 {
+    pub(crate) fn host_func_for(&mut self, ty: &FuncType, f: &HostFn<T>) -> Result<u32> {
         let key = Arc::as_ptr(f) as *const () as usize;
-        if let Some(&func) = self.host_ids.get(&key) {
-            return func;
-        }
-        let func = self.alloc_host_func(ty, Arc::clone(f));
-        self.host_ids.insert(key, func);
-        func
+        let pos = match self.host_ids.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(i) => return Ok(self.host_ids[i].1),
+            Err(pos) => pos,
+        };
+        let func = self.alloc_host_func(ty, Arc::clone(f))?;
+        push_accounted(
+            &mut self.inner.budget,
+            MemoryCategory::Runtime,
+            &mut self.host_ids,
+            (key, func),
+        )?;
+        self.host_ids[pos..].rotate_right(1);
+        Ok(func)
     }
 }
 
@@ -351,9 +412,22 @@ impl<T> Caller<'_, T> {
             .inner
             .instances
             .get(instance as usize)?
-            .exports
-            .get(name)
-            .copied()
+            .export(name)
+    }
+
+    /// See [`Store::charge_host`].
+    pub fn charge_host(&mut self, bytes: u64) -> Result<()> {
+        self.store.charge_host(bytes)
+    }
+
+    /// See [`Store::release_host`].
+    pub fn release_host(&mut self, bytes: u64) {
+        self.store.release_host(bytes)
+    }
+
+    /// See [`Store::get_fuel`].
+    pub fn get_fuel(&self) -> Result<u64> {
+        self.store.get_fuel()
     }
 
     /// The calling instance's export named "memory", if it is a memory.

@@ -1,0 +1,211 @@
+//! The objects a store owns. Each allocation is charged to the store's budget before it happens.
+
+use alloc::boxed::Box;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use super::Extern;
+use crate::engine::CompiledFunc;
+use crate::error::{Error, Result};
+use crate::module::Module;
+use crate::resources::{Budget, MemoryCategory};
+use crate::types::{GlobalType, MemoryType, TableType};
+use crate::value::Cell;
+
+/// Size of a WebAssembly page.
+pub(crate) const PAGE_SIZE: usize = 65536;
+/// Pages addressable by a 32-bit memory.
+pub(crate) const MAX_PAGES: u64 = 65536;
+const CELL_BYTES: u64 = core::mem::size_of::<Cell>() as u64;
+
+pub(crate) enum FuncEntity {
+    Wasm {
+        sig: u32,
+        instance: u32,
+        code: Arc<CompiledFunc>,
+    },
+    Host {
+        sig: u32,
+        host: u32,
+    },
+}
+
+impl FuncEntity {
+    pub(crate) fn sig(&self) -> u32 {
+        match self {
+            FuncEntity::Wasm { sig, .. } | FuncEntity::Host { sig, .. } => *sig,
+        }
+    }
+}
+
+pub(crate) struct MemoryEntity {
+    pub(crate) ty: MemoryType,
+    pub(crate) data: Vec<u8>,
+}
+
+impl MemoryEntity {
+    /// Creates a memory of the type's minimum size, charging it to `budget` first.
+    pub(crate) fn new(ty: MemoryType, budget: &mut Budget) -> Result<Self> {
+        if ty.minimum() > MAX_PAGES || ty.maximum().is_some_and(|m| m > MAX_PAGES) {
+            return Err(Error::Instantiation {
+                message: "memory size must be at most 65536 pages (4GiB)".into(),
+            });
+        }
+        let bytes = ty.minimum() as usize * PAGE_SIZE;
+        budget.charge(MemoryCategory::LinearMemory, bytes as u64)?;
+        let mut data = Vec::new();
+        if data.try_reserve_exact(bytes).is_err() {
+            budget.release(MemoryCategory::LinearMemory, bytes as u64);
+            return Err(Error::Instantiation {
+                message: alloc::format!("cannot allocate {bytes} bytes of linear memory"),
+            });
+        }
+        data.resize(bytes, 0);
+        Ok(MemoryEntity { ty, data })
+    }
+
+    pub(crate) fn pages(&self) -> u64 {
+        (self.data.len() / PAGE_SIZE) as u64
+    }
+
+    /// Grows by `delta` pages; returns the old size, or `None` if the memory cannot grow
+    /// (its maximum, 4 GiB, or the budget).
+    pub(crate) fn grow(&mut self, delta: u64, budget: &mut Budget) -> Option<u64> {
+        let grown = self.try_grow(delta, budget);
+        match grown {
+            Some(_) => budget.memory_grows += 1,
+            None => budget.memory_grow_failures += 1,
+        }
+        grown
+    }
+
+    fn try_grow(&mut self, delta: u64, budget: &mut Budget) -> Option<u64> {
+        let old = self.pages();
+        let new = old.checked_add(delta)?;
+        let max = self.ty.maximum().unwrap_or(MAX_PAGES).min(MAX_PAGES);
+        if new > max {
+            return None;
+        }
+        let new_len = new as usize * PAGE_SIZE;
+        let extra = (new_len - self.data.len()) as u64;
+        budget.charge(MemoryCategory::LinearMemory, extra).ok()?;
+        if self.data.try_reserve_exact(extra as usize).is_err() {
+            budget.release(MemoryCategory::LinearMemory, extra);
+            return None;
+        }
+        self.data.resize(new_len, 0);
+        self.ty = MemoryType::new(new, self.ty.maximum());
+        Some(old)
+    }
+}
+
+pub(crate) struct TableEntity {
+    pub(crate) ty: TableType,
+    pub(crate) elements: Vec<Cell>,
+}
+
+impl TableEntity {
+    /// Creates a table of the type's minimum size, charging it to `budget` first.
+    pub(crate) fn new(
+        ty: TableType,
+        init: Cell,
+        max_elements: u64,
+        budget: &mut Budget,
+    ) -> Result<Self> {
+        if ty.minimum() > max_elements {
+            return Err(Error::limit(alloc::format!(
+                "table of {} elements exceeds the limit of {max_elements}",
+                ty.minimum()
+            )));
+        }
+        let len = ty.minimum() as usize;
+        budget.charge(MemoryCategory::Tables, len as u64 * CELL_BYTES)?;
+        let mut elements = Vec::new();
+        if elements.try_reserve_exact(len).is_err() {
+            budget.release(MemoryCategory::Tables, len as u64 * CELL_BYTES);
+            return Err(Error::Instantiation {
+                message: alloc::format!("cannot allocate a table of {len} elements"),
+            });
+        }
+        elements.resize(len, init);
+        Ok(TableEntity { ty, elements })
+    }
+
+    /// Grows by `delta` elements set to `init`; returns the old size or `None`.
+    pub(crate) fn grow(
+        &mut self,
+        delta: u64,
+        init: Cell,
+        max_elements: u64,
+        budget: &mut Budget,
+    ) -> Option<u64> {
+        let old = self.elements.len() as u64;
+        let new = old.checked_add(delta)?;
+        let max = self
+            .ty
+            .maximum()
+            .unwrap_or(u64::from(u32::MAX))
+            .min(max_elements);
+        if new > max {
+            return None;
+        }
+        let extra = (new as usize).saturating_sub(self.elements.capacity());
+        budget
+            .charge(MemoryCategory::Tables, extra as u64 * CELL_BYTES)
+            .ok()?;
+        if self.elements.try_reserve_exact(extra).is_err() {
+            budget.release(MemoryCategory::Tables, extra as u64 * CELL_BYTES);
+            return None;
+        }
+        self.elements.resize(new as usize, init);
+        self.ty = TableType::new(self.ty.element(), new, self.ty.maximum());
+        budget.table_grows += 1;
+        Some(old)
+    }
+}
+
+pub(crate) struct GlobalEntity {
+    pub(crate) ty: GlobalType,
+    pub(crate) value: Cell,
+}
+
+pub(crate) struct InstanceEntity {
+    pub(crate) module: Module,
+    pub(crate) funcs: Vec<u32>,
+    pub(crate) tables: Vec<u32>,
+    pub(crate) memories: Vec<u32>,
+    pub(crate) globals: Vec<u32>,
+    /// Element segments (emptied when dropped).
+    pub(crate) elems: Vec<Vec<Cell>>,
+    /// Data segments (`None` when dropped).
+    pub(crate) datas: Vec<Option<Arc<[u8]>>>,
+    /// Store-level signature of each module type.
+    pub(crate) sigs: Vec<u32>,
+    /// Sorted by name.
+    pub(crate) exports: Vec<(Box<str>, Extern)>,
+}
+
+impl InstanceEntity {
+    pub(crate) fn export(&self, name: &str) -> Option<Extern> {
+        self.exports
+            .binary_search_by(|(n, _)| (**n).cmp(name))
+            .ok()
+            .map(|i| self.exports[i].1)
+    }
+
+    /// Heap bytes the instance's own tables of indices, segments and exports will occupy.
+    pub(crate) fn heap_bytes_for(module: &Module) -> u64 {
+        use core::mem::size_of;
+        let m = &module.inner;
+        let indices = m.funcs.len() + m.tables.len() + m.memories.len() + m.globals.len();
+        let elems: usize = m.elems.iter().map(|e| e.items.len()).sum();
+        let names: usize = m.exports.iter().map(|(n, _)| n.len()).sum();
+        (indices * size_of::<u32>()
+            + m.types.len() * size_of::<u32>()
+            + m.elems.len() * size_of::<Vec<Cell>>()
+            + elems * size_of::<Cell>()
+            + m.datas.len() * size_of::<Option<Arc<[u8]>>>()
+            + m.exports.len() * size_of::<(Box<str>, Extern)>()
+            + names) as u64
+    }
+}

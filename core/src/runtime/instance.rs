@@ -233,7 +233,7 @@ pub(crate) fn instantiate<T>(
         };
         exports.push((name.as_str().into(), ext));
     }
-    exports.sort_by(|a, b| a.0.cmp(&b.0));
+    exports.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
     let entity = InstanceEntity {
         module: module.clone(),

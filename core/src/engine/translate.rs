@@ -17,7 +17,7 @@ use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorReso
 
 use super::ir::{Instr, Slot};
 use crate::error::{Error, Result};
-use crate::module::ModuleInner;
+use crate::module::{invalid, ModuleInner};
 
 /// A translated function body, ready to run.
 #[derive(Debug)]
@@ -72,11 +72,6 @@ struct Ctrl {
     else_fixup: Option<u32>,
 }
 
-fn invalid(e: wasmparser::BinaryReaderError) -> Error {
-    Error::Invalid {
-        message: alloc::format!("{} (at offset {:#x})", e.message(), e.offset()),
-    }
-}
 
 fn malformed(e: wasmparser::BinaryReaderError) -> Error {
     Error::Malformed {

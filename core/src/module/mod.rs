@@ -174,9 +174,13 @@ fn malformed(e: wasmparser::BinaryReaderError) -> Error {
     }
 }
 
-fn invalid(e: wasmparser::BinaryReaderError) -> Error {
-    Error::Invalid {
-        message: e.message().to_string() + &alloc::format!(" (at offset {:#x})", e.offset()),
+pub(crate) fn invalid(e: wasmparser::BinaryReaderError) -> Error {
+    let message = alloc::format!("{} (at offset {:#x})", e.message(), e.offset());
+    // wasmparser reports proposals we do not enable (SIMD, threads, ...) as validation errors.
+    if e.message().contains("support is not enabled") {
+        Error::Unsupported { message }
+    } else {
+        Error::Invalid { message }
     }
 }
 

@@ -16,7 +16,8 @@ use crate::value::{Cell, Val};
 
 /// A suspended caller.
 pub(crate) struct Frame {
-    code: Arc<CompiledFunc>,
+    /// Valid while the store lives (see `execute`).
+    code: *const CompiledFunc,
     pc: usize,
     base: usize,
     instance: u32,
@@ -287,13 +288,6 @@ fn resolve_indirect(
     Ok(func)
 }
 
-fn aux(code: &CompiledFunc, pc: usize) -> (u32, u32) {
-    match code.instrs.get(pc) {
-        Some(Instr::Aux { a, b }) => (*a, *b),
-        _ => (0, 0),
-    }
-}
-
 /// Checks `[addr, addr + len)` against a memory of `size` bytes.
 #[inline]
 fn range(addr: u64, len: u64, size: usize) -> Result<core::ops::Range<usize>> {
@@ -310,6 +304,53 @@ fn table_range(start: u64, len: u64, size: usize) -> Result<core::ops::Range<usi
     }
 }
 
+/// Where the interpreter's cached views of the current instance point. Refreshed whenever
+/// something may have moved them: a call, a return, a host call, `memory.grow`.
+struct Cache {
+    /// The current frame's first slot.
+    regs: *mut Cell,
+    /// Memory 0 of the current instance (dangling with length 0 when there is none).
+    mem_base: *mut u8,
+    mem_len: usize,
+    /// The current instance's function and global index tables.
+    funcs: *const u32,
+    globals: *const u32,
+    /// The store's globals.
+    global_cells: *mut crate::runtime::GlobalEntity,
+}
+
+impl Cache {
+    fn new() -> Self {
+        Cache {
+            regs: core::ptr::null_mut(),
+            mem_base: core::ptr::NonNull::dangling().as_ptr(),
+            mem_len: 0,
+            funcs: core::ptr::null(),
+            globals: core::ptr::null(),
+            global_cells: core::ptr::null_mut(),
+        }
+    }
+
+    fn refresh(&mut self, inner: &mut StoreInner, stack: &mut [Cell], base: usize, instance: u32) {
+        self.regs = stack[base..].as_mut_ptr();
+        self.global_cells = inner.globals.as_mut_ptr();
+        let inst = &inner.instances[instance as usize];
+        self.funcs = inst.funcs.as_ptr();
+        self.globals = inst.globals.as_ptr();
+        match inst.memories.first().map(|&m| m as usize) {
+            Some(m) => {
+                let data = &mut inner.memories[m].data;
+                self.mem_len = data.len();
+                self.mem_base = data.as_mut_ptr();
+            }
+            None => {
+                self.mem_len = 0;
+                self.mem_base = core::ptr::NonNull::dangling().as_ptr();
+            }
+        }
+    }
+}
+
 fn execute<T>(
     store: &mut Store<T>,
     stack: &mut Vec<Cell>,
@@ -319,21 +360,66 @@ fn execute<T>(
     let max_stack = store.inner.engine.config().max_value_stack;
     let max_depth = store.inner.engine.config().max_call_depth;
     let depth0 = store.inner.depth;
-    let (mut code, mut instance) = match store.inner.funcs.get(func as usize) {
-        Some(FuncEntity::Wasm { code, instance, .. }) => (Arc::clone(code), *instance),
-        _ => return Err(internal("not a wasm function")),
-    };
+    let (mut code, mut instance): (*const CompiledFunc, u32) =
+        match store.inner.funcs.get(func as usize) {
+            Some(FuncEntity::Wasm { code, instance, .. }) => (Arc::as_ptr(code), *instance),
+            _ => return Err(internal("not a wasm function")),
+        };
     if depth0 + 1 > max_depth {
         return Err(trap(TrapCode::CallStackExhausted));
     }
     let mut base = 0usize;
-    enter_frame(&mut store.inner.budget, stack, base, &code, max_stack)?;
-    let mut pc = 0usize;
+    // SAFETY: `code` points into an `Arc<CompiledFunc>` owned by a function entry of this store.
+    // Function entries are never removed while the store lives and `execute` holds the store
+    // exclusively, so every `CompiledFunc` pointer taken from them stays valid for this call.
+    enter_frame(
+        &mut store.inner.budget,
+        stack,
+        base,
+        unsafe { &*code },
+        max_stack,
+    )?;
     let mut mem = memory_of(&store.inner, instance);
+    let mut cache = Cache::new();
+    cache.refresh(&mut store.inner, stack, base, instance);
+    // SAFETY: as above; `instrs` is non-empty (every body ends in a terminator).
+    let mut instrs: *const Instr = unsafe { (*code).instrs.as_ptr() };
+    let mut ip: *const Instr = instrs;
 
+    // Register access. SAFETY: `cache.regs` points at the current frame, which `enter_frame`
+    // made `frame_size` slots long, and the translator only emits slot operands below
+    // `frame_size`. The pointer is refreshed after anything that can reallocate the stack.
     macro_rules! r {
         ($slot:expr) => {
-            stack[base + $slot as usize]
+            (*unsafe { &mut *cache.regs.add($slot as usize) })
+        };
+    }
+    // The operand word following the current instruction.
+    // SAFETY: instructions documented to carry an `Aux` are always followed by one.
+    macro_rules! aux {
+        () => {{
+            let a = match unsafe { *ip } {
+                Instr::Aux { a, b } => (a, b),
+                _ => (0, 0),
+            };
+            a
+        }};
+    }
+    macro_rules! pc {
+        () => {
+            // SAFETY: `ip` and `instrs` point into the same instruction array.
+            unsafe { ip.offset_from(instrs) as usize }
+        };
+    }
+    macro_rules! jump {
+        ($target:expr) => {
+            // SAFETY: branch targets are indices into the current function's instructions.
+            ip = unsafe { instrs.add($target as usize) }
+        };
+    }
+    macro_rules! refresh {
+        () => {
+            cache.refresh(&mut store.inner, stack, base, instance)
         };
     }
     macro_rules! un {
@@ -357,27 +443,54 @@ fn execute<T>(
             }
         };
     }
+    // Effective address of an access of `$n` bytes, or a trap.
+    macro_rules! ea {
+        ($addr:expr, $offset:expr, $n:literal) => {{
+            let ea = u64::from(r!($addr) as u32) + u64::from($offset);
+            if ea + $n > cache.mem_len as u64 {
+                return Err(trap(TrapCode::MemoryOutOfBounds));
+            }
+            ea as usize
+        }};
+    }
     macro_rules! load {
         ($dst:expr, $addr:expr, $offset:expr, $n:literal, |$b:ident| $e:expr) => {{
-            let ea = u64::from(r!($addr) as u32) + u64::from($offset);
-            let data = memory!();
-            let range = range(ea, $n, data.len())?;
-            let mut $b = [0u8; $n];
-            $b.copy_from_slice(&data[range]);
+            let ea = ea!($addr, $offset, $n);
+            // SAFETY: `ea + n <= mem_len`, and `mem_base`/`mem_len` describe the current
+            // instance's memory (refreshed after every grow, call and host call).
+            let $b: [u8; $n] =
+                unsafe { core::ptr::read_unaligned(cache.mem_base.add(ea) as *const [u8; $n]) };
             r!($dst) = $e;
         }};
     }
     macro_rules! store_mem {
         ($addr:expr, $src:expr, $offset:expr, $n:literal, $bytes:expr) => {{
-            let ea = u64::from(r!($addr) as u32) + u64::from($offset);
-            let v = r!($src);
-            let data = memory!();
-            let range = range(ea, $n, data.len())?;
-            let bytes: [u8; $n] = $bytes(v);
-            data[range].copy_from_slice(&bytes);
+            let ea = ea!($addr, $offset, $n);
+            let bytes: [u8; $n] = $bytes(r!($src));
+            // SAFETY: as for loads.
+            unsafe { core::ptr::write_unaligned(cache.mem_base.add(ea) as *mut [u8; $n], bytes) };
         }};
     }
-    // Enters wasm function `$callee` (store index) with arguments at absolute slot `$at`.
+    macro_rules! return_to_caller {
+        () => {
+            match frames.pop() {
+                None => return Ok(()),
+                Some(f) => {
+                    code = f.code;
+                    // SAFETY: see `code` above.
+                    instrs = unsafe { (*code).instrs.as_ptr() };
+                    jump!(f.pc);
+                    base = f.base;
+                    if f.instance != instance {
+                        instance = f.instance;
+                        mem = memory_of(&store.inner, instance);
+                    }
+                    refresh!();
+                }
+            }
+        };
+    }
+    // Enters function `$callee` (store index) with arguments at absolute slot `$at`.
     macro_rules! do_call {
         ($callee:expr, $at:expr) => {{
             let callee = $callee;
@@ -391,32 +504,37 @@ fn execute<T>(
                     if depth0 + frames.len() + 2 > max_depth {
                         return Err(trap(TrapCode::CallStackExhausted));
                     }
-                    let callee_code = Arc::clone(callee_code);
+                    let callee_code = Arc::as_ptr(callee_code);
                     let callee_instance = *callee_instance;
-                    enter_frame(&mut store.inner.budget, stack, at, &callee_code, max_stack)?;
-                    let caller_code = core::mem::replace(&mut code, callee_code);
+                    // SAFETY: see `code` above.
+                    let callee_ref = unsafe { &*callee_code };
+                    enter_frame(&mut store.inner.budget, stack, at, callee_ref, max_stack)?;
                     push_accounted(
                         &mut store.inner.budget,
                         MemoryCategory::Stacks,
                         frames,
                         Frame {
-                            code: caller_code,
-                            pc,
+                            code,
+                            pc: pc!(),
                             base,
                             instance,
                         },
                     )
                     .map_err(|_| trap(TrapCode::CallStackExhausted))?;
+                    code = callee_code;
+                    instrs = callee_ref.instrs.as_ptr();
+                    ip = instrs;
                     if callee_instance != instance {
                         instance = callee_instance;
                         mem = memory_of(&store.inner, instance);
                     }
                     base = at;
-                    pc = 0;
+                    refresh!();
                 }
                 Some(FuncEntity::Host { host, .. }) => {
                     let host = *host;
                     call_host(store, stack, host, at, instance, depth0 + frames.len() + 1)?;
+                    refresh!();
                 }
                 None => return Err(internal("unknown function")),
             }
@@ -433,22 +551,20 @@ fn execute<T>(
                     instance: callee_instance,
                     ..
                 }) => {
-                    let callee_code = Arc::clone(callee_code);
+                    let callee_code = Arc::as_ptr(callee_code);
                     let callee_instance = *callee_instance;
                     stack.copy_within(args..args + $count as usize, base);
-                    enter_frame(
-                        &mut store.inner.budget,
-                        stack,
-                        base,
-                        &callee_code,
-                        max_stack,
-                    )?;
+                    // SAFETY: see `code` above.
+                    let callee_ref = unsafe { &*callee_code };
+                    enter_frame(&mut store.inner.budget, stack, base, callee_ref, max_stack)?;
                     code = callee_code;
+                    instrs = callee_ref.instrs.as_ptr();
+                    ip = instrs;
                     if callee_instance != instance {
                         instance = callee_instance;
                         mem = memory_of(&store.inner, instance);
                     }
-                    pc = 0;
+                    refresh!();
                 }
                 Some(FuncEntity::Host { host, sig }) => {
                     let host = *host;
@@ -466,18 +582,7 @@ fn execute<T>(
                         depth0 + frames.len() + 1,
                     )?;
                     stack.copy_within(args..args + results, base);
-                    match frames.pop() {
-                        None => return Ok(()),
-                        Some(f) => {
-                            code = f.code;
-                            pc = f.pc;
-                            base = f.base;
-                            if f.instance != instance {
-                                instance = f.instance;
-                                mem = memory_of(&store.inner, instance);
-                            }
-                        }
-                    }
+                    return_to_caller!();
                 }
                 None => return Err(internal("unknown function")),
             }
@@ -485,10 +590,11 @@ fn execute<T>(
     }
 
     loop {
-        let Some(&instr) = code.instrs.get(pc) else {
-            return Err(internal("fell off the end of a function"));
-        };
-        pc += 1;
+        // SAFETY: `ip` stays inside the current function's instructions: it starts at the
+        // first, advances by one per instruction, and jumps only to translated targets; every
+        // body ends in an instruction that leaves it (return, branch, trap).
+        let instr = unsafe { *ip };
+        ip = unsafe { ip.add(1) };
         match instr {
             Instr::Unreachable => return Err(trap(TrapCode::Unreachable)),
             Instr::ConsumeFuel { amount } => {
@@ -511,43 +617,30 @@ fn execute<T>(
                 }
             }
             Instr::Aux { .. } => {}
-            Instr::Br { target } => pc = target as usize,
+            Instr::Br { target } => jump!(target),
             Instr::BrIfNez { cond, target } => {
                 if r!(cond) as u32 != 0 {
-                    pc = target as usize;
+                    jump!(target);
                 }
             }
             Instr::BrIfEqz { cond, target } => {
                 if r!(cond) as u32 == 0 {
-                    pc = target as usize;
+                    jump!(target);
                 }
             }
             Instr::BrTable { index, len } => {
                 let i = (r!(index) as u32).min(len - 1);
-                pc += i as usize;
+                // SAFETY: `len` `Br` entries follow the `BrTable`; `i < len`.
+                ip = unsafe { ip.add(i as usize) };
             }
             Instr::Return { src, count } => {
                 let src = base + src as usize;
                 stack.copy_within(src..src + count as usize, base);
-                match frames.pop() {
-                    None => return Ok(()),
-                    Some(f) => {
-                        code = f.code;
-                        pc = f.pc;
-                        base = f.base;
-                        if f.instance != instance {
-                            instance = f.instance;
-                            mem = memory_of(&store.inner, instance);
-                        }
-                    }
-                }
+                return_to_caller!();
             }
             Instr::Call { func, base: args } => {
-                let callee = store.inner.instances[instance as usize]
-                    .funcs
-                    .get(func as usize)
-                    .copied()
-                    .ok_or_else(|| internal("unknown function index"))?;
+                // SAFETY: validation bounds `func` by the instance's function count.
+                let callee = unsafe { *cache.funcs.add(func as usize) };
                 do_call!(callee, base + args as usize);
             }
             Instr::CallIndirect {
@@ -555,9 +648,10 @@ fn execute<T>(
                 index,
                 base: args,
             } => {
-                let (table, _) = aux(&code, pc);
-                pc += 1;
-                let callee = resolve_indirect(&store.inner, instance, table, ty, r!(index) as u32)?;
+                let table = aux!();
+                ip = unsafe { ip.add(1) };
+                let callee =
+                    resolve_indirect(&store.inner, instance, table.0, ty, r!(index) as u32)?;
                 do_call!(callee, base + args as usize);
             }
             Instr::ReturnCall {
@@ -565,11 +659,8 @@ fn execute<T>(
                 base: args,
                 count,
             } => {
-                let callee = store.inner.instances[instance as usize]
-                    .funcs
-                    .get(func as usize)
-                    .copied()
-                    .ok_or_else(|| internal("unknown function index"))?;
+                // SAFETY: validation bounds `func` by the instance's function count.
+                let callee = unsafe { *cache.funcs.add(func as usize) };
                 do_tail_call!(callee, args, count);
             }
             Instr::ReturnCallIndirect {
@@ -577,8 +668,7 @@ fn execute<T>(
                 index,
                 base: args,
             } => {
-                // No `pc += 1` past the Aux: the tail call replaces or pops this frame.
-                let (table, count) = aux(&code, pc);
+                let (table, count) = aux!();
                 let callee = resolve_indirect(&store.inner, instance, table, ty, r!(index) as u32)?;
                 do_tail_call!(callee, args, count);
             }
@@ -586,17 +676,29 @@ fn execute<T>(
             Instr::Copy { dst, src } => r!(dst) = r!(src),
             Instr::Const { dst, val } => r!(dst) = val,
             Instr::Select { dst, a, b } => {
-                let (cond, _) = aux(&code, pc);
-                pc += 1;
+                let (cond, _) = aux!();
+                ip = unsafe { ip.add(1) };
                 r!(dst) = if r!(cond) as u32 != 0 { r!(a) } else { r!(b) };
             }
             Instr::GlobalGet { dst, global } => {
-                let g = store.inner.instances[instance as usize].globals[global as usize];
-                r!(dst) = store.inner.globals[g as usize].value;
+                // SAFETY: validation bounds `global`; the store's globals are refreshed in the
+                // cache after host calls (the only place new globals can be created).
+                r!(dst) = unsafe {
+                    (*cache
+                        .global_cells
+                        .add(*cache.globals.add(global as usize) as usize))
+                    .value
+                };
             }
             Instr::GlobalSet { src, global } => {
-                let g = store.inner.instances[instance as usize].globals[global as usize];
-                store.inner.globals[g as usize].value = r!(src);
+                let v = r!(src);
+                // SAFETY: as for `GlobalGet`.
+                unsafe {
+                    (*cache
+                        .global_cells
+                        .add(*cache.globals.add(global as usize) as usize))
+                    .value = v;
+                }
             }
 
             Instr::Load32 { dst, addr, offset } => {
@@ -633,8 +735,7 @@ fn execute<T>(
                 store_mem!(addr, src, offset, 8, |v: u64| v.to_le_bytes())
             }
             Instr::MemorySize { dst } => {
-                let len = memory!().len();
-                r!(dst) = (len / PAGE_SIZE) as u64;
+                r!(dst) = (cache.mem_len / PAGE_SIZE) as u64;
             }
             Instr::MemoryGrow { dst, delta } => {
                 let delta = u64::from(r!(delta) as u32);
@@ -644,6 +745,7 @@ fn execute<T>(
                     .grow_memory(mem, delta)
                     .map_or(u32::MAX, |old| old as u32);
                 r!(dst) = u64::from(result);
+                refresh!();
             }
             Instr::MemoryFill { dst, val, len } => {
                 let (d, v, n) = (r!(dst) as u32, r!(val) as u8, r!(len) as u32);
@@ -661,8 +763,8 @@ fn execute<T>(
                 data.copy_within(src_range, dst_range.start);
             }
             Instr::MemoryInit { dst, src, len } => {
-                let (data_index, _) = aux(&code, pc);
-                pc += 1;
+                let (data_index, _) = aux!();
+                ip = unsafe { ip.add(1) };
                 let (d, s, n) = (r!(dst) as u32, r!(src) as u32, r!(len) as u32);
                 charge_fuel(&mut store.inner, bulk_fuel(u64::from(n)))?;
                 let segment = store.inner.instances[instance as usize]
@@ -707,8 +809,8 @@ fn execute<T>(
                 r!(dst) = store.inner.tables[t].elements.len() as u64;
             }
             Instr::TableGrow { dst, init, delta } => {
-                let (table, _) = aux(&code, pc);
-                pc += 1;
+                let (table, _) = aux!();
+                ip = unsafe { ip.add(1) };
                 let t = table_of(&store.inner, instance, table)?;
                 let (init, delta) = (r!(init), u64::from(r!(delta) as u32));
                 charge_fuel(&mut store.inner, bulk_fuel(delta * 8))?;
@@ -719,8 +821,8 @@ fn execute<T>(
                 r!(dst) = u64::from(result);
             }
             Instr::TableFill { dst, val, len } => {
-                let (table, _) = aux(&code, pc);
-                pc += 1;
+                let (table, _) = aux!();
+                ip = unsafe { ip.add(1) };
                 let t = table_of(&store.inner, instance, table)?;
                 let (d, v, n) = (r!(dst) as u32, r!(val), r!(len) as u32);
                 charge_fuel(&mut store.inner, bulk_fuel(u64::from(n) * 8))?;
@@ -729,47 +831,44 @@ fn execute<T>(
                 elements[range].fill(v);
             }
             Instr::TableCopy { dst, src, len } => {
-                let (dst_table, src_table) = aux(&code, pc);
-                pc += 1;
+                let (dst_table, src_table) = aux!();
+                ip = unsafe { ip.add(1) };
                 let dt = table_of(&store.inner, instance, dst_table)?;
                 let st = table_of(&store.inner, instance, src_table)?;
                 let (d, s, n) = (r!(dst) as u32, r!(src) as u32, r!(len) as u32);
                 charge_fuel(&mut store.inner, bulk_fuel(u64::from(n) * 8))?;
-                let src_range = table_range(
-                    u64::from(s),
-                    u64::from(n),
-                    store.inner.tables[st].elements.len(),
-                )?;
-                let dst_range = table_range(
-                    u64::from(d),
-                    u64::from(n),
-                    store.inner.tables[dt].elements.len(),
-                )?;
+                let tables = &mut store.inner.tables;
+                let src_range = table_range(u64::from(s), u64::from(n), tables[st].elements.len())?;
+                let dst_range = table_range(u64::from(d), u64::from(n), tables[dt].elements.len())?;
                 if dt == st {
-                    store.inner.tables[dt]
-                        .elements
-                        .copy_within(src_range, dst_range.start);
+                    tables[dt].elements.copy_within(src_range, dst_range.start);
                 } else {
-                    let items: Vec<Cell> = store.inner.tables[st].elements[src_range].to_vec();
-                    store.inner.tables[dt].elements[dst_range].copy_from_slice(&items);
+                    // Two distinct tables: borrow both without copying through a buffer.
+                    let (low, high) = tables.split_at_mut(dt.max(st));
+                    let (dst_t, src_t) = if dt < st {
+                        (&mut low[dt], &high[0])
+                    } else {
+                        (&mut high[0], &low[st])
+                    };
+                    dst_t.elements[dst_range].copy_from_slice(&src_t.elements[src_range]);
                 }
             }
             Instr::TableInit { dst, src, len } => {
-                let (table, elem) = aux(&code, pc);
-                pc += 1;
+                let (table, elem) = aux!();
+                ip = unsafe { ip.add(1) };
                 let t = table_of(&store.inner, instance, table)?;
                 let (d, s, n) = (r!(dst) as u32, r!(src) as u32, r!(len) as u32);
                 charge_fuel(&mut store.inner, bulk_fuel(u64::from(n) * 8))?;
-                let inner = &mut store.inner;
-                let items: &[Cell] = inner.instances[instance as usize]
+                let StoreInner {
+                    instances, tables, ..
+                } = &mut store.inner;
+                let items: &[Cell] = instances[instance as usize]
                     .elems
                     .get(elem as usize)
                     .map_or(&[], |v| v.as_slice());
                 let src_range = table_range(u64::from(s), u64::from(n), items.len())?;
-                let dst_range =
-                    table_range(u64::from(d), u64::from(n), inner.tables[t].elements.len())?;
-                let items: Vec<Cell> = items[src_range].to_vec();
-                inner.tables[t].elements[dst_range].copy_from_slice(&items);
+                let dst_range = table_range(u64::from(d), u64::from(n), tables[t].elements.len())?;
+                tables[t].elements[dst_range].copy_from_slice(&items[src_range]);
             }
             Instr::ElemDrop { elem } => {
                 if let Some(seg) = store.inner.instances[instance as usize]
@@ -780,11 +879,8 @@ fn execute<T>(
                 }
             }
             Instr::RefFunc { dst, func } => {
-                let f = store.inner.instances[instance as usize]
-                    .funcs
-                    .get(func as usize)
-                    .copied()
-                    .ok_or_else(|| internal("unknown function index"))?;
+                // SAFETY: validation bounds `func` by the instance's function count.
+                let f = unsafe { *cache.funcs.add(func as usize) };
                 r!(dst) = u64::from(f) + 1;
             }
 

@@ -305,6 +305,27 @@ impl Module {
         })
     }
 
+    /// The translated IR of every defined function, for engine development.
+    #[doc(hidden)]
+    pub fn debug_ir(&self) -> alloc::string::String {
+        use core::fmt::Write;
+        let mut out = alloc::string::String::new();
+        for (i, code) in self.inner.code.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "func {} (params {}, locals {}, frame {}):",
+                i + self.inner.num_imported_funcs as usize,
+                code.num_params,
+                code.num_locals,
+                code.frame_size
+            );
+            for (pc, instr) in code.instrs.iter().enumerate() {
+                let _ = writeln!(out, "  {pc:4}: {instr:?}");
+            }
+        }
+        out
+    }
+
     /// The type of an exported function, if the module exports one under `name`.
     pub fn export_func_type(&self, name: &str) -> Option<FuncType> {
         self.inner

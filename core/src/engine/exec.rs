@@ -884,6 +884,349 @@ fn execute<T>(
                 r!(dst) = u64::from(f) + 1;
             }
 
+            // ---- immediates ----
+            Instr::I32AddImm { dst, lhs, imm } => {
+                let a = r!(lhs);
+                let b = imm;
+                r!(dst) = u64::from((a as u32).wrapping_add(b as u32));
+            }
+            Instr::I32MulImm { dst, lhs, imm } => {
+                let a = r!(lhs);
+                let b = imm;
+                r!(dst) = u64::from((a as u32).wrapping_mul(b as u32));
+            }
+            Instr::I32AndImm { dst, lhs, imm } => {
+                let a = r!(lhs);
+                let b = imm;
+                r!(dst) = a & u64::from(b as u32);
+            }
+            Instr::I32OrImm { dst, lhs, imm } => {
+                let a = r!(lhs);
+                let b = imm;
+                r!(dst) = a | u64::from(b as u32);
+            }
+            Instr::I32XorImm { dst, lhs, imm } => {
+                let a = r!(lhs);
+                let b = imm;
+                r!(dst) = a ^ u64::from(b as u32);
+            }
+            Instr::I32ShlImm { dst, lhs, imm } => {
+                let a = r!(lhs);
+                let b = imm;
+                r!(dst) = u64::from((a as u32).wrapping_shl(b as u32));
+            }
+            Instr::I32ShrSImm { dst, lhs, imm } => {
+                let a = r!(lhs);
+                let b = imm;
+                r!(dst) = u64::from((a as i32).wrapping_shr(b as u32) as u32);
+            }
+            Instr::I32ShrUImm { dst, lhs, imm } => {
+                let a = r!(lhs);
+                let b = imm;
+                r!(dst) = u64::from((a as u32).wrapping_shr(b as u32));
+            }
+            Instr::I32EqImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as u32) == (imm as i64 as u32))
+            }
+            Instr::I32NeImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as u32) != (imm as i64 as u32))
+            }
+            Instr::I32LtSImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as i32) < (imm as i64 as i32))
+            }
+            Instr::I32LtUImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as u32) < (imm as i64 as u32))
+            }
+            Instr::I32GtSImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as i32) > (imm as i64 as i32))
+            }
+            Instr::I32GtUImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as u32) > (imm as i64 as u32))
+            }
+            Instr::I32LeSImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as i32) <= (imm as i64 as i32))
+            }
+            Instr::I32LeUImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as u32) <= (imm as i64 as u32))
+            }
+            Instr::I32GeSImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as i32) >= (imm as i64 as i32))
+            }
+            Instr::I32GeUImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as u32) >= (imm as i64 as u32))
+            }
+            Instr::I64AddImm { dst, lhs, imm } => {
+                let a = r!(lhs);
+                let b = imm;
+                r!(dst) = a.wrapping_add(b as i64 as u64);
+            }
+            Instr::I64MulImm { dst, lhs, imm } => {
+                let a = r!(lhs);
+                let b = imm;
+                r!(dst) = a.wrapping_mul(b as i64 as u64);
+            }
+            Instr::I64AndImm { dst, lhs, imm } => {
+                let a = r!(lhs);
+                let b = imm;
+                r!(dst) = a & (b as i64 as u64);
+            }
+            Instr::I64OrImm { dst, lhs, imm } => {
+                let a = r!(lhs);
+                let b = imm;
+                r!(dst) = a | (b as i64 as u64);
+            }
+            Instr::I64XorImm { dst, lhs, imm } => {
+                let a = r!(lhs);
+                let b = imm;
+                r!(dst) = a ^ (b as i64 as u64);
+            }
+            Instr::I64ShlImm { dst, lhs, imm } => {
+                let a = r!(lhs);
+                let b = imm;
+                r!(dst) = a.wrapping_shl(b as u32);
+            }
+            Instr::I64ShrSImm { dst, lhs, imm } => {
+                let a = r!(lhs);
+                let b = imm;
+                r!(dst) = (a as i64).wrapping_shr(b as u32) as u64;
+            }
+            Instr::I64ShrUImm { dst, lhs, imm } => {
+                let a = r!(lhs);
+                let b = imm;
+                r!(dst) = a.wrapping_shr(b as u32);
+            }
+            Instr::I64EqImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as u64) == (imm as i64 as u64))
+            }
+            Instr::I64NeImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as u64) != (imm as i64 as u64))
+            }
+            Instr::I64LtSImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as i64) < (imm as i64 as i64))
+            }
+            Instr::I64LtUImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as u64) < (imm as i64 as u64))
+            }
+            Instr::I64GtSImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as i64) > (imm as i64 as i64))
+            }
+            Instr::I64GtUImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as u64) > (imm as i64 as u64))
+            }
+            Instr::I64LeSImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as i64) <= (imm as i64 as i64))
+            }
+            Instr::I64LeUImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as u64) <= (imm as i64 as u64))
+            }
+            Instr::I64GeSImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as i64) >= (imm as i64 as i64))
+            }
+            Instr::I64GeUImm { dst, lhs, imm } => {
+                r!(dst) = u64::from((r!(lhs) as u64) >= (imm as i64 as u64))
+            }
+            // ---- compare-and-branch ----
+            Instr::BrI32Eq { lhs, rhs, target } => {
+                if (r!(lhs) as u32) == (r!(rhs) as u32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32EqImm { lhs, imm, target } => {
+                if (r!(lhs) as u32) == (imm as i64 as u32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32Ne { lhs, rhs, target } => {
+                if (r!(lhs) as u32) != (r!(rhs) as u32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32NeImm { lhs, imm, target } => {
+                if (r!(lhs) as u32) != (imm as i64 as u32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32LtS { lhs, rhs, target } => {
+                if (r!(lhs) as i32) < (r!(rhs) as i32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32LtSImm { lhs, imm, target } => {
+                if (r!(lhs) as i32) < (imm as i64 as i32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32LtU { lhs, rhs, target } => {
+                if (r!(lhs) as u32) < (r!(rhs) as u32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32LtUImm { lhs, imm, target } => {
+                if (r!(lhs) as u32) < (imm as i64 as u32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32GtS { lhs, rhs, target } => {
+                if (r!(lhs) as i32) > (r!(rhs) as i32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32GtSImm { lhs, imm, target } => {
+                if (r!(lhs) as i32) > (imm as i64 as i32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32GtU { lhs, rhs, target } => {
+                if (r!(lhs) as u32) > (r!(rhs) as u32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32GtUImm { lhs, imm, target } => {
+                if (r!(lhs) as u32) > (imm as i64 as u32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32LeS { lhs, rhs, target } => {
+                if (r!(lhs) as i32) <= (r!(rhs) as i32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32LeSImm { lhs, imm, target } => {
+                if (r!(lhs) as i32) <= (imm as i64 as i32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32LeU { lhs, rhs, target } => {
+                if (r!(lhs) as u32) <= (r!(rhs) as u32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32LeUImm { lhs, imm, target } => {
+                if (r!(lhs) as u32) <= (imm as i64 as u32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32GeS { lhs, rhs, target } => {
+                if (r!(lhs) as i32) >= (r!(rhs) as i32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32GeSImm { lhs, imm, target } => {
+                if (r!(lhs) as i32) >= (imm as i64 as i32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32GeU { lhs, rhs, target } => {
+                if (r!(lhs) as u32) >= (r!(rhs) as u32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI32GeUImm { lhs, imm, target } => {
+                if (r!(lhs) as u32) >= (imm as i64 as u32) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64Eq { lhs, rhs, target } => {
+                if (r!(lhs) as u64) == (r!(rhs) as u64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64EqImm { lhs, imm, target } => {
+                if (r!(lhs) as u64) == (imm as i64 as u64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64Ne { lhs, rhs, target } => {
+                if (r!(lhs) as u64) != (r!(rhs) as u64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64NeImm { lhs, imm, target } => {
+                if (r!(lhs) as u64) != (imm as i64 as u64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64LtS { lhs, rhs, target } => {
+                if (r!(lhs) as i64) < (r!(rhs) as i64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64LtSImm { lhs, imm, target } => {
+                if (r!(lhs) as i64) < (imm as i64 as i64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64LtU { lhs, rhs, target } => {
+                if (r!(lhs) as u64) < (r!(rhs) as u64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64LtUImm { lhs, imm, target } => {
+                if (r!(lhs) as u64) < (imm as i64 as u64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64GtS { lhs, rhs, target } => {
+                if (r!(lhs) as i64) > (r!(rhs) as i64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64GtSImm { lhs, imm, target } => {
+                if (r!(lhs) as i64) > (imm as i64 as i64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64GtU { lhs, rhs, target } => {
+                if (r!(lhs) as u64) > (r!(rhs) as u64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64GtUImm { lhs, imm, target } => {
+                if (r!(lhs) as u64) > (imm as i64 as u64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64LeS { lhs, rhs, target } => {
+                if (r!(lhs) as i64) <= (r!(rhs) as i64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64LeSImm { lhs, imm, target } => {
+                if (r!(lhs) as i64) <= (imm as i64 as i64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64LeU { lhs, rhs, target } => {
+                if (r!(lhs) as u64) <= (r!(rhs) as u64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64LeUImm { lhs, imm, target } => {
+                if (r!(lhs) as u64) <= (imm as i64 as u64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64GeS { lhs, rhs, target } => {
+                if (r!(lhs) as i64) >= (r!(rhs) as i64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64GeSImm { lhs, imm, target } => {
+                if (r!(lhs) as i64) >= (imm as i64 as i64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64GeU { lhs, rhs, target } => {
+                if (r!(lhs) as u64) >= (r!(rhs) as u64) {
+                    jump!(target);
+                }
+            }
+            Instr::BrI64GeUImm { lhs, imm, target } => {
+                if (r!(lhs) as u64) >= (imm as i64 as u64) {
+                    jump!(target);
+                }
+            }
+
             // ---- i32 ----
             Instr::I32Eqz { dst, src } => un!(dst, src, |x| u64::from(x as u32 == 0)),
             Instr::I32Eq { dst, lhs, rhs } => {

@@ -711,6 +711,389 @@ pub(crate) enum Instr {
         rhs: Slot,
     },
 
+    // ---- operations with a 32-bit immediate right operand (sign-extended for i64) ----
+    I32AddImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I32MulImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I32AndImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I32OrImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I32XorImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I32ShlImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I32ShrSImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I32ShrUImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I32EqImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I32NeImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I32LtSImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I32LtUImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I32GtSImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I32GtUImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I32LeSImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I32LeUImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I32GeSImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I32GeUImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I64AddImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I64MulImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I64AndImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I64OrImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I64XorImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I64ShlImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I64ShrSImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I64ShrUImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I64EqImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I64NeImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I64LtSImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I64LtUImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I64GtSImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I64GtUImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I64LeSImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I64LeUImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I64GeSImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    I64GeUImm {
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
+    // ---- compare-and-branch: jumps to `target` when the comparison holds ----
+    BrI32Eq {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI32Ne {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI32LtS {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI32LtU {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI32GtS {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI32GtU {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI32LeS {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI32LeU {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI32GeS {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI32GeU {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI32EqImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI32NeImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI32LtSImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI32LtUImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI32GtSImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI32GtUImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI32LeSImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI32LeUImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI32GeSImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI32GeUImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI64Eq {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI64Ne {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI64LtS {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI64LtU {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI64GtS {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI64GtU {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI64LeS {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI64LeU {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI64GeS {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI64GeU {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrI64EqImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI64NeImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI64LtSImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI64LtUImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI64GtSImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI64GtUImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI64LeSImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI64LeUImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI64GeSImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI64GeUImm {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+
     // ---- conversions (reinterpretations and i32.wrap_i64 are plain copies) ----
     I64ExtendI32U {
         dst: Slot,
@@ -920,6 +1303,91 @@ impl Instr {
             F64ConvertI64S { dst, .. } | F64ConvertI64U { dst, .. } => Some(dst),
             F32DemoteF64 { dst, .. } | F64PromoteF32 { dst, .. } => Some(dst),
             Extend8S { dst, .. } | Extend16S { dst, .. } | Extend32S { dst, .. } => Some(dst),
+            I32AddImm { dst, .. }
+            | I32MulImm { dst, .. }
+            | I32AndImm { dst, .. }
+            | I32OrImm { dst, .. }
+            | I32XorImm { dst, .. }
+            | I32ShlImm { dst, .. }
+            | I32ShrSImm { dst, .. }
+            | I32ShrUImm { dst, .. }
+            | I32EqImm { dst, .. }
+            | I32NeImm { dst, .. }
+            | I32LtSImm { dst, .. }
+            | I32LtUImm { dst, .. }
+            | I32GtSImm { dst, .. }
+            | I32GtUImm { dst, .. }
+            | I32LeSImm { dst, .. }
+            | I32LeUImm { dst, .. }
+            | I32GeSImm { dst, .. }
+            | I32GeUImm { dst, .. }
+            | I64AddImm { dst, .. }
+            | I64MulImm { dst, .. }
+            | I64AndImm { dst, .. }
+            | I64OrImm { dst, .. }
+            | I64XorImm { dst, .. }
+            | I64ShlImm { dst, .. }
+            | I64ShrSImm { dst, .. }
+            | I64ShrUImm { dst, .. }
+            | I64EqImm { dst, .. }
+            | I64NeImm { dst, .. }
+            | I64LtSImm { dst, .. }
+            | I64LtUImm { dst, .. }
+            | I64GtSImm { dst, .. }
+            | I64GtUImm { dst, .. }
+            | I64LeSImm { dst, .. }
+            | I64LeUImm { dst, .. }
+            | I64GeSImm { dst, .. }
+            | I64GeUImm { dst, .. } => Some(dst),
+            _ => None,
+        }
+    }
+
+    /// The branch target, for every instruction that jumps.
+    pub(crate) fn branch_target_mut(&mut self) -> Option<&mut u32> {
+        use Instr::*;
+        match self {
+            Br { target } | BrIfNez { target, .. } | BrIfEqz { target, .. } => Some(target),
+            BrI32Eq { target, .. }
+            | BrI32EqImm { target, .. }
+            | BrI32Ne { target, .. }
+            | BrI32NeImm { target, .. }
+            | BrI32LtS { target, .. }
+            | BrI32LtSImm { target, .. }
+            | BrI32LtU { target, .. }
+            | BrI32LtUImm { target, .. }
+            | BrI32GtS { target, .. }
+            | BrI32GtSImm { target, .. }
+            | BrI32GtU { target, .. }
+            | BrI32GtUImm { target, .. }
+            | BrI32LeS { target, .. }
+            | BrI32LeSImm { target, .. }
+            | BrI32LeU { target, .. }
+            | BrI32LeUImm { target, .. }
+            | BrI32GeS { target, .. }
+            | BrI32GeSImm { target, .. }
+            | BrI32GeU { target, .. }
+            | BrI32GeUImm { target, .. }
+            | BrI64Eq { target, .. }
+            | BrI64EqImm { target, .. }
+            | BrI64Ne { target, .. }
+            | BrI64NeImm { target, .. }
+            | BrI64LtS { target, .. }
+            | BrI64LtSImm { target, .. }
+            | BrI64LtU { target, .. }
+            | BrI64LtUImm { target, .. }
+            | BrI64GtS { target, .. }
+            | BrI64GtSImm { target, .. }
+            | BrI64GtU { target, .. }
+            | BrI64GtUImm { target, .. }
+            | BrI64LeS { target, .. }
+            | BrI64LeSImm { target, .. }
+            | BrI64LeU { target, .. }
+            | BrI64LeUImm { target, .. }
+            | BrI64GeS { target, .. }
+            | BrI64GeSImm { target, .. }
+            | BrI64GeU { target, .. }
+            | BrI64GeUImm { target, .. } => Some(target),
             _ => None,
         }
     }

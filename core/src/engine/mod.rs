@@ -1,6 +1,7 @@
 //! The execution engine: translation to the internal IR and the interpreter that runs it.
 
 mod exec;
+mod fuse;
 mod ir;
 mod num;
 mod translate;

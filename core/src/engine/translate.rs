@@ -15,6 +15,7 @@ use alloc::vec::Vec;
 
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
+use super::fuse::{self, Compare};
 use super::ir::{Instr, Slot};
 use crate::error::{Error, Result};
 use crate::module::{invalid, ModuleInner};
@@ -71,7 +72,6 @@ struct Ctrl {
     /// For `if`: the conditional branch to the else arm (or the end).
     else_fixup: Option<u32>,
 }
-
 
 fn malformed(e: wasmparser::BinaryReaderError) -> Error {
     Error::Malformed {
@@ -347,13 +347,53 @@ impl Translator<'_> {
     }
 
     fn patch(&mut self, at: u32, target: u32) {
-        if let Some(
-            Instr::Br { target: t }
-            | Instr::BrIfNez { target: t, .. }
-            | Instr::BrIfEqz { target: t, .. },
-        ) = self.instrs.get_mut(at as usize)
+        if let Some(t) = self
+            .instrs
+            .get_mut(at as usize)
+            .and_then(Instr::branch_target_mut)
         {
             *t = target;
+        }
+    }
+
+    /// Takes back the comparison just emitted into `cond`, so the branch consuming it can
+    /// compare and jump in one instruction.
+    fn take_compare(&mut self, cond: Slot) -> Option<Compare> {
+        let idx = self.last_result?;
+        if idx + 1 != self.instrs.len() || cond < self.num_locals {
+            return None;
+        }
+        let (dst, compare) = fuse::compare_of(&self.instrs[idx])?;
+        if dst != cond {
+            return None;
+        }
+        self.instrs.pop();
+        self.last_result = None;
+        Some(compare)
+    }
+
+    /// Emits a branch to `target` taken when `cond` (or the fused comparison) is `when`.
+    fn emit_cond_branch(
+        &mut self,
+        cond: Slot,
+        fused: Option<Compare>,
+        when: bool,
+        target: u32,
+    ) -> u32 {
+        match fused {
+            Some(c) => {
+                let c = if when {
+                    c
+                } else {
+                    Compare {
+                        cmp: c.cmp.negate(),
+                        ..c
+                    }
+                };
+                self.emit(fuse::branch_on(c, target))
+            }
+            None if when => self.emit(Instr::BrIfNez { cond, target }),
+            None => self.emit(Instr::BrIfEqz { cond, target }),
         }
     }
 
@@ -460,20 +500,21 @@ impl Translator<'_> {
 
     fn translate_br_if(&mut self, depth: u32) {
         let cond = self.pop_slot();
+        let fused = self.take_compare(cond);
         let idx = self.ctrls.len() - 1 - depth as usize;
         if !self.label_needs_copies(depth) {
             let label = &self.ctrls[idx];
             if label.kind == CtrlKind::Loop {
                 let target = label.start;
-                self.emit(Instr::BrIfNez { cond, target });
+                self.emit_cond_branch(cond, fused, true, target);
             } else {
-                let at = self.emit(Instr::BrIfNez { cond, target: 0 });
+                let at = self.emit_cond_branch(cond, fused, true, 0);
                 self.ctrls[idx].fixups.push(at);
             }
             self.begin_fuel_block();
             return;
         }
-        let skip = self.emit(Instr::BrIfEqz { cond, target: 0 });
+        let skip = self.emit_cond_branch(cond, fused, false, 0);
         self.emit_branch(depth);
         let here = self.pc();
         self.patch(skip, here);
@@ -608,6 +649,34 @@ impl Translator<'_> {
     }
 
     fn binary(&mut self, make: fn(Slot, Slot, Slot) -> Instr) {
+        let probe = make(0, 0, 0);
+        let n = self.stack.len();
+        if n >= 2 {
+            // A constant right operand becomes an immediate.
+            if let Operand::Const(v) = self.stack[n - 1] {
+                if fuse::imm_form(&probe, v, 0, 0).is_some() {
+                    self.stack.pop();
+                    let lhs = self.pop_slot();
+                    let dst = self.push_temp();
+                    if let Some(instr) = fuse::imm_form(&probe, v, dst, lhs) {
+                        self.emit_result(instr);
+                    }
+                    return;
+                }
+            } else if let Operand::Const(v) = self.stack[n - 2] {
+                // So does a constant left operand of a commutative operation.
+                if fuse::is_commutative(&probe) && fuse::imm_form(&probe, v, 0, 0).is_some() {
+                    let (operand, pos) = self.pop();
+                    let lhs = self.slot_of(operand, pos);
+                    self.stack.pop();
+                    let dst = self.push_temp();
+                    if let Some(instr) = fuse::imm_form(&probe, v, dst, lhs) {
+                        self.emit_result(instr);
+                    }
+                    return;
+                }
+            }
+        }
         let rhs = self.pop_slot();
         let lhs = self.pop_slot();
         let dst = self.push_temp();
@@ -738,8 +807,9 @@ impl Translator<'_> {
             }
             Operator::If { blockty } => {
                 let cond = self.pop_slot();
+                let fused = self.take_compare(cond);
                 self.enter_block(CtrlKind::If, blockty)?;
-                let at = self.emit(I::BrIfEqz { cond, target: 0 });
+                let at = self.emit_cond_branch(cond, fused, false, 0);
                 if let Some(c) = self.ctrls.last_mut() {
                     c.else_fixup = Some(at);
                 }

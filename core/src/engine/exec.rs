@@ -996,34 +996,34 @@ fn execute<T>(
                 r!(dst) = a.wrapping_shr(b as u32);
             }
             Instr::I64EqImm { dst, lhs, imm } => {
-                r!(dst) = u64::from((r!(lhs) as u64) == (imm as i64 as u64))
+                r!(dst) = u64::from(r!(lhs) == (imm as i64 as u64))
             }
             Instr::I64NeImm { dst, lhs, imm } => {
-                r!(dst) = u64::from((r!(lhs) as u64) != (imm as i64 as u64))
+                r!(dst) = u64::from(r!(lhs) != (imm as i64 as u64))
             }
             Instr::I64LtSImm { dst, lhs, imm } => {
-                r!(dst) = u64::from((r!(lhs) as i64) < (imm as i64 as i64))
+                r!(dst) = u64::from((r!(lhs) as i64) < i64::from(imm))
             }
             Instr::I64LtUImm { dst, lhs, imm } => {
-                r!(dst) = u64::from((r!(lhs) as u64) < (imm as i64 as u64))
+                r!(dst) = u64::from(r!(lhs) < (imm as i64 as u64))
             }
             Instr::I64GtSImm { dst, lhs, imm } => {
-                r!(dst) = u64::from((r!(lhs) as i64) > (imm as i64 as i64))
+                r!(dst) = u64::from((r!(lhs) as i64) > i64::from(imm))
             }
             Instr::I64GtUImm { dst, lhs, imm } => {
-                r!(dst) = u64::from((r!(lhs) as u64) > (imm as i64 as u64))
+                r!(dst) = u64::from(r!(lhs) > (imm as i64 as u64))
             }
             Instr::I64LeSImm { dst, lhs, imm } => {
-                r!(dst) = u64::from((r!(lhs) as i64) <= (imm as i64 as i64))
+                r!(dst) = u64::from((r!(lhs) as i64) <= i64::from(imm))
             }
             Instr::I64LeUImm { dst, lhs, imm } => {
-                r!(dst) = u64::from((r!(lhs) as u64) <= (imm as i64 as u64))
+                r!(dst) = u64::from(r!(lhs) <= (imm as i64 as u64))
             }
             Instr::I64GeSImm { dst, lhs, imm } => {
-                r!(dst) = u64::from((r!(lhs) as i64) >= (imm as i64 as i64))
+                r!(dst) = u64::from((r!(lhs) as i64) >= i64::from(imm))
             }
             Instr::I64GeUImm { dst, lhs, imm } => {
-                r!(dst) = u64::from((r!(lhs) as u64) >= (imm as i64 as u64))
+                r!(dst) = u64::from(r!(lhs) >= (imm as i64 as u64))
             }
             // ---- compare-and-branch ----
             Instr::BrI32Eq { lhs, rhs, target } => {
@@ -1127,22 +1127,22 @@ fn execute<T>(
                 }
             }
             Instr::BrI64Eq { lhs, rhs, target } => {
-                if (r!(lhs) as u64) == (r!(rhs) as u64) {
+                if r!(lhs) == r!(rhs) {
                     jump!(target);
                 }
             }
             Instr::BrI64EqImm { lhs, imm, target } => {
-                if (r!(lhs) as u64) == (imm as i64 as u64) {
+                if r!(lhs) == (imm as i64 as u64) {
                     jump!(target);
                 }
             }
             Instr::BrI64Ne { lhs, rhs, target } => {
-                if (r!(lhs) as u64) != (r!(rhs) as u64) {
+                if r!(lhs) != r!(rhs) {
                     jump!(target);
                 }
             }
             Instr::BrI64NeImm { lhs, imm, target } => {
-                if (r!(lhs) as u64) != (imm as i64 as u64) {
+                if r!(lhs) != (imm as i64 as u64) {
                     jump!(target);
                 }
             }
@@ -1152,17 +1152,17 @@ fn execute<T>(
                 }
             }
             Instr::BrI64LtSImm { lhs, imm, target } => {
-                if (r!(lhs) as i64) < (imm as i64 as i64) {
+                if (r!(lhs) as i64) < i64::from(imm) {
                     jump!(target);
                 }
             }
             Instr::BrI64LtU { lhs, rhs, target } => {
-                if (r!(lhs) as u64) < (r!(rhs) as u64) {
+                if r!(lhs) < r!(rhs) {
                     jump!(target);
                 }
             }
             Instr::BrI64LtUImm { lhs, imm, target } => {
-                if (r!(lhs) as u64) < (imm as i64 as u64) {
+                if r!(lhs) < (imm as i64 as u64) {
                     jump!(target);
                 }
             }
@@ -1172,17 +1172,17 @@ fn execute<T>(
                 }
             }
             Instr::BrI64GtSImm { lhs, imm, target } => {
-                if (r!(lhs) as i64) > (imm as i64 as i64) {
+                if (r!(lhs) as i64) > i64::from(imm) {
                     jump!(target);
                 }
             }
             Instr::BrI64GtU { lhs, rhs, target } => {
-                if (r!(lhs) as u64) > (r!(rhs) as u64) {
+                if r!(lhs) > r!(rhs) {
                     jump!(target);
                 }
             }
             Instr::BrI64GtUImm { lhs, imm, target } => {
-                if (r!(lhs) as u64) > (imm as i64 as u64) {
+                if r!(lhs) > (imm as i64 as u64) {
                     jump!(target);
                 }
             }
@@ -1192,17 +1192,17 @@ fn execute<T>(
                 }
             }
             Instr::BrI64LeSImm { lhs, imm, target } => {
-                if (r!(lhs) as i64) <= (imm as i64 as i64) {
+                if (r!(lhs) as i64) <= i64::from(imm) {
                     jump!(target);
                 }
             }
             Instr::BrI64LeU { lhs, rhs, target } => {
-                if (r!(lhs) as u64) <= (r!(rhs) as u64) {
+                if r!(lhs) <= r!(rhs) {
                     jump!(target);
                 }
             }
             Instr::BrI64LeUImm { lhs, imm, target } => {
-                if (r!(lhs) as u64) <= (imm as i64 as u64) {
+                if r!(lhs) <= (imm as i64 as u64) {
                     jump!(target);
                 }
             }
@@ -1212,17 +1212,17 @@ fn execute<T>(
                 }
             }
             Instr::BrI64GeSImm { lhs, imm, target } => {
-                if (r!(lhs) as i64) >= (imm as i64 as i64) {
+                if (r!(lhs) as i64) >= i64::from(imm) {
                     jump!(target);
                 }
             }
             Instr::BrI64GeU { lhs, rhs, target } => {
-                if (r!(lhs) as u64) >= (r!(rhs) as u64) {
+                if r!(lhs) >= r!(rhs) {
                     jump!(target);
                 }
             }
             Instr::BrI64GeUImm { lhs, imm, target } => {
-                if (r!(lhs) as u64) >= (imm as i64 as u64) {
+                if r!(lhs) >= (imm as i64 as u64) {
                     jump!(target);
                 }
             }

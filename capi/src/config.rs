@@ -1,0 +1,238 @@
+//! Configuration and engines.
+
+use wrt_core::{Config, Engine};
+
+use crate::error::{guard, guard_value, need_out, null_arg, write_out, wrt_error_t, CResult};
+
+/// Settings for an engine: limits that apply to every store created from it.
+///
+/// Owned by the caller of `wrt_config_new`; release with `wrt_config_delete`. A configuration is
+/// plain data: use it from one thread at a time.
+pub struct wrt_config_t {
+    pub(crate) config: Config,
+}
+
+/// The engine: shared, immutable configuration for modules and stores.
+///
+/// Owned by the caller of `wrt_engine_new`; release with `wrt_engine_delete`. Modules, stores
+/// and linkers keep what they need of the engine, so it may be deleted before them. Thread-safe:
+/// one engine may be used from any number of threads at once.
+pub struct wrt_engine_t {
+    pub(crate) engine: Engine,
+}
+
+/// Creates a configuration with the default limits. The caller owns `*out` and releases it with
+/// `wrt_config_delete`. On error `*out` is left unchanged.
+#[no_mangle]
+pub unsafe extern "C" fn wrt_config_new(out: *mut *mut wrt_config_t) -> *mut wrt_error_t {
+    guard(|| {
+        need_out(out, "out")?;
+        let config = Box::new(wrt_config_t {
+            config: Config::new(),
+        });
+        // SAFETY: `out` is not NULL (checked) and writable (API contract).
+        unsafe { write_out(out, Box::into_raw(config)) };
+        Ok(())
+    })
+}
+
+/// Releases a configuration. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn wrt_config_delete(config: *mut wrt_config_t) {
+    if !config.is_null() {
+        guard_value((), || {
+            // SAFETY: `config` came from `wrt_config_new` and is released once (API contract).
+            drop(unsafe { Box::from_raw(config) });
+        });
+    }
+}
+
+/// # Safety
+/// `config` must be NULL or a live configuration not used elsewhere during the call.
+unsafe fn config_mut<'a>(config: *mut wrt_config_t) -> CResult<&'a mut Config> {
+    // SAFETY: NULL or live and unaliased (caller's contract).
+    match unsafe { config.as_mut() } {
+        Some(c) => Ok(&mut c.config),
+        None => Err(null_arg("config")),
+    }
+}
+
+/// Sets the deepest nesting of wasm calls; deeper calls trap with
+/// `WRT_TRAP_CALL_STACK_EXHAUSTED`. Values below 1 are raised to 1. Default: 16384.
+#[no_mangle]
+pub unsafe extern "C" fn wrt_config_max_call_depth(
+    config: *mut wrt_config_t,
+    depth: usize,
+) -> *mut wrt_error_t {
+    guard(|| {
+        // SAFETY: forwarded API contract on `config`.
+        unsafe { config_mut(config) }?.max_call_depth(depth);
+        Ok(())
+    })
+}
+
+/// Sets the largest value stack, in 64-bit slots; a call that needs more traps with
+/// `WRT_TRAP_CALL_STACK_EXHAUSTED`. Values below 16 are raised to 16. Default: 1048576.
+#[no_mangle]
+pub unsafe extern "C" fn wrt_config_max_value_stack(
+    config: *mut wrt_config_t,
+    slots: usize,
+) -> *mut wrt_error_t {
+    guard(|| {
+        // SAFETY: forwarded API contract on `config`.
+        unsafe { config_mut(config) }?.max_value_stack(slots);
+        Ok(())
+    })
+}
+
+/// Sets one memory budget, in bytes, for everything a store allocates: linear memories, tables,
+/// globals, stacks, translated code, runtime bookkeeping and host allocations reported with
+/// `wrt_context_charge_host`. Every allocation is checked before it happens: `memory.grow` in
+/// wasm returns -1, and other allocations fail with `WRT_ERROR_LIMIT`. Default: no budget.
+#[no_mangle]
+pub unsafe extern "C" fn wrt_config_memory_budget(
+    config: *mut wrt_config_t,
+    bytes: u64,
+) -> *mut wrt_error_t {
+    guard(|| {
+        // SAFETY: forwarded API contract on `config`.
+        unsafe { config_mut(config) }?.memory_budget(bytes);
+        Ok(())
+    })
+}
+
+/// Removes the memory budget (the default).
+#[no_mangle]
+pub unsafe extern "C" fn wrt_config_unlimited_memory(
+    config: *mut wrt_config_t,
+) -> *mut wrt_error_t {
+    guard(|| {
+        // SAFETY: forwarded API contract on `config`.
+        unsafe { config_mut(config) }?.unlimited_memory();
+        Ok(())
+    })
+}
+
+/// Whether wasm code consumes fuel. When enabled, stores start with zero fuel: give them some
+/// with `wrt_context_fuel_set` / `wrt_context_fuel_add`; running out traps with
+/// `WRT_TRAP_OUT_OF_FUEL` at the same instruction on every run. Default: false.
+#[no_mangle]
+pub unsafe extern "C" fn wrt_config_consume_fuel(
+    config: *mut wrt_config_t,
+    enable: bool,
+) -> *mut wrt_error_t {
+    guard(|| {
+        // SAFETY: forwarded API contract on `config`.
+        unsafe { config_mut(config) }?.consume_fuel(enable);
+        Ok(())
+    })
+}
+
+/// Whether every NaN produced by a float instruction is canonicalised, so results are
+/// bit-identical on every host. Default: false.
+#[no_mangle]
+pub unsafe extern "C" fn wrt_config_deterministic(
+    config: *mut wrt_config_t,
+    enable: bool,
+) -> *mut wrt_error_t {
+    guard(|| {
+        // SAFETY: forwarded API contract on `config`.
+        unsafe { config_mut(config) }?.deterministic(enable);
+        Ok(())
+    })
+}
+
+/// Sets how many instances one store may hold (more fail with `WRT_ERROR_LIMIT`). Default: 10000.
+#[no_mangle]
+pub unsafe extern "C" fn wrt_config_max_instances(
+    config: *mut wrt_config_t,
+    count: usize,
+) -> *mut wrt_error_t {
+    guard(|| {
+        // SAFETY: forwarded API contract on `config`.
+        unsafe { config_mut(config) }?.max_instances(count);
+        Ok(())
+    })
+}
+
+/// Sets how many linear memories one store may hold. Default: 10000.
+#[no_mangle]
+pub unsafe extern "C" fn wrt_config_max_memories(
+    config: *mut wrt_config_t,
+    count: usize,
+) -> *mut wrt_error_t {
+    guard(|| {
+        // SAFETY: forwarded API contract on `config`.
+        unsafe { config_mut(config) }?.max_memories(count);
+        Ok(())
+    })
+}
+
+/// Sets how many tables one store may hold. Default: 10000.
+#[no_mangle]
+pub unsafe extern "C" fn wrt_config_max_tables(
+    config: *mut wrt_config_t,
+    count: usize,
+) -> *mut wrt_error_t {
+    guard(|| {
+        // SAFETY: forwarded API contract on `config`.
+        unsafe { config_mut(config) }?.max_tables(count);
+        Ok(())
+    })
+}
+
+/// Sets how many elements one table may hold. Default: 10000000.
+#[no_mangle]
+pub unsafe extern "C" fn wrt_config_max_table_elements(
+    config: *mut wrt_config_t,
+    count: u64,
+) -> *mut wrt_error_t {
+    guard(|| {
+        // SAFETY: forwarded API contract on `config`.
+        unsafe { config_mut(config) }?.max_table_elements(count);
+        Ok(())
+    })
+}
+
+/// Creates an engine. `config` is borrowed (copied): it may be NULL for the defaults, and the
+/// caller still owns and deletes it. The caller owns `*out` and releases it with
+/// `wrt_engine_delete`. On error `*out` is left unchanged.
+#[no_mangle]
+pub unsafe extern "C" fn wrt_engine_new(
+    config: *const wrt_config_t,
+    out: *mut *mut wrt_engine_t,
+) -> *mut wrt_error_t {
+    guard(|| {
+        need_out(out, "out")?;
+        // SAFETY: `config` is NULL or a live configuration (API contract).
+        let engine = match unsafe { config.as_ref() } {
+            Some(c) => Engine::new(&c.config),
+            None => Engine::default(),
+        };
+        let engine = Box::new(wrt_engine_t { engine });
+        // SAFETY: `out` is not NULL (checked) and writable (API contract).
+        unsafe { write_out(out, Box::into_raw(engine)) };
+        Ok(())
+    })
+}
+
+/// Releases an engine. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn wrt_engine_delete(engine: *mut wrt_engine_t) {
+    if !engine.is_null() {
+        guard_value((), || {
+            // SAFETY: `engine` came from `wrt_engine_new` and is released once (API contract).
+            drop(unsafe { Box::from_raw(engine) });
+        });
+    }
+}
+
+/// # Safety
+/// `engine` must be NULL or a live engine.
+pub(crate) unsafe fn engine_ref<'a>(engine: *const wrt_engine_t) -> CResult<&'a Engine> {
+    // SAFETY: NULL or live (caller's contract).
+    match unsafe { engine.as_ref() } {
+        Some(e) => Ok(&e.engine),
+        None => Err(null_arg("engine")),
+    }
+}

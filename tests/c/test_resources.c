@@ -1,0 +1,301 @@
+/* Fuel, the memory budget, memory-profile statistics and host allocations. */
+#include "wrt_test.h"
+
+static const char *LOOP_WAT =
+    "(module\n"
+    "  (import \"env\" \"probe\" (func $probe))\n"
+    "  (memory (export \"mem\") 1)\n"
+    "  (func (export \"spin\") (param i32)\n"
+    "    (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))))\n"
+    "  (func (export \"probe\") (call $probe))\n"
+    "  (func (export \"grow\") (param i32) (result i32) (memory.grow (local.get 0))))\n";
+
+typedef struct {
+    int ok;
+} probe_state;
+
+/* Inside a host function: fuel can be read through the caller, not set; host bytes can be
+ * charged and released. */
+static wrt_error_t *probe(void *env, wrt_caller_t *caller, const wrt_val_t *args, size_t nargs,
+                          wrt_val_t *results, size_t nresults) {
+    probe_state *state = env;
+    wrt_context_t *cx = wrt_caller_context(caller);
+    uint64_t fuel = 0;
+    wrt_error_t *err;
+    (void)args, (void)nargs, (void)results, (void)nresults;
+    err = wrt_context_fuel_get(cx, &fuel);
+    if (err) return err;
+    if (fuel == 0) return wrt_error_new("no fuel seen from the caller");
+    err = wrt_context_fuel_add(cx, 1);
+    if (err == NULL || wrt_error_code(err) != WRT_ERROR_UNSUPPORTED) {
+        wrt_error_delete(err);
+        return wrt_error_new("fuel_add in a caller context should be unsupported");
+    }
+    wrt_error_delete(err);
+    err = wrt_context_charge_host(cx, 100);
+    if (err) return err;
+    err = wrt_context_release_host(cx, 100);
+    if (err) return err;
+    state->ok = 1;
+    return NULL;
+}
+
+static wrt_engine_t *engine_with(bool fuel, uint64_t budget) {
+    wrt_config_t *config = NULL;
+    wrt_engine_t *engine = NULL;
+    OK(wrt_config_new(&config));
+    OK(wrt_config_consume_fuel(config, fuel));
+    if (budget) OK(wrt_config_memory_budget(config, budget));
+    OK(wrt_engine_new(config, &engine));
+    wrt_config_delete(config);
+    return engine;
+}
+
+static void setup_no_instance(wrt_engine_t *engine, probe_state *state, wrt_module_t **module,
+                              wrt_linker_t **linker, wrt_store_t **store) {
+    *module = wrt_test_module(engine, LOOP_WAT);
+    OK(wrt_linker_new(engine, linker));
+    OK(wrt_linker_define_func(*linker, "env", "probe", NULL, 0, NULL, 0, probe, state, NULL));
+    OK(wrt_store_new(engine, NULL, NULL, store));
+}
+
+static void setup(wrt_engine_t *engine, probe_state *state, wrt_module_t **module,
+                  wrt_linker_t **linker, wrt_store_t **store, wrt_instance_t *instance) {
+    setup_no_instance(engine, state, module, linker, store);
+    OK(wrt_linker_instantiate(*linker, wrt_store_context(*store), *module, instance));
+}
+
+static void teardown(wrt_engine_t *engine, wrt_module_t *module, wrt_linker_t *linker,
+                     wrt_store_t *store) {
+    wrt_store_delete(store);
+    wrt_linker_delete(linker);
+    wrt_module_delete(module);
+    wrt_engine_delete(engine);
+}
+
+static void test_fuel(void) {
+    probe_state state = {0};
+    wrt_engine_t *engine = engine_with(true, 0);
+    wrt_module_t *module;
+    wrt_linker_t *linker;
+    wrt_store_t *store;
+    wrt_instance_t instance;
+    wrt_context_t *cx;
+    wrt_func_t spin, probe_fn;
+    wrt_val_t arg;
+    uint64_t fuel = 99, consumed = 0, consumed_once;
+
+    setup(engine, &state, &module, &linker, &store, &instance);
+    cx = wrt_store_context(store);
+    OK(wrt_instance_export_func(cx, instance, "spin", &spin));
+    OK(wrt_instance_export_func(cx, instance, "probe", &probe_fn));
+
+    /* Stores start with no fuel. */
+    OK(wrt_context_fuel_get(cx, &fuel));
+    CHECK(fuel == 0);
+    arg = wrt_i32(10);
+    TRAPS(wrt_func_call(cx, spin, &arg, 1, NULL, 0), WRT_TRAP_OUT_OF_FUEL);
+
+    OK(wrt_context_fuel_set(cx, 1000000));
+    OK(wrt_func_call(cx, spin, &arg, 1, NULL, 0));
+    OK(wrt_context_fuel_get(cx, &fuel));
+    CHECK(fuel < 1000000);
+    OK(wrt_context_fuel_consumed(cx, &consumed));
+    CHECK(consumed > 0);
+    consumed_once = 1000000 - fuel;
+
+    /* The same work costs the same fuel every time. */
+    OK(wrt_context_fuel_set(cx, 1000000));
+    OK(wrt_func_call(cx, spin, &arg, 1, NULL, 0));
+    OK(wrt_context_fuel_get(cx, &fuel));
+    CHECK(1000000 - fuel == consumed_once);
+
+    /* Out of fuel, then resume after adding some. */
+    OK(wrt_context_fuel_set(cx, consumed_once / 2));
+    TRAPS(wrt_func_call(cx, spin, &arg, 1, NULL, 0), WRT_TRAP_OUT_OF_FUEL);
+    OK(wrt_context_fuel_add(cx, 1000000));
+    OK(wrt_func_call(cx, spin, &arg, 1, NULL, 0));
+
+    /* Inside a host function. */
+    OK(wrt_func_call(cx, probe_fn, NULL, 0, NULL, 0));
+    CHECK(state.ok);
+
+    FAILS(wrt_context_fuel_set(NULL, 1), WRT_ERROR_NULL_ARGUMENT);
+    FAILS(wrt_context_fuel_add(NULL, 1), WRT_ERROR_NULL_ARGUMENT);
+    FAILS(wrt_context_fuel_get(NULL, &fuel), WRT_ERROR_NULL_ARGUMENT);
+    FAILS(wrt_context_fuel_get(cx, NULL), WRT_ERROR_NULL_ARGUMENT);
+    FAILS(wrt_context_fuel_consumed(NULL, &consumed), WRT_ERROR_NULL_ARGUMENT);
+    FAILS(wrt_context_fuel_consumed(cx, NULL), WRT_ERROR_NULL_ARGUMENT);
+    teardown(engine, module, linker, store);
+
+    /* Without fuel enabled, fuel functions say so; consumption stays 0. */
+    engine = engine_with(false, 0);
+    setup(engine, &state, &module, &linker, &store, &instance);
+    cx = wrt_store_context(store);
+    FAILS(wrt_context_fuel_set(cx, 1), WRT_ERROR_TYPE);
+    FAILS(wrt_context_fuel_add(cx, 1), WRT_ERROR_TYPE);
+    FAILS(wrt_context_fuel_get(cx, &fuel), WRT_ERROR_TYPE);
+    OK(wrt_context_fuel_consumed(cx, &consumed));
+    CHECK(consumed == 0);
+    teardown(engine, module, linker, store);
+}
+
+static void test_budget(void) {
+    probe_state state = {0};
+    /* Room for one page of linear memory and the runtime's own data, not for four pages. */
+    wrt_engine_t *engine = engine_with(false, 3 * 65536);
+    wrt_module_t *module;
+    wrt_linker_t *linker;
+    wrt_store_t *store;
+    wrt_instance_t instance;
+    wrt_context_t *cx;
+    wrt_func_t grow;
+    wrt_memory_t mem;
+    wrt_val_t arg, result;
+    wrt_memory_profile_t profile;
+    wrt_usage_t usage, sum = {0, 0};
+    uint32_t c;
+
+    setup(engine, &state, &module, &linker, &store, &instance);
+    cx = wrt_store_context(store);
+    OK(wrt_instance_export_func(cx, instance, "grow", &grow));
+    OK(wrt_instance_export_memory(cx, instance, "mem", &mem));
+
+    OK(wrt_context_memory_profile(cx, &profile));
+    CHECK(profile.has_budget && profile.budget == 3 * 65536);
+    CHECK(profile.total.current > 65536 && profile.total.current <= profile.budget);
+    CHECK(profile.total.peak >= profile.total.current);
+    OK(wrt_context_memory_category(cx, WRT_MEMORY_LINEAR_MEMORY, &usage));
+    CHECK(usage.current == 65536);
+
+    /* memory.grow in wasm returns -1 at the budget; the embedder gets WRT_ERROR_LIMIT. */
+    arg = wrt_i32(4);
+    OK(wrt_func_call(cx, grow, &arg, 1, &result, 1));
+    CHECK(result.of.i32 == -1);
+    FAILS(wrt_memory_grow(cx, mem, 4, NULL), WRT_ERROR_LIMIT);
+    OK(wrt_context_memory_profile(cx, &profile));
+    CHECK(profile.memory_grow_failures >= 1);
+    CHECK(profile.budget_refusals >= 1);
+    CHECK(profile.memory_grows == 0 && profile.table_grows == 0);
+
+    /* Host allocations count against the same budget. */
+    OK(wrt_context_charge_host(cx, 1000));
+    OK(wrt_context_memory_category(cx, WRT_MEMORY_HOST, &usage));
+    CHECK(usage.current == 1000 && usage.peak == 1000);
+    FAILS(wrt_context_charge_host(cx, 1000000), WRT_ERROR_LIMIT);
+    OK(wrt_context_release_host(cx, 1000));
+    OK(wrt_context_memory_category(cx, WRT_MEMORY_HOST, &usage));
+    CHECK(usage.current == 0 && usage.peak == 1000);
+
+    /* The categories add up to the total. */
+    OK(wrt_context_memory_profile(cx, &profile));
+    for (c = 0; c < WRT_MEMORY_CATEGORY_COUNT; c++) {
+        OK(wrt_context_memory_category(cx, c, &usage));
+        sum.current += usage.current;
+        CHECK(wrt_memory_category_name(c) != NULL);
+    }
+    CHECK(sum.current == profile.total.current);
+    CHECK(strcmp(wrt_memory_category_name(WRT_MEMORY_LINEAR_MEMORY), "linear_memory") == 0);
+    CHECK(wrt_memory_category_name(WRT_MEMORY_CATEGORY_COUNT) == NULL);
+
+    FAILS(wrt_context_memory_category(cx, WRT_MEMORY_CATEGORY_COUNT, &usage),
+          WRT_ERROR_INVALID_ARGUMENT);
+    FAILS(wrt_context_memory_category(cx, 0, NULL), WRT_ERROR_NULL_ARGUMENT);
+    FAILS(wrt_context_memory_category(NULL, 0, &usage), WRT_ERROR_NULL_ARGUMENT);
+    FAILS(wrt_context_memory_profile(NULL, &profile), WRT_ERROR_NULL_ARGUMENT);
+    FAILS(wrt_context_memory_profile(cx, NULL), WRT_ERROR_NULL_ARGUMENT);
+    FAILS(wrt_context_charge_host(NULL, 1), WRT_ERROR_NULL_ARGUMENT);
+    FAILS(wrt_context_release_host(NULL, 1), WRT_ERROR_NULL_ARGUMENT);
+    teardown(engine, module, linker, store);
+
+    /* Without a budget the profile still counts. */
+    engine = engine_with(false, 0);
+    setup(engine, &state, &module, &linker, &store, &instance);
+    cx = wrt_store_context(store);
+    OK(wrt_instance_export_func(cx, instance, "grow", &grow));
+    arg = wrt_i32(1);
+    OK(wrt_func_call(cx, grow, &arg, 1, &result, 1));
+    CHECK(result.of.i32 == 1);
+    OK(wrt_context_memory_profile(cx, &profile));
+    CHECK(!profile.has_budget && profile.budget == 0);
+    CHECK(profile.memory_grows == 1);
+    OK(wrt_context_memory_category(cx, WRT_MEMORY_LINEAR_MEMORY, &usage));
+    CHECK(usage.current == 2 * 65536);
+    teardown(engine, module, linker, store);
+
+    /* A budget smaller than the module's memory makes instantiation fail... */
+    engine = engine_with(false, 32768);
+    setup_no_instance(engine, &state, &module, &linker, &store);
+    FAILS(wrt_linker_instantiate(linker, wrt_store_context(store), module, &instance),
+          WRT_ERROR_LIMIT);
+    teardown(engine, module, linker, store);
+
+    /* ...and one smaller than its translated code refuses to compile it. */
+    engine = engine_with(false, 1000);
+    {
+        wrt_bytes_t wasm = {NULL, 0};
+        wrt_module_t *small = NULL;
+        OK(wrt_wat2wasm((const uint8_t *)LOOP_WAT, strlen(LOOP_WAT), &wasm));
+        FAILS(wrt_module_new(engine, wasm.data, wasm.len, &small), WRT_ERROR_LIMIT);
+        CHECK(small == NULL);
+        wrt_bytes_delete(&wasm);
+    }
+    wrt_engine_delete(engine);
+}
+
+static void test_limits(void) {
+    wrt_config_t *config = NULL;
+    wrt_engine_t *engine = NULL;
+    wrt_module_t *module;
+    wrt_linker_t *linker = NULL;
+    wrt_store_t *store = NULL;
+    wrt_instance_t instance;
+    OK(wrt_config_new(&config));
+    OK(wrt_config_max_instances(config, 1));
+    OK(wrt_engine_new(config, &engine));
+    wrt_config_delete(config);
+    module = wrt_test_module(engine, "(module)");
+    OK(wrt_linker_new(engine, &linker));
+    OK(wrt_store_new(engine, NULL, NULL, &store));
+    OK(wrt_linker_instantiate(linker, wrt_store_context(store), module, &instance));
+    FAILS(wrt_linker_instantiate(linker, wrt_store_context(store), module, &instance),
+          WRT_ERROR_LIMIT);
+    teardown(engine, module, linker, store);
+}
+
+static void test_deterministic(void) {
+    /* 0/0 gives a NaN whose sign and payload vary by host; deterministic mode makes it the
+     * canonical positive quiet NaN. */
+    wrt_config_t *config = NULL;
+    wrt_engine_t *engine = NULL;
+    wrt_module_t *module;
+    wrt_linker_t *linker = NULL;
+    wrt_store_t *store = NULL;
+    wrt_instance_t instance;
+    wrt_func_t nan;
+    wrt_val_t result;
+    uint32_t bits = 0;
+    OK(wrt_config_new(&config));
+    OK(wrt_config_deterministic(config, true));
+    OK(wrt_engine_new(config, &engine));
+    wrt_config_delete(config);
+    module = wrt_test_module(engine,
+                             "(module (func (export \"nan\") (result f32)\n"
+                             "  (f32.div (f32.const 0) (f32.const 0))))");
+    OK(wrt_linker_new(engine, &linker));
+    OK(wrt_store_new(engine, NULL, NULL, &store));
+    OK(wrt_linker_instantiate(linker, wrt_store_context(store), module, &instance));
+    OK(wrt_instance_export_func(wrt_store_context(store), instance, "nan", &nan));
+    OK(wrt_func_call(wrt_store_context(store), nan, NULL, 0, &result, 1));
+    memcpy(&bits, &result.of.f32, sizeof bits);
+    CHECK(bits == 0x7fc00000u);
+    teardown(engine, module, linker, store);
+}
+
+int main(void) {
+    test_fuel();
+    test_budget();
+    test_limits();
+    test_deterministic();
+    return wrt_test_report("test_resources");
+}

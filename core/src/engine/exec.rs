@@ -331,6 +331,14 @@ impl Cache {
         }
     }
 
+    /// Computes the views for the frame at `base` of `instance`. Returned by value so the
+    /// interpreter can keep each pointer in a local (and so in a register).
+    fn compute(inner: &mut StoreInner, stack: &mut [Cell], base: usize, instance: u32) -> Self {
+        let mut c = Cache::new();
+        c.refresh(inner, stack, base, instance);
+        c
+    }
+
     fn refresh(&mut self, inner: &mut StoreInner, stack: &mut [Cell], base: usize, instance: u32) {
         self.regs = stack[base..].as_mut_ptr();
         self.global_cells = inner.globals.as_mut_ptr();
@@ -380,18 +388,24 @@ fn execute<T>(
         max_stack,
     )?;
     let mut mem = memory_of(&store.inner, instance);
-    let mut cache = Cache::new();
-    cache.refresh(&mut store.inner, stack, base, instance);
+    let Cache {
+        mut regs,
+        mut mem_base,
+        mut mem_len,
+        mut funcs,
+        mut globals,
+        mut global_cells,
+    } = Cache::compute(&mut store.inner, stack, base, instance);
     // SAFETY: as above; `instrs` is non-empty (every body ends in a terminator).
     let mut instrs: *const Instr = unsafe { (*code).instrs.as_ptr() };
     let mut ip: *const Instr = instrs;
 
-    // Register access. SAFETY: `cache.regs` points at the current frame, which `enter_frame`
+    // Register access. SAFETY: `regs` points at the current frame, which `enter_frame`
     // made `frame_size` slots long, and the translator only emits slot operands below
     // `frame_size`. The pointer is refreshed after anything that can reallocate the stack.
     macro_rules! r {
         ($slot:expr) => {
-            (*unsafe { &mut *cache.regs.add($slot as usize) })
+            (*unsafe { &mut *regs.add($slot as usize) })
         };
     }
     // The operand word following the current instruction.
@@ -418,9 +432,15 @@ fn execute<T>(
         };
     }
     macro_rules! refresh {
-        () => {
-            cache.refresh(&mut store.inner, stack, base, instance)
-        };
+        () => {{
+            let c = Cache::compute(&mut store.inner, stack, base, instance);
+            regs = c.regs;
+            mem_base = c.mem_base;
+            mem_len = c.mem_len;
+            funcs = c.funcs;
+            globals = c.globals;
+            global_cells = c.global_cells;
+        }};
     }
     macro_rules! un {
         ($dst:expr, $src:expr, |$x:ident| $e:expr) => {{
@@ -447,7 +467,7 @@ fn execute<T>(
     macro_rules! ea {
         ($addr:expr, $offset:expr, $n:literal) => {{
             let ea = u64::from(r!($addr) as u32) + u64::from($offset);
-            if ea + $n > cache.mem_len as u64 {
+            if ea + $n > mem_len as u64 {
                 return Err(trap(TrapCode::MemoryOutOfBounds));
             }
             ea as usize
@@ -459,7 +479,7 @@ fn execute<T>(
             // SAFETY: `ea + n <= mem_len`, and `mem_base`/`mem_len` describe the current
             // instance's memory (refreshed after every grow, call and host call).
             let $b: [u8; $n] =
-                unsafe { core::ptr::read_unaligned(cache.mem_base.add(ea) as *const [u8; $n]) };
+                unsafe { core::ptr::read_unaligned(mem_base.add(ea) as *const [u8; $n]) };
             r!($dst) = $e;
         }};
     }
@@ -468,7 +488,7 @@ fn execute<T>(
             let ea = ea!($addr, $offset, $n);
             let bytes: [u8; $n] = $bytes(r!($src));
             // SAFETY: as for loads.
-            unsafe { core::ptr::write_unaligned(cache.mem_base.add(ea) as *mut [u8; $n], bytes) };
+            unsafe { core::ptr::write_unaligned(mem_base.add(ea) as *mut [u8; $n], bytes) };
         }};
     }
     macro_rules! return_to_caller {
@@ -640,7 +660,7 @@ fn execute<T>(
             }
             Instr::Call { func, base: args } => {
                 // SAFETY: validation bounds `func` by the instance's function count.
-                let callee = unsafe { *cache.funcs.add(func as usize) };
+                let callee = unsafe { *funcs.add(func as usize) };
                 do_call!(callee, base + args as usize);
             }
             Instr::CallIndirect {
@@ -660,7 +680,7 @@ fn execute<T>(
                 count,
             } => {
                 // SAFETY: validation bounds `func` by the instance's function count.
-                let callee = unsafe { *cache.funcs.add(func as usize) };
+                let callee = unsafe { *funcs.add(func as usize) };
                 do_tail_call!(callee, args, count);
             }
             Instr::ReturnCallIndirect {
@@ -683,21 +703,14 @@ fn execute<T>(
             Instr::GlobalGet { dst, global } => {
                 // SAFETY: validation bounds `global`; the store's globals are refreshed in the
                 // cache after host calls (the only place new globals can be created).
-                r!(dst) = unsafe {
-                    (*cache
-                        .global_cells
-                        .add(*cache.globals.add(global as usize) as usize))
-                    .value
-                };
+                r!(dst) =
+                    unsafe { (*global_cells.add(*globals.add(global as usize) as usize)).value };
             }
             Instr::GlobalSet { src, global } => {
                 let v = r!(src);
                 // SAFETY: as for `GlobalGet`.
                 unsafe {
-                    (*cache
-                        .global_cells
-                        .add(*cache.globals.add(global as usize) as usize))
-                    .value = v;
+                    (*global_cells.add(*globals.add(global as usize) as usize)).value = v;
                 }
             }
 
@@ -735,7 +748,7 @@ fn execute<T>(
                 store_mem!(addr, src, offset, 8, |v: u64| v.to_le_bytes())
             }
             Instr::MemorySize { dst } => {
-                r!(dst) = (cache.mem_len / PAGE_SIZE) as u64;
+                r!(dst) = (mem_len / PAGE_SIZE) as u64;
             }
             Instr::MemoryGrow { dst, delta } => {
                 let delta = u64::from(r!(delta) as u32);
@@ -880,7 +893,7 @@ fn execute<T>(
             }
             Instr::RefFunc { dst, func } => {
                 // SAFETY: validation bounds `func` by the instance's function count.
-                let f = unsafe { *cache.funcs.add(func as usize) };
+                let f = unsafe { *funcs.add(func as usize) };
                 r!(dst) = u64::from(f) + 1;
             }
 

@@ -151,6 +151,10 @@ fn enter_frame(
     if let Some(slice) = stack.get_mut(locals) {
         slice.fill(0);
     }
+    let pool = base + code.num_locals as usize;
+    if let Some(slice) = stack.get_mut(pool..pool + code.consts.len()) {
+        slice.copy_from_slice(&code.consts);
+    }
     Ok(())
 }
 

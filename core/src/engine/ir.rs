@@ -1393,5 +1393,1039 @@ impl Instr {
     }
 }
 
+impl Instr {
+    /// Calls `f` on every slot operand (not on the slots an `Aux` may carry).
+    pub(crate) fn for_each_slot_mut(&mut self, mut f: impl FnMut(&mut Slot)) {
+        use Instr::*;
+        match self {
+            CanonF32 { slot, .. } => {
+                f(slot);
+            }
+            CanonF64 { slot, .. } => {
+                f(slot);
+            }
+            BrIfNez { cond, .. } => {
+                f(cond);
+            }
+            BrIfEqz { cond, .. } => {
+                f(cond);
+            }
+            BrTable { index, .. } => {
+                f(index);
+            }
+            Return { src, .. } => {
+                f(src);
+            }
+            Call { base, .. } => {
+                f(base);
+            }
+            CallIndirect { index, base, .. } => {
+                f(index);
+                f(base);
+            }
+            ReturnCall { base, .. } => {
+                f(base);
+            }
+            ReturnCallIndirect { index, base, .. } => {
+                f(index);
+                f(base);
+            }
+            Copy { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            Const { dst, .. } => {
+                f(dst);
+            }
+            Select { dst, a, b, .. } => {
+                f(dst);
+                f(a);
+                f(b);
+            }
+            GlobalGet { dst, .. } => {
+                f(dst);
+            }
+            GlobalSet { src, .. } => {
+                f(src);
+            }
+            Load32 { dst, addr, .. } => {
+                f(dst);
+                f(addr);
+            }
+            Load64 { dst, addr, .. } => {
+                f(dst);
+                f(addr);
+            }
+            Load8S { dst, addr, .. } => {
+                f(dst);
+                f(addr);
+            }
+            Load8U { dst, addr, .. } => {
+                f(dst);
+                f(addr);
+            }
+            Load16S { dst, addr, .. } => {
+                f(dst);
+                f(addr);
+            }
+            Load16U { dst, addr, .. } => {
+                f(dst);
+                f(addr);
+            }
+            Load32S { dst, addr, .. } => {
+                f(dst);
+                f(addr);
+            }
+            Store8 { addr, src, .. } => {
+                f(addr);
+                f(src);
+            }
+            Store16 { addr, src, .. } => {
+                f(addr);
+                f(src);
+            }
+            Store32 { addr, src, .. } => {
+                f(addr);
+                f(src);
+            }
+            Store64 { addr, src, .. } => {
+                f(addr);
+                f(src);
+            }
+            MemorySize { dst, .. } => {
+                f(dst);
+            }
+            MemoryGrow { dst, delta, .. } => {
+                f(dst);
+                f(delta);
+            }
+            MemoryFill { dst, val, len, .. } => {
+                f(dst);
+                f(val);
+                f(len);
+            }
+            MemoryCopy { dst, src, len, .. } => {
+                f(dst);
+                f(src);
+                f(len);
+            }
+            MemoryInit { dst, src, len, .. } => {
+                f(dst);
+                f(src);
+                f(len);
+            }
+            TableGet { dst, index, .. } => {
+                f(dst);
+                f(index);
+            }
+            TableSet { index, val, .. } => {
+                f(index);
+                f(val);
+            }
+            TableSize { dst, .. } => {
+                f(dst);
+            }
+            TableGrow {
+                dst, init, delta, ..
+            } => {
+                f(dst);
+                f(init);
+                f(delta);
+            }
+            TableFill { dst, val, len, .. } => {
+                f(dst);
+                f(val);
+                f(len);
+            }
+            TableCopy { dst, src, len, .. } => {
+                f(dst);
+                f(src);
+                f(len);
+            }
+            TableInit { dst, src, len, .. } => {
+                f(dst);
+                f(src);
+                f(len);
+            }
+            RefFunc { dst, .. } => {
+                f(dst);
+            }
+            I64Eqz { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I32Eqz { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I32Eq { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32Ne { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32LtS { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32LtU { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32GtS { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32GtU { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32LeS { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32LeU { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32GeS { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32GeU { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32Clz { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I32Ctz { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I32Popcnt { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I32Add { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32Sub { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32Mul { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32DivS { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32DivU { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32RemS { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32RemU { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32And { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32Or { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32Xor { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32Shl { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32ShrS { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32ShrU { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32Rotl { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32Rotr { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64Eq { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64Ne { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64LtS { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64LtU { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64GtS { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64GtU { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64LeS { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64LeU { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64GeS { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64GeU { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64Clz { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I64Ctz { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I64Popcnt { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I64Add { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64Sub { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64Mul { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64DivS { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64DivU { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64RemS { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64RemU { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64And { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64Or { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64Xor { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64Shl { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64ShrS { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64ShrU { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64Rotl { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I64Rotr { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F32Eq { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F32Ne { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F32Lt { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F32Gt { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F32Le { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F32Ge { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F32Abs { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F32Neg { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F32Ceil { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F32Floor { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F32Trunc { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F32Nearest { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F32Sqrt { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F32Add { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F32Sub { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F32Mul { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F32Div { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F32Min { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F32Max { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F32Copysign { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F64Eq { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F64Ne { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F64Lt { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F64Gt { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F64Le { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F64Ge { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F64Abs { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F64Neg { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F64Ceil { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F64Floor { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F64Trunc { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F64Nearest { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F64Sqrt { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F64Add { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F64Sub { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F64Mul { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F64Div { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F64Min { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F64Max { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            F64Copysign { dst, lhs, rhs, .. } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            I32AddImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I32MulImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I32AndImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I32OrImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I32XorImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I32ShlImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I32ShrSImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I32ShrUImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I32EqImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I32NeImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I32LtSImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I32LtUImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I32GtSImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I32GtUImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I32LeSImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I32LeUImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I32GeSImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I32GeUImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I64AddImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I64MulImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I64AndImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I64OrImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I64XorImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I64ShlImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I64ShrSImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I64ShrUImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I64EqImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I64NeImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I64LtSImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I64LtUImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I64GtSImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I64GtUImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I64LeSImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I64LeUImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I64GeSImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            I64GeUImm { dst, lhs, .. } => {
+                f(dst);
+                f(lhs);
+            }
+            BrI32Eq { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI32Ne { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI32LtS { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI32LtU { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI32GtS { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI32GtU { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI32LeS { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI32LeU { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI32GeS { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI32GeU { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI32EqImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI32NeImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI32LtSImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI32LtUImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI32GtSImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI32GtUImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI32LeSImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI32LeUImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI32GeSImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI32GeUImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI64Eq { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI64Ne { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI64LtS { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI64LtU { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI64GtS { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI64GtU { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI64LeS { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI64LeU { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI64GeS { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI64GeU { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrI64EqImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI64NeImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI64LtSImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI64LtUImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI64GtSImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI64GtUImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI64LeSImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI64LeUImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI64GeSImm { lhs, .. } => {
+                f(lhs);
+            }
+            BrI64GeUImm { lhs, .. } => {
+                f(lhs);
+            }
+            I64ExtendI32U { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I32TruncF32S { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I32TruncF32U { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I32TruncF64S { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I32TruncF64U { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I64TruncF32S { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I64TruncF32U { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I64TruncF64S { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I64TruncF64U { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I32TruncSatF32S { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I32TruncSatF32U { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I32TruncSatF64S { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I32TruncSatF64U { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I64TruncSatF32S { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I64TruncSatF32U { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I64TruncSatF64S { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            I64TruncSatF64U { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F32ConvertI32S { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F32ConvertI32U { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F32ConvertI64S { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F32ConvertI64U { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F64ConvertI32S { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F64ConvertI32U { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F64ConvertI64S { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F64ConvertI64U { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F32DemoteF64 { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            F64PromoteF32 { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            Extend8S { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            Extend16S { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            Extend32S { dst, src, .. } => {
+                f(dst);
+                f(src);
+            }
+            _ => {}
+        }
+    }
+}
+
 // Keep the instruction compact: it is the unit the dispatch loop streams through.
 const _: () = assert!(core::mem::size_of::<Instr>() <= 16);

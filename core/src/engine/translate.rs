@@ -27,6 +27,8 @@ pub(crate) struct CompiledFunc {
     pub(crate) num_params: u32,
     /// Parameters plus declared locals.
     pub(crate) num_locals: u32,
+    /// Constants the body reads; copied into the slots right after the locals on entry.
+    pub(crate) consts: alloc::boxed::Box<[u64]>,
     /// Slots the frame needs: locals plus the deepest operand stack.
     pub(crate) frame_size: u32,
 }
@@ -113,6 +115,7 @@ pub(crate) fn translate_function(
         fuel: module.fuel,
         deterministic: module.deterministic,
         fuel_at: None,
+        consts: Vec::new(),
     };
     t.instrs.clear();
     t.stack.clear();
@@ -136,11 +139,68 @@ pub(crate) fn translate_function(
     }
     ops.finish().map_err(malformed)?;
 
-    let frame_size = num_locals
+    // Frame layout: locals, then the constant pool, then the operand stack.
+    let num_consts = t.consts.len() as u32;
+    let temps_start = num_locals + num_consts;
+    let frame_size = temps_start
         .checked_add(t.max_height)
+        .filter(|&size| size < TEMP_TAG)
         .ok_or_else(|| Error::limit("function frame too large"))?;
+    // Resolve placeholders, and check every slot is inside the frame: the interpreter's
+    // unchecked register access relies on it.
+    let resolve = |slot: &mut Slot| {
+        if *slot & TEMP_TAG != 0 {
+            *slot = temps_start + (*slot & !TEMP_TAG);
+        } else if *slot & CONST_TAG != 0 {
+            *slot = num_locals + (*slot & !CONST_TAG);
+        }
+    };
+    let mut out_of_frame = false;
+    let mut after_select = false;
+    for instr in t.instrs.iter_mut() {
+        match instr {
+            // The condition of a select travels in the Aux that follows it.
+            Instr::Aux { a, .. } if after_select => {
+                resolve(a);
+                out_of_frame |= *a >= frame_size;
+            }
+            // Slots that start a range (call arguments, returned values) may sit at the
+            // frame's end when the range is empty; the callee's frame is checked on entry.
+            Instr::Call { .. }
+            | Instr::ReturnCall { .. }
+            | Instr::CallIndirect { .. }
+            | Instr::ReturnCallIndirect { .. } => {
+                instr.for_each_slot_mut(resolve);
+                match *instr {
+                    Instr::Call { base, .. } | Instr::ReturnCall { base, .. } => {
+                        out_of_frame |= base > frame_size;
+                    }
+                    Instr::CallIndirect { base, index, .. }
+                    | Instr::ReturnCallIndirect { base, index, .. } => {
+                        out_of_frame |= base > frame_size || index >= frame_size;
+                    }
+                    _ => {}
+                }
+            }
+            Instr::Return { src, count } => {
+                resolve(src);
+                out_of_frame |= u64::from(*src) + u64::from(*count) > u64::from(frame_size);
+            }
+            _ => instr.for_each_slot_mut(|slot| {
+                resolve(slot);
+                out_of_frame |= *slot >= frame_size;
+            }),
+        }
+        after_select = matches!(instr, Instr::Select { .. });
+    }
+    if out_of_frame {
+        return Err(Error::limit(
+            "internal: a translated slot lies outside its frame",
+        ));
+    }
     let compiled = CompiledFunc {
         instrs: t.instrs.as_slice().into(),
+        consts: t.consts.as_slice().into(),
         num_params,
         num_locals,
         frame_size,
@@ -169,7 +229,16 @@ struct Translator<'m> {
     deterministic: bool,
     /// The `ConsumeFuel` of the current straight-line run.
     fuel_at: Option<usize>,
+    /// The constant pool.
+    consts: Vec<u64>,
 }
+
+/// Placeholder tags of slots whose final index is known only at the end of a function.
+const TEMP_TAG: Slot = 1 << 31;
+const CONST_TAG: Slot = 1 << 30;
+/// Constants beyond this many are written by instructions instead (the pool is copied on
+/// every call, and is searched linearly while translating).
+const MAX_POOLED_CONSTS: usize = 64;
 
 /// Fuel cost of one wasm instruction, charged when the straight-line run containing it starts.
 /// Structure markers are free; calls pay for frame setup; everything else costs 1. Bulk memory,
@@ -191,8 +260,22 @@ pub(crate) const CALL_FUEL: u32 = 5;
 impl Translator<'_> {
     // ---------- helpers ----------
 
+    /// The slot of operand-stack position `pos`. Until the function is finished this is a
+    /// tagged placeholder (see `TEMP_TAG`), resolved once the constant pool's size is known.
     fn canonical(&self, pos: u32) -> Slot {
-        self.num_locals + pos
+        TEMP_TAG | pos
+    }
+
+    /// The pool slot holding constant `val` (a tagged placeholder until the end).
+    fn const_slot(&mut self, val: u64) -> Slot {
+        let k = match self.consts.iter().position(|&c| c == val) {
+            Some(k) => k,
+            None => {
+                self.consts.push(val);
+                self.consts.len() - 1
+            }
+        };
+        CONST_TAG | k as u32
     }
 
     fn height(&self) -> u32 {
@@ -242,6 +325,9 @@ impl Translator<'_> {
             Operand::Temp => self.canonical(pos),
             Operand::Local(i) => i,
             Operand::Const(val) => {
+                if self.consts.len() < MAX_POOLED_CONSTS {
+                    return self.const_slot(val);
+                }
                 let dst = self.canonical(pos);
                 self.emit(Instr::Const { dst, val });
                 dst

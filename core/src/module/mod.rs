@@ -110,7 +110,10 @@ impl ModuleInner {
             .code
             .iter()
             .map(|c| {
-                size_of::<CompiledFunc>() + 16 + c.instrs.len() * size_of::<crate::engine::Instr>()
+                size_of::<CompiledFunc>()
+                    + 16
+                    + c.instrs.len() * size_of::<crate::engine::Instr>()
+                    + c.consts.len() * size_of::<u64>()
             })
             .sum();
         (size_of::<ModuleInner>()

@@ -13,15 +13,14 @@ use super::platform::{NullStream, WasiPlatform, WasiStream};
 use super::types::{rights, Errno, Filetype, WasiResult};
 use crate::Error;
 
-#[cfg(all(feature = "std", unix))]
-use super::host::HostKind;
+use super::backend::HostKind;
 
 /// What a guest file descriptor refers to.
+#[cfg_attr(not(all(feature = "std", unix)), allow(dead_code))]
 pub(crate) enum Kind {
     /// A byte stream (standard input/output/error or one the embedder added).
     Stream(Box<dyn WasiStream>),
-    /// A file, directory or socket of the host.
-    #[cfg(all(feature = "std", unix))]
+    /// A file, directory or socket of the host (an empty type in builds without host support).
     Host(HostKind),
 }
 
@@ -58,7 +57,6 @@ impl Entry {
     pub(crate) fn filetype(&self) -> Filetype {
         match &self.kind {
             Kind::Stream(s) => s.filetype(),
-            #[cfg(all(feature = "std", unix))]
             Kind::Host(h) => h.filetype(),
         }
     }
@@ -295,7 +293,7 @@ impl WasiCtxBuilder {
     /// This process's standard input.
     #[cfg(feature = "std")]
     pub fn inherit_stdin(&mut self) -> &mut Self {
-        self.stdin(super::std_platform::Stdin)
+        self.stdin(super::std_platform::Stdin::new())
     }
 
     /// This process's standard output.
@@ -320,6 +318,9 @@ impl WasiCtxBuilder {
 
     /// Opens the preopened directories and produces the context. Fails when a directory cannot
     /// be opened, or when directories are granted in a build without host filesystem support.
+    ///
+    /// The standard streams, the platform and the sockets move into the context; building
+    /// again from the same builder gives null streams, the default platform and no sockets.
     pub fn build(&mut self) -> Result<WasiCtx, Error> {
         let caps = &self.capabilities;
         let args = if caps.environment.args_access {
@@ -361,10 +362,7 @@ impl WasiCtxBuilder {
         };
         let mut ctx = WasiCtx {
             args,
-            env: env
-                .into_iter()
-                .map(|(n, v)| format!("{n}={v}"))
-                .collect(),
+            env: env.into_iter().map(|(n, v)| format!("{n}={v}")).collect(),
             table: BTreeMap::new(),
             platform,
             exit_allowed: caps.process.exit_allowed,
@@ -384,9 +382,8 @@ impl WasiCtxBuilder {
         {
             for preopen in self.capabilities.filesystem.preopens() {
                 let entry = super::host::open_preopen(preopen)?;
-                ctx.insert(entry).map_err(|e| {
-                    Error::host(format!("too many preopened directories: {e}"))
-                })?;
+                ctx.insert(entry)
+                    .map_err(|e| Error::host(format!("too many preopened directories: {e}")))?;
             }
             for listener in self.listeners.drain(..) {
                 let entry = super::host::listener_entry(listener)?;

@@ -128,12 +128,6 @@ impl<'a> GuestMemory<'a> {
     }
 }
 
-/// Total length of a list of iovecs (saturating: a guest may list the same bytes many times).
-pub fn iovecs_len(iovs: &[IoVec]) -> u64 {
-    iovs.iter()
-        .fold(0u64, |acc, v| acc.saturating_add(u64::from(v.len)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,7 +171,6 @@ mod tests {
         m.write_u32(12, 24).unwrap();
         let v = m.read_iovecs(0, 2).unwrap();
         assert_eq!(v, [IoVec { ptr: 32, len: 8 }, IoVec { ptr: 40, len: 24 }]);
-        assert_eq!(iovecs_len(&v), 32);
         // Second buffer runs past the end.
         m.write_u32(12, 25).unwrap();
         assert_eq!(m.read_iovecs(0, 2), Err(Errno::Fault));

@@ -26,6 +26,7 @@ impl StdPlatform {
     }
 }
 
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
 fn duration_ns(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
@@ -140,8 +141,24 @@ fn terminal_type(is_terminal: bool) -> Filetype {
 }
 
 /// This process's standard input, read without buffering so `poll_oneoff` sees what is left.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Stdin;
+#[derive(Debug)]
+pub struct Stdin {
+    handle: std::io::Stdin,
+}
+
+impl Default for Stdin {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Stdin {
+    pub fn new() -> Self {
+        Stdin {
+            handle: std::io::stdin(),
+        }
+    }
+}
 
 impl WasiStream for Stdin {
     fn read(&mut self, buf: &mut [u8]) -> WasiResult<usize> {
@@ -149,7 +166,7 @@ impl WasiStream for Stdin {
         {
             use std::os::fd::AsFd;
             loop {
-                match rustix::io::read(std::io::stdin().as_fd(), &mut *buf) {
+                match rustix::io::read(self.handle.as_fd(), &mut *buf) {
                     Ok(n) => return Ok(n),
                     Err(rustix::io::Errno::INTR) => continue,
                     Err(e) => return Err(super::host::errno_from_rustix(e)),
@@ -159,12 +176,12 @@ impl WasiStream for Stdin {
         #[cfg(not(unix))]
         {
             use std::io::Read;
-            std::io::stdin().read(buf).map_err(|_| Errno::Io)
+            self.handle.read(buf).map_err(|_| Errno::Io)
         }
     }
 
     fn filetype(&self) -> Filetype {
-        terminal_type(std::io::stdin().is_terminal())
+        terminal_type(self.handle.is_terminal())
     }
 
     fn read_ready(&mut self) -> WasiResult<Option<u64>> {
@@ -181,7 +198,7 @@ impl WasiStream for Stdin {
     #[cfg(unix)]
     fn host_fd(&self) -> Option<std::os::fd::BorrowedFd<'_>> {
         use std::os::fd::AsFd;
-        Some(std::io::stdin().as_fd())
+        Some(self.handle.as_fd())
     }
 }
 

@@ -696,12 +696,42 @@ pub mod signal {
     /// The POSIX name of a signal number.
     pub fn name(sig: u8) -> &'static str {
         const NAMES: [&str; 31] = [
-            "none", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS",
-            "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM",
-            "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU",
-            "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGPOLL", "SIGPWR", "SIGSYS",
+            "none",
+            "SIGHUP",
+            "SIGINT",
+            "SIGQUIT",
+            "SIGILL",
+            "SIGTRAP",
+            "SIGABRT",
+            "SIGBUS",
+            "SIGFPE",
+            "SIGKILL",
+            "SIGUSR1",
+            "SIGSEGV",
+            "SIGUSR2",
+            "SIGPIPE",
+            "SIGALRM",
+            "SIGTERM",
+            "SIGCHLD",
+            "SIGCONT",
+            "SIGSTOP",
+            "SIGTSTP",
+            "SIGTTIN",
+            "SIGTTOU",
+            "SIGURG",
+            "SIGXCPU",
+            "SIGXFSZ",
+            "SIGVTALRM",
+            "SIGPROF",
+            "SIGWINCH",
+            "SIGPOLL",
+            "SIGPWR",
+            "SIGSYS",
         ];
-        NAMES.get(usize::from(sig)).copied().unwrap_or("unknown signal")
+        NAMES
+            .get(usize::from(sig))
+            .copied()
+            .unwrap_or("unknown signal")
     }
 }
 
@@ -756,6 +786,10 @@ pub mod layout {
     pub const EVENT_TYPE: u32 = 10;
     pub const EVENT_NBYTES: u32 = 16;
     pub const EVENT_FLAGS: u32 = 24;
+
+    const _: () = assert!(SUBSCRIPTION_CLOCK_FLAGS + 2 <= SUBSCRIPTION_SIZE);
+    const _: () = assert!(EVENT_FLAGS + 2 <= EVENT_SIZE);
+    const _: () = assert!(FILESTAT_CTIM + 8 == FILESTAT_SIZE);
 }
 
 #[cfg(test)]
@@ -811,8 +845,6 @@ mod tests {
         assert_eq!(SUBSCRIPTION_SIZE, 48);
         assert_eq!(EVENT_SIZE, 32);
         assert_eq!(FILESTAT_CTIM + 8, FILESTAT_SIZE);
-        assert_eq!(SUBSCRIPTION_CLOCK_FLAGS + 2 <= SUBSCRIPTION_SIZE, true);
-        assert_eq!(EVENT_FLAGS + 2 <= EVENT_SIZE, true);
         assert_eq!(Filetype::SymbolicLink as u8, 7);
         assert_eq!(ClockId::from_raw(3), Ok(ClockId::ThreadCputime));
         assert_eq!(ClockId::from_raw(4), Err(Errno::Inval));

@@ -446,6 +446,12 @@ fn execute<T>(
             global_cells = c.global_cells;
         }};
     }
+    // After a call or return within the same instance: only the stack may have moved.
+    macro_rules! regs_only {
+        () => {
+            regs = stack[base..].as_mut_ptr()
+        };
+    }
     macro_rules! un {
         ($dst:expr, $src:expr, |$x:ident| $e:expr) => {{
             let $x = r!($src);
@@ -508,8 +514,12 @@ fn execute<T>(
                     if f.instance != instance {
                         instance = f.instance;
                         mem = memory_of(&store.inner, instance);
+                        refresh!();
+                    } else {
+                        // The cache always describes the current instance (grows and host
+                        // calls refresh it when they happen); only the stack may have moved.
+                        regs_only!();
                     }
-                    refresh!();
                 }
             }
         };
@@ -548,12 +558,14 @@ fn execute<T>(
                     code = callee_code;
                     instrs = callee_ref.instrs.as_ptr();
                     ip = instrs;
+                    base = at;
                     if callee_instance != instance {
                         instance = callee_instance;
                         mem = memory_of(&store.inner, instance);
+                        refresh!();
+                    } else {
+                        regs_only!();
                     }
-                    base = at;
-                    refresh!();
                 }
                 Some(FuncEntity::Host { host, .. }) => {
                     let host = *host;
@@ -587,8 +599,10 @@ fn execute<T>(
                     if callee_instance != instance {
                         instance = callee_instance;
                         mem = memory_of(&store.inner, instance);
+                        refresh!();
+                    } else {
+                        regs_only!();
                     }
-                    refresh!();
                 }
                 Some(FuncEntity::Host { host, sig }) => {
                     let host = *host;

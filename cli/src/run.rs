@@ -1,0 +1,244 @@
+//! The default command: instantiate a module and call one of its functions.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+
+use wrt::{Config, Engine, ExternType, FuncType, Linker, Module, Store, TrapCode, Val};
+
+use crate::args;
+use crate::cli::RunArgs;
+use crate::error::CliError;
+use crate::load;
+use crate::profile::{Fuel, Outcome, RunProfile};
+
+/// Functions tried, in order, when `--function` is not given.
+const DEFAULT_ENTRY_POINTS: [&str; 2] = ["_start", "main"];
+
+/// The runtime configuration for a run: fuel and the memory budget.
+fn engine_config(opts: &RunArgs) -> Config {
+    let mut config = Config::default();
+    let resources = &opts.resources;
+    if resources.fuel.is_some() {
+        config.consume_fuel(true);
+    }
+    if let Some(budget) = resources.memory {
+        config.memory_budget(budget);
+    }
+    config
+}
+
+pub fn main(opts: &RunArgs) -> Result<(), CliError> {
+    let Some(path) = opts.module.as_deref() else {
+        // clap enforces MODULE; this only guards against a mis-declared CLI.
+        return Err(CliError::usage("no module given"));
+    };
+    args::reject_late_options(&opts.args)?;
+    let engine = Engine::new(&engine_config(opts));
+    let bytes = load::module_bytes(path)?;
+    let module =
+        Module::new(&engine, &bytes).map_err(|e| CliError::from_wasm(path.display(), &e))?;
+
+    // Pick the function and check the arguments before anything runs, so a
+    // typo never executes the module's start function.
+    let (name, ty) = select_function(path, &module, opts.function.as_deref())?;
+    let params = args::parse_params(&name, &ty, &opts.args)?;
+    let mut results = ty
+        .results()
+        .iter()
+        .map(|&t| {
+            Val::default_for(t).ok_or_else(|| {
+                CliError::failure(format!(
+                    "`{name}` returns a {t}, which wrtd cannot print (signature: {})",
+                    args::signature(&name, &ty)
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+
+    // Likewise, a profile file that cannot be created fails before the run.
+    let json_file = match &opts.resources.profile_json {
+        Some(json_path) => Some((json_path.as_path(), create_file(json_path)?)),
+        None => None,
+    };
+
+    let mut store = Store::new(&engine, ());
+    if let Some(fuel) = opts.resources.fuel {
+        store
+            .set_fuel(fuel)
+            .map_err(|e| CliError::from_wasm("setting the fuel", &e))?;
+    }
+    let execution = execute(&mut store, &module, path, &name, &params, &mut results);
+    let mut result = match execution.error {
+        Some(error) => Err(error),
+        None => print_results(&results),
+    };
+
+    if opts.resources.wants_profile() {
+        let profile = RunProfile {
+            outcome: execution.outcome,
+            modules_executed: execution.modules_executed,
+            memory: store.memory_profile(),
+            fuel: store.get_fuel().ok().map(|remaining| Fuel {
+                limit: opts.resources.fuel.unwrap_or_default(),
+                consumed: store.fuel_consumed(),
+                remaining,
+            }),
+        };
+        if opts.resources.memory_profile {
+            // Profiling goes to stderr, so stdout keeps only the results.
+            let _ = std::io::stderr()
+                .lock()
+                .write_all(profile.text().as_bytes());
+        }
+        if let Some((json_path, mut file)) = json_file {
+            if let Err(e) = file.write_all(profile.json().as_bytes()) {
+                let error = CliError::failure(format!(
+                    "cannot write the profile to `{}`: {e}",
+                    json_path.display()
+                ));
+                result = match result {
+                    Ok(()) => Err(error),
+                    Err(first) => Err(first.also(error)),
+                };
+            }
+        }
+    }
+    result
+}
+
+/// What happened once the store existed.
+struct Execution {
+    outcome: Outcome,
+    /// 1 once the module was instantiated (or its start function ran and
+    /// trapped or exited), else 0.
+    modules_executed: u32,
+    /// Why wrtd fails, if it does.
+    error: Option<CliError>,
+}
+
+/// Instantiates `module` (running its start function) and calls `name`.
+fn execute(
+    store: &mut Store<()>,
+    module: &Module,
+    path: &Path,
+    name: &str,
+    params: &[Val],
+    results: &mut [Val],
+) -> Execution {
+    let linker = Linker::new(store.engine());
+    let instance = match linker.instantiate(&mut *store, module) {
+        Ok(instance) => instance,
+        Err(e) => {
+            // A start function that traps or exits did execute.
+            let executed = matches!(e, wrt::Error::Trap(_) | wrt::Error::Exit(_));
+            return Execution::stopped(
+                store,
+                format_args!("instantiating {}", path.display()),
+                &e,
+                u32::from(executed),
+            );
+        }
+    };
+    let Some(func) = instance.get_func(&*store, name) else {
+        let message = format!("{}: no exported function `{name}`", path.display());
+        return Execution {
+            outcome: Outcome::Failed(message.clone()),
+            modules_executed: 1,
+            error: Some(CliError::failure(message)),
+        };
+    };
+    match func.call(&mut *store, params, results) {
+        Ok(()) => Execution {
+            outcome: Outcome::Completed,
+            modules_executed: 1,
+            error: None,
+        },
+        Err(e) => Execution::stopped(store, format_args!("calling `{name}`"), &e, 1),
+    }
+}
+
+impl Execution {
+    /// The runtime reported `error` while doing `context`. "Out of fuel"
+    /// says how much fuel was consumed, exactly as the store counted it.
+    fn stopped(
+        store: &Store<()>,
+        context: impl std::fmt::Display,
+        error: &wrt::Error,
+        modules_executed: u32,
+    ) -> Self {
+        let mut cli_error = CliError::from_wasm(context, error);
+        if error.trap_code() == Some(TrapCode::OutOfFuel) {
+            cli_error =
+                cli_error.with_note(format_args!("consumed {} fuel", store.fuel_consumed()));
+        }
+        Execution {
+            outcome: Outcome::from_error(error),
+            modules_executed,
+            error: Some(cli_error),
+        }
+    }
+}
+
+fn print_results(results: &[Val]) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    for val in results {
+        writeln!(out, "{}", args::format_val(val))
+            .map_err(|e| CliError::failure(format!("cannot write the results: {e}")))?;
+    }
+    Ok(())
+}
+
+fn create_file(path: &Path) -> Result<File, CliError> {
+    File::create(path)
+        .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", path.display())))
+}
+
+/// Resolves which exported function to call and returns its name and type.
+fn select_function(
+    path: &Path,
+    module: &Module,
+    requested: Option<&str>,
+) -> Result<(String, FuncType), CliError> {
+    let functions: Vec<(String, FuncType)> = module
+        .exports()
+        .filter_map(|export| match export.ty() {
+            ExternType::Func(ty) => Some((export.name().to_string(), ty)),
+            _ => None,
+        })
+        .collect();
+    let listing = || {
+        if functions.is_empty() {
+            "it exports no functions".to_string()
+        } else {
+            let names: Vec<&str> = functions.iter().map(|(n, _)| n.as_str()).collect();
+            format!("exported functions: {}", names.join(", "))
+        }
+    };
+    let find = |wanted: &str| functions.iter().find(|(n, _)| n == wanted).cloned();
+
+    match requested {
+        Some(wanted) => find(wanted).ok_or_else(|| {
+            let what = if module.exports().any(|e| e.name() == wanted) {
+                "is not a function"
+            } else {
+                "is not exported"
+            };
+            CliError::failure(format!(
+                "{}: `{wanted}` {what} ({})",
+                path.display(),
+                listing()
+            ))
+        }),
+        None => DEFAULT_ENTRY_POINTS
+            .iter()
+            .find_map(|entry| find(entry))
+            .ok_or_else(|| {
+                CliError::failure(format!(
+                    "{}: no `_start` or `main` function to run; pass --function NAME ({})",
+                    path.display(),
+                    listing()
+                ))
+            }),
+    }
+}

@@ -1,0 +1,5 @@
+;; `main` loops forever: only fuel stops it.
+(module
+  (func (export "main")
+    (loop $again
+      (br $again))))

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Runs every check of the project: formatting, lints, all tests, the
+# bare-metal build, and the README's quick-start example.
+#
+#   ./tests/run-all.sh
+#
+# Works on a fresh Debian machine with Rust installed through rustup: it adds
+# the rustup components and the embedded target it needs. CI runs exactly this
+# script (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+EMBEDDED_TARGET=thumbv7em-none-eabihf
+QUICK_START='cargo run --release -p wrtd -- examples/wasm/fib.wat --function fib 20'
+QUICK_START_OUTPUT='6765'
+
+step_start=$SECONDS
+step() {
+    printf '\n==== %s ====\n' "$*"
+    step_start=$SECONDS
+}
+step_done() {
+    printf -- '---- done in %ds\n' "$((SECONDS - step_start))"
+}
+fail() {
+    echo "error: $*" >&2
+    exit 1
+}
+
+step "toolchain"
+command -v cargo >/dev/null || fail "cargo not found: install Rust with rustup first"
+if command -v rustup >/dev/null; then
+    installed=$(rustup component list --installed)
+    for component in rustfmt clippy; do
+        if ! grep -q "^$component" <<<"$installed"; then
+            rustup component add "$component"
+        fi
+    done
+    if ! rustup target list --installed | grep -qx "$EMBEDDED_TARGET"; then
+        rustup target add "$EMBEDDED_TARGET"
+    fi
+else
+    echo "rustup not found: using the installed toolchain as is"
+fi
+cargo --version
+rustc --version
+step_done
+
+step "format: cargo fmt --all -- --check"
+cargo fmt --all -- --check
+step_done
+
+step "lint: cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+step_done
+
+step "test: cargo test --workspace"
+cargo test --workspace
+step_done
+
+# Benchmark programs (benches/, wrt-bench): checks every program's result on wrt and
+# wasmi, that fuel is charged, and a generated module; times nothing.
+step "benchmarks check: cargo run -p wrt-bench -- --check"
+cargo run -p wrt-bench -- --check
+step_done
+
+step "bare-metal build: cargo build -p wrt --no-default-features --features alloc,wasi --target $EMBEDDED_TARGET"
+cargo build -p wrt --no-default-features --features alloc,wasi --target "$EMBEDDED_TARGET"
+step_done
+
+step "quick start: $QUICK_START"
+grep -qF -- "$QUICK_START" README.md || fail "README.md no longer shows the quick-start command: $QUICK_START"
+output=$($QUICK_START)
+[[ "$output" == "$QUICK_START_OUTPUT" ]] ||
+    fail "quick start printed '$output', expected '$QUICK_START_OUTPUT'"
+echo "quick start printed $output as expected"
+step_done
+
+# ==== C API section (capi/, include/wrt.h, CMakeLists.txt, cmake/, examples/c, tests/c) ====
+# Owned by the C API work; edit only inside this section. Builds libwrt through CMake, runs the
+# C tests and examples (also under valgrind), checks the committed header and the installed
+# CMake package.
+C_API_BUILD_DIR=build
+step "C API: cmake -S . -B $C_API_BUILD_DIR && cmake --build $C_API_BUILD_DIR && ctest --test-dir $C_API_BUILD_DIR --output-on-failure"
+c_api_missing=()
+command -v cmake >/dev/null || c_api_missing+=(cmake)
+command -v valgrind >/dev/null || c_api_missing+=(valgrind)
+command -v cc >/dev/null || c_api_missing+=(gcc)
+if ((${#c_api_missing[@]})); then
+    command -v apt-get >/dev/null || fail "install ${c_api_missing[*]} to build and test the C API"
+    c_api_sudo=()
+    [[ $(id -u) -eq 0 ]] || c_api_sudo=(sudo)
+    echo "installing ${c_api_missing[*]} with apt-get"
+    "${c_api_sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${c_api_sudo[@]}" apt-get install -y -qq "${c_api_missing[@]}"
+fi
+cmake -S . -B "$C_API_BUILD_DIR"
+cmake --build "$C_API_BUILD_DIR"
+ctest --test-dir "$C_API_BUILD_DIR" --output-on-failure
+step_done
+# ==== end of the C API section ====
+
+printf '\nall checks passed in %ds\n' "$SECONDS"

@@ -114,6 +114,7 @@ fn give_back(inner: &mut StoreInner, stack: Vec<Cell>, frames: Vec<Frame>) {
 }
 
 /// Makes the value stack at least `len` slots long, within the configured limit and the budget.
+#[inline(never)]
 fn ensure_stack(budget: &mut Budget, stack: &mut Vec<Cell>, len: usize, max: usize) -> Result<()> {
     if len <= stack.len() {
         return Ok(());
@@ -137,8 +138,9 @@ fn ensure_stack(budget: &mut Budget, stack: &mut Vec<Cell>, len: usize, max: usi
     Ok(())
 }
 
-/// Prepares a frame for `code` at `base`: room for its slots and zeroed declared locals.
-#[inline]
+/// Prepares a frame for `code` at `base`: room for its slots, zeroed declared locals and the
+/// constant pool.
+#[inline(always)]
 fn enter_frame(
     budget: &mut Budget,
     stack: &mut Vec<Cell>,
@@ -146,14 +148,18 @@ fn enter_frame(
     code: &CompiledFunc,
     max: usize,
 ) -> Result<()> {
-    ensure_stack(budget, stack, base + code.frame_size as usize, max)?;
-    let locals = base + code.num_params as usize..base + code.num_locals as usize;
-    if let Some(slice) = stack.get_mut(locals) {
-        slice.fill(0);
+    let end = base + code.frame_size as usize;
+    if end > stack.len() {
+        ensure_stack(budget, stack, end, max)?;
     }
-    let pool = base + code.num_locals as usize;
-    if let Some(slice) = stack.get_mut(pool..pool + code.consts.len()) {
-        slice.copy_from_slice(&code.consts);
+    let frame = &mut stack[base..end];
+    let (params, locals) = (code.num_params as usize, code.num_locals as usize);
+    // Few locals and constants are typical: plain loops beat calls to memset/memcpy.
+    for slot in &mut frame[params..locals] {
+        *slot = 0;
+    }
+    for (slot, value) in frame[locals..].iter_mut().zip(code.consts.iter()) {
+        *slot = *value;
     }
     Ok(())
 }
@@ -543,18 +549,23 @@ fn execute<T>(
                     // SAFETY: see `code` above.
                     let callee_ref = unsafe { &*callee_code };
                     enter_frame(&mut store.inner.budget, stack, at, callee_ref, max_stack)?;
-                    push_accounted(
-                        &mut store.inner.budget,
-                        MemoryCategory::Stacks,
-                        frames,
-                        Frame {
-                            code,
-                            pc: pc!(),
-                            base,
-                            instance,
-                        },
-                    )
-                    .map_err(|_| trap(TrapCode::CallStackExhausted))?;
+                    let frame = Frame {
+                        code,
+                        pc: pc!(),
+                        base,
+                        instance,
+                    };
+                    if frames.len() < frames.capacity() {
+                        frames.push(frame);
+                    } else {
+                        push_accounted(
+                            &mut store.inner.budget,
+                            MemoryCategory::Stacks,
+                            frames,
+                            frame,
+                        )
+                        .map_err(|_| trap(TrapCode::CallStackExhausted))?;
+                    }
                     code = callee_code;
                     instrs = callee_ref.instrs.as_ptr();
                     ip = instrs;
@@ -672,8 +683,14 @@ fn execute<T>(
                 ip = unsafe { ip.add(i as usize) };
             }
             Instr::Return { src, count } => {
-                let src = base + src as usize;
-                stack.copy_within(src..src + count as usize, base);
+                match count {
+                    0 => {}
+                    1 => r!(0) = r!(src),
+                    _ => {
+                        let src = base + src as usize;
+                        stack.copy_within(src..src + count as usize, base);
+                    }
+                }
                 return_to_caller!();
             }
             Instr::Call { func, base: args } => {

@@ -415,7 +415,11 @@ fn execute<T>(
     // `frame_size`. The pointer is refreshed after anything that can reallocate the stack.
     macro_rules! r {
         ($slot:expr) => {
-            (*unsafe { &mut *regs.add($slot as usize) })
+            (*{
+                // The translator's slot check, verified again in debug builds (tests).
+                debug_assert!(($slot as usize) < unsafe { (*code).frame_size } as usize);
+                unsafe { &mut *regs.add($slot as usize) }
+            })
         };
     }
     // The operand word following the current instruction.
@@ -1072,6 +1076,126 @@ fn execute<T>(
             }
             Instr::I64GeUImm { dst, lhs, imm } => {
                 r!(dst) = u64::from(r!(lhs) >= (imm as i64 as u64))
+            }
+            Instr::BrF32Eq { lhs, rhs, target } => {
+                if num::f32(r!(lhs)) == num::f32(r!(rhs)) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF32NotEq { lhs, rhs, target } => {
+                if !(num::f32(r!(lhs)) == num::f32(r!(rhs))) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF32Ne { lhs, rhs, target } => {
+                if num::f32(r!(lhs)) != num::f32(r!(rhs)) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF32NotNe { lhs, rhs, target } => {
+                if !(num::f32(r!(lhs)) != num::f32(r!(rhs))) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF32Lt { lhs, rhs, target } => {
+                if num::f32(r!(lhs)) < num::f32(r!(rhs)) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF32NotLt { lhs, rhs, target } => {
+                if !(num::f32(r!(lhs)) < num::f32(r!(rhs))) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF32Gt { lhs, rhs, target } => {
+                if num::f32(r!(lhs)) > num::f32(r!(rhs)) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF32NotGt { lhs, rhs, target } => {
+                if !(num::f32(r!(lhs)) > num::f32(r!(rhs))) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF32Le { lhs, rhs, target } => {
+                if num::f32(r!(lhs)) <= num::f32(r!(rhs)) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF32NotLe { lhs, rhs, target } => {
+                if !(num::f32(r!(lhs)) <= num::f32(r!(rhs))) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF32Ge { lhs, rhs, target } => {
+                if num::f32(r!(lhs)) >= num::f32(r!(rhs)) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF32NotGe { lhs, rhs, target } => {
+                if !(num::f32(r!(lhs)) >= num::f32(r!(rhs))) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF64Eq { lhs, rhs, target } => {
+                if num::f64(r!(lhs)) == num::f64(r!(rhs)) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF64NotEq { lhs, rhs, target } => {
+                if !(num::f64(r!(lhs)) == num::f64(r!(rhs))) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF64Ne { lhs, rhs, target } => {
+                if num::f64(r!(lhs)) != num::f64(r!(rhs)) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF64NotNe { lhs, rhs, target } => {
+                if !(num::f64(r!(lhs)) != num::f64(r!(rhs))) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF64Lt { lhs, rhs, target } => {
+                if num::f64(r!(lhs)) < num::f64(r!(rhs)) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF64NotLt { lhs, rhs, target } => {
+                if !(num::f64(r!(lhs)) < num::f64(r!(rhs))) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF64Gt { lhs, rhs, target } => {
+                if num::f64(r!(lhs)) > num::f64(r!(rhs)) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF64NotGt { lhs, rhs, target } => {
+                if !(num::f64(r!(lhs)) > num::f64(r!(rhs))) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF64Le { lhs, rhs, target } => {
+                if num::f64(r!(lhs)) <= num::f64(r!(rhs)) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF64NotLe { lhs, rhs, target } => {
+                if !(num::f64(r!(lhs)) <= num::f64(r!(rhs))) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF64Ge { lhs, rhs, target } => {
+                if num::f64(r!(lhs)) >= num::f64(r!(rhs)) {
+                    jump!(target);
+                }
+            }
+            Instr::BrF64NotGe { lhs, rhs, target } => {
+                if !(num::f64(r!(lhs)) >= num::f64(r!(rhs))) {
+                    jump!(target);
+                }
             }
             // ---- compare-and-branch ----
             Instr::BrI32Eq { lhs, rhs, target } => {

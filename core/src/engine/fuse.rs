@@ -29,11 +29,65 @@ pub(crate) enum Rhs {
 
 /// A comparison that can be folded into the branch consuming it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Compare {
-    pub(crate) cmp: Cmp,
-    pub(crate) wide: bool,
-    pub(crate) lhs: Slot,
-    pub(crate) rhs: Rhs,
+pub(crate) enum Compare {
+    Int {
+        cmp: Cmp,
+        wide: bool,
+        lhs: Slot,
+        rhs: Rhs,
+    },
+    /// A float comparison; `negated` means "jump when it is false" (not the inverse
+    /// comparison, which differs for NaN).
+    Float {
+        cmp: FloatCmp,
+        wide: bool,
+        negated: bool,
+        lhs: Slot,
+        rhs: Slot,
+    },
+}
+
+/// A comparison of two floats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FloatCmp {
+    Eq,
+    Ne,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+}
+
+impl Compare {
+    /// The comparison that holds exactly when this one does not.
+    pub(crate) fn negate(self) -> Compare {
+        match self {
+            Compare::Int {
+                cmp,
+                wide,
+                lhs,
+                rhs,
+            } => Compare::Int {
+                cmp: cmp.negate(),
+                wide,
+                lhs,
+                rhs,
+            },
+            Compare::Float {
+                cmp,
+                wide,
+                negated,
+                lhs,
+                rhs,
+            } => Compare::Float {
+                cmp,
+                wide,
+                negated: !negated,
+                lhs,
+                rhs,
+            },
+        }
+    }
 }
 
 impl Cmp {
@@ -57,7 +111,32 @@ impl Cmp {
 /// The comparison an instruction computes into `dst`, if it is one.
 pub(crate) fn compare_of(instr: &Instr) -> Option<(Slot, Compare)> {
     use Instr::*;
+    let float = |dst: Slot, cmp: FloatCmp, wide: bool, lhs: Slot, rhs: Slot| {
+        Some((
+            dst,
+            Compare::Float {
+                cmp,
+                wide,
+                negated: false,
+                lhs,
+                rhs,
+            },
+        ))
+    };
     let (dst, cmp, wide, lhs, rhs) = match *instr {
+        F32Eq { dst, lhs, rhs } => return float(dst, FloatCmp::Eq, false, lhs, rhs),
+        F32Ne { dst, lhs, rhs } => return float(dst, FloatCmp::Ne, false, lhs, rhs),
+        F32Lt { dst, lhs, rhs } => return float(dst, FloatCmp::Lt, false, lhs, rhs),
+        F32Gt { dst, lhs, rhs } => return float(dst, FloatCmp::Gt, false, lhs, rhs),
+        F32Le { dst, lhs, rhs } => return float(dst, FloatCmp::Le, false, lhs, rhs),
+        F32Ge { dst, lhs, rhs } => return float(dst, FloatCmp::Ge, false, lhs, rhs),
+        F64Eq { dst, lhs, rhs } => return float(dst, FloatCmp::Eq, true, lhs, rhs),
+        F64Ne { dst, lhs, rhs } => return float(dst, FloatCmp::Ne, true, lhs, rhs),
+        F64Lt { dst, lhs, rhs } => return float(dst, FloatCmp::Lt, true, lhs, rhs),
+        F64Gt { dst, lhs, rhs } => return float(dst, FloatCmp::Gt, true, lhs, rhs),
+        F64Le { dst, lhs, rhs } => return float(dst, FloatCmp::Le, true, lhs, rhs),
+        F64Ge { dst, lhs, rhs } => return float(dst, FloatCmp::Ge, true, lhs, rhs),
+
         I32Eqz { dst, src } => (dst, Cmp::Eq, false, src, Rhs::Imm(0)),
         I64Eqz { dst, src } => (dst, Cmp::Eq, true, src, Rhs::Imm(0)),
         I32Eq { dst, lhs, rhs } => (dst, Cmp::Eq, false, lhs, Rhs::Slot(rhs)),
@@ -104,7 +183,7 @@ pub(crate) fn compare_of(instr: &Instr) -> Option<(Slot, Compare)> {
     };
     Some((
         dst,
-        Compare {
+        Compare::Int {
             cmp,
             wide,
             lhs,
@@ -116,9 +195,23 @@ pub(crate) fn compare_of(instr: &Instr) -> Option<(Slot, Compare)> {
 /// The instruction that jumps to `target` when `c` holds.
 pub(crate) fn branch_on(c: Compare, target: u32) -> Instr {
     use Instr::*;
-    let lhs = c.lhs;
-    match (c.wide, c.rhs) {
-        (false, Rhs::Slot(rhs)) => match c.cmp {
+    let (cmp, wide, lhs, rhs) = match c {
+        Compare::Int {
+            cmp,
+            wide,
+            lhs,
+            rhs,
+        } => (cmp, wide, lhs, rhs),
+        Compare::Float {
+            cmp,
+            wide,
+            negated,
+            lhs,
+            rhs,
+        } => return float_branch(cmp, wide, negated, lhs, rhs, target),
+    };
+    match (wide, rhs) {
+        (false, Rhs::Slot(rhs)) => match cmp {
             Cmp::Eq => BrI32Eq { lhs, rhs, target },
             Cmp::Ne => BrI32Ne { lhs, rhs, target },
             Cmp::LtS => BrI32LtS { lhs, rhs, target },
@@ -130,7 +223,7 @@ pub(crate) fn branch_on(c: Compare, target: u32) -> Instr {
             Cmp::GeS => BrI32GeS { lhs, rhs, target },
             Cmp::GeU => BrI32GeU { lhs, rhs, target },
         },
-        (false, Rhs::Imm(imm)) => match c.cmp {
+        (false, Rhs::Imm(imm)) => match cmp {
             Cmp::Eq => BrI32EqImm { lhs, imm, target },
             Cmp::Ne => BrI32NeImm { lhs, imm, target },
             Cmp::LtS => BrI32LtSImm { lhs, imm, target },
@@ -142,7 +235,7 @@ pub(crate) fn branch_on(c: Compare, target: u32) -> Instr {
             Cmp::GeS => BrI32GeSImm { lhs, imm, target },
             Cmp::GeU => BrI32GeUImm { lhs, imm, target },
         },
-        (true, Rhs::Slot(rhs)) => match c.cmp {
+        (true, Rhs::Slot(rhs)) => match cmp {
             Cmp::Eq => BrI64Eq { lhs, rhs, target },
             Cmp::Ne => BrI64Ne { lhs, rhs, target },
             Cmp::LtS => BrI64LtS { lhs, rhs, target },
@@ -154,7 +247,7 @@ pub(crate) fn branch_on(c: Compare, target: u32) -> Instr {
             Cmp::GeS => BrI64GeS { lhs, rhs, target },
             Cmp::GeU => BrI64GeU { lhs, rhs, target },
         },
-        (true, Rhs::Imm(imm)) => match c.cmp {
+        (true, Rhs::Imm(imm)) => match cmp {
             Cmp::Eq => BrI64EqImm { lhs, imm, target },
             Cmp::Ne => BrI64NeImm { lhs, imm, target },
             Cmp::LtS => BrI64LtSImm { lhs, imm, target },
@@ -166,6 +259,43 @@ pub(crate) fn branch_on(c: Compare, target: u32) -> Instr {
             Cmp::GeS => BrI64GeSImm { lhs, imm, target },
             Cmp::GeU => BrI64GeUImm { lhs, imm, target },
         },
+    }
+}
+
+fn float_branch(
+    cmp: FloatCmp,
+    wide: bool,
+    negated: bool,
+    lhs: Slot,
+    rhs: Slot,
+    target: u32,
+) -> Instr {
+    use Instr::*;
+    match (wide, negated, cmp) {
+        (false, false, FloatCmp::Eq) => BrF32Eq { lhs, rhs, target },
+        (false, false, FloatCmp::Ne) => BrF32Ne { lhs, rhs, target },
+        (false, false, FloatCmp::Lt) => BrF32Lt { lhs, rhs, target },
+        (false, false, FloatCmp::Gt) => BrF32Gt { lhs, rhs, target },
+        (false, false, FloatCmp::Le) => BrF32Le { lhs, rhs, target },
+        (false, false, FloatCmp::Ge) => BrF32Ge { lhs, rhs, target },
+        (false, true, FloatCmp::Eq) => BrF32NotEq { lhs, rhs, target },
+        (false, true, FloatCmp::Ne) => BrF32NotNe { lhs, rhs, target },
+        (false, true, FloatCmp::Lt) => BrF32NotLt { lhs, rhs, target },
+        (false, true, FloatCmp::Gt) => BrF32NotGt { lhs, rhs, target },
+        (false, true, FloatCmp::Le) => BrF32NotLe { lhs, rhs, target },
+        (false, true, FloatCmp::Ge) => BrF32NotGe { lhs, rhs, target },
+        (true, false, FloatCmp::Eq) => BrF64Eq { lhs, rhs, target },
+        (true, false, FloatCmp::Ne) => BrF64Ne { lhs, rhs, target },
+        (true, false, FloatCmp::Lt) => BrF64Lt { lhs, rhs, target },
+        (true, false, FloatCmp::Gt) => BrF64Gt { lhs, rhs, target },
+        (true, false, FloatCmp::Le) => BrF64Le { lhs, rhs, target },
+        (true, false, FloatCmp::Ge) => BrF64Ge { lhs, rhs, target },
+        (true, true, FloatCmp::Eq) => BrF64NotEq { lhs, rhs, target },
+        (true, true, FloatCmp::Ne) => BrF64NotNe { lhs, rhs, target },
+        (true, true, FloatCmp::Lt) => BrF64NotLt { lhs, rhs, target },
+        (true, true, FloatCmp::Gt) => BrF64NotGt { lhs, rhs, target },
+        (true, true, FloatCmp::Le) => BrF64NotLe { lhs, rhs, target },
+        (true, true, FloatCmp::Ge) => BrF64NotGe { lhs, rhs, target },
     }
 }
 

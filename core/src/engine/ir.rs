@@ -1094,6 +1094,128 @@ pub(crate) enum Instr {
         target: u32,
     },
 
+    // ---- float compare-and-branch (`Not` forms jump when the comparison is false, NaN included) ----
+    BrF32Eq {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF32NotEq {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF32Ne {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF32NotNe {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF32Lt {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF32NotLt {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF32Gt {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF32NotGt {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF32Le {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF32NotLe {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF32Ge {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF32NotGe {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF64Eq {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF64NotEq {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF64Ne {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF64NotNe {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF64Lt {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF64NotLt {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF64Gt {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF64NotGt {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF64Le {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF64NotLe {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF64Ge {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+    BrF64NotGe {
+        lhs: Slot,
+        rhs: Slot,
+        target: u32,
+    },
+
     // ---- conversions (reinterpretations and i32.wrap_i64 are plain copies) ----
     I64ExtendI32U {
         dst: Slot,
@@ -1388,6 +1510,30 @@ impl Instr {
             | BrI64GeSImm { target, .. }
             | BrI64GeU { target, .. }
             | BrI64GeUImm { target, .. } => Some(target),
+            BrF32Eq { target, .. }
+            | BrF32NotEq { target, .. }
+            | BrF32Ne { target, .. }
+            | BrF32NotNe { target, .. }
+            | BrF32Lt { target, .. }
+            | BrF32NotLt { target, .. }
+            | BrF32Gt { target, .. }
+            | BrF32NotGt { target, .. }
+            | BrF32Le { target, .. }
+            | BrF32NotLe { target, .. }
+            | BrF32Ge { target, .. }
+            | BrF32NotGe { target, .. }
+            | BrF64Eq { target, .. }
+            | BrF64NotEq { target, .. }
+            | BrF64Ne { target, .. }
+            | BrF64NotNe { target, .. }
+            | BrF64Lt { target, .. }
+            | BrF64NotLt { target, .. }
+            | BrF64Gt { target, .. }
+            | BrF64NotGt { target, .. }
+            | BrF64Le { target, .. }
+            | BrF64NotLe { target, .. }
+            | BrF64Ge { target, .. }
+            | BrF64NotGe { target, .. } => Some(target),
             _ => None,
         }
     }
@@ -2301,6 +2447,102 @@ impl Instr {
             }
             BrI64GeUImm { lhs, .. } => {
                 f(lhs);
+            }
+            BrF32Eq { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF32NotEq { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF32Ne { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF32NotNe { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF32Lt { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF32NotLt { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF32Gt { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF32NotGt { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF32Le { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF32NotLe { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF32Ge { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF32NotGe { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF64Eq { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF64NotEq { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF64Ne { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF64NotNe { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF64Lt { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF64NotLt { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF64Gt { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF64NotGt { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF64Le { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF64NotLe { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF64Ge { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            BrF64NotGe { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
             }
             I64ExtendI32U { dst, src, .. } => {
                 f(dst);

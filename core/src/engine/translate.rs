@@ -468,14 +468,7 @@ impl Translator<'_> {
     ) -> u32 {
         match fused {
             Some(c) => {
-                let c = if when {
-                    c
-                } else {
-                    Compare {
-                        cmp: c.cmp.negate(),
-                        ..c
-                    }
-                };
+                let c = if when { c } else { c.negate() };
                 self.emit(fuse::branch_on(c, target))
             }
             None if when => self.emit(Instr::BrIfNez { cond, target }),

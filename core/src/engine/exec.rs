@@ -369,6 +369,8 @@ impl Cache {
     }
 }
 
+// `!(a < b)` on floats is intended: the `Not` branches must also jump on NaN.
+#[allow(clippy::neg_cmp_op_on_partial_ord)]
 fn execute<T>(
     store: &mut Store<T>,
     stack: &mut Vec<Cell>,

@@ -8,9 +8,11 @@ mod args;
 mod cli;
 mod error;
 mod load;
+mod nostd;
 mod profile;
 mod run;
 mod validate;
+mod wasi;
 mod wast_cmd;
 
 use clap::Parser;

@@ -4,28 +4,59 @@ use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
+use wrt::wasi::WasiCtx;
 use wrt::{Config, Engine, ExternType, FuncType, Linker, Module, Store, TrapCode, Val};
 
 use crate::args;
-use crate::cli::RunArgs;
+use crate::cli::{RunArgs, WasiVersion};
 use crate::error::CliError;
 use crate::load;
+use crate::nostd;
 use crate::profile::{Fuel, Outcome, RunProfile};
+use crate::wasi;
 
 /// Functions tried, in order, when `--function` is not given.
 const DEFAULT_ENTRY_POINTS: [&str; 2] = ["_start", "main"];
 
-/// The runtime configuration for a run: fuel and the memory budget.
+/// The export a WASI reactor (or any module following the same convention)
+/// wants called once after instantiation, before any other function.
+const INITIALIZER: &str = "_initialize";
+
+/// The runtime configuration for a run: fuel, the memory budget, and with
+/// `--no-std` the bounded configuration of a small embedded target.
 fn engine_config(opts: &RunArgs) -> Config {
     let mut config = Config::default();
     let resources = &opts.resources;
     if resources.fuel.is_some() {
         config.consume_fuel(true);
     }
-    if let Some(budget) = resources.memory {
+    if opts.mode.no_std {
+        nostd::configure(&mut config, resources.memory);
+    } else if let Some(budget) = resources.memory {
         config.memory_budget(budget);
     }
     config
+}
+
+/// Options for features wrt does not have yet fail loudly instead of being
+/// ignored.
+fn reject_unsupported(opts: &RunArgs) -> Result<(), CliError> {
+    const COMPONENTS: &str = "the component model is not supported yet \
+        (wrtd runs core WebAssembly modules)";
+    if opts.component.component {
+        return Err(CliError::failure(format!("--component: {COMPONENTS}")));
+    }
+    if let Some(name) = opts.component.interface.first() {
+        return Err(CliError::failure(format!(
+            "--interface {name}: {COMPONENTS}"
+        )));
+    }
+    if opts.wasi.wasi_version == Some(WasiVersion::Preview2) {
+        return Err(CliError::failure(
+            "WASI preview 2 needs the component model, which is not supported yet",
+        ));
+    }
+    Ok(())
 }
 
 pub fn main(opts: &RunArgs) -> Result<(), CliError> {
@@ -33,17 +64,29 @@ pub fn main(opts: &RunArgs) -> Result<(), CliError> {
         // clap enforces MODULE; this only guards against a mis-declared CLI.
         return Err(CliError::usage("no module given"));
     };
-    args::reject_late_options(&opts.args)?;
+    reject_unsupported(opts)?;
+    let (function_args, program_args) = opts.split_args();
+    args::reject_late_options(function_args)?;
+    let wasi_plan = wasi::Plan::from_args(opts, &program_args)?;
     let engine = Engine::new(&engine_config(opts));
     let bytes = load::module_bytes(path)?;
     let module =
         Module::new(&engine, &bytes).map_err(|e| CliError::from_wasm(path.display(), &e))?;
+    wasi::check_imports(path, &module, wasi_plan.is_some())?;
 
     // Pick the function and check the arguments before anything runs, so a
     // typo never executes the module's start function.
     let (name, ty) = select_function(path, &module, opts.function.as_deref())?;
-    let params = args::parse_params(&name, &ty, &opts.args)?;
-    let mut results = ty
+    if wasi_plan.is_some() && name == "_start" && !function_args.is_empty() {
+        return Err(CliError::failure(format!(
+            "`_start` takes no arguments but {} were given: pass the program's arguments \
+             after `--` (wrtd MODULE --wasi -- ARGS...) or with --wasi-arg",
+            function_args.len()
+        )));
+    }
+    let params = args::parse_params(&name, &ty, function_args)?;
+    let initialize = needs_initializer(path, &module, &name)?;
+    let results = ty
         .results()
         .iter()
         .map(|&t| {
@@ -62,16 +105,62 @@ pub fn main(opts: &RunArgs) -> Result<(), CliError> {
         None => None,
     };
 
-    let mut store = Store::new(&engine, ());
+    let call = Call {
+        path,
+        module: &module,
+        name: &name,
+        initialize,
+        params: &params,
+        results,
+    };
+    match wasi_plan {
+        Some(plan) => {
+            let ctx = plan.build(path)?;
+            let mut linker = Linker::new(&engine);
+            wrt::wasi::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx)
+                .map_err(|e| CliError::from_wasm("setting up WASI", &e))?;
+            let mut store = Store::new(&engine, ctx);
+            let result = run(&mut store, &linker, call, opts, json_file);
+            store.data_mut().flush();
+            result
+        }
+        None => {
+            let mut store = Store::new(&engine, ());
+            run(&mut store, &Linker::new(&engine), call, opts, json_file)
+        }
+    }
+}
+
+/// What to call, checked.
+struct Call<'a> {
+    path: &'a Path,
+    module: &'a Module,
+    name: &'a str,
+    /// Call `_initialize` first.
+    initialize: bool,
+    params: &'a [Val],
+    /// Where the results go (one default value per result).
+    results: Vec<Val>,
+}
+
+/// Runs `call` in `store` and reports: results on stdout, the profile on
+/// stderr and in the JSON file.
+fn run<T: 'static>(
+    store: &mut Store<T>,
+    linker: &Linker<T>,
+    mut call: Call<'_>,
+    opts: &RunArgs,
+    json_file: Option<(&Path, File)>,
+) -> Result<(), CliError> {
     if let Some(fuel) = opts.resources.fuel {
         store
             .set_fuel(fuel)
             .map_err(|e| CliError::from_wasm("setting the fuel", &e))?;
     }
-    let execution = execute(&mut store, &module, path, &name, &params, &mut results);
+    let execution = execute(store, linker, &mut call);
     let mut result = match execution.error {
         Some(error) => Err(error),
-        None => print_results(&results),
+        None => print_results(&call.results),
     };
 
     if opts.resources.wants_profile() {
@@ -117,17 +206,11 @@ struct Execution {
     error: Option<CliError>,
 }
 
-/// Instantiates `module` (running its start function) and calls `name`.
-fn execute(
-    store: &mut Store<()>,
-    module: &Module,
-    path: &Path,
-    name: &str,
-    params: &[Val],
-    results: &mut [Val],
-) -> Execution {
-    let linker = Linker::new(store.engine());
-    let instance = match linker.instantiate(&mut *store, module) {
+/// Instantiates the module (running its start function), calls
+/// `_initialize` when asked to, and then the function.
+fn execute<T: 'static>(store: &mut Store<T>, linker: &Linker<T>, call: &mut Call<'_>) -> Execution {
+    let path = call.path;
+    let instance = match linker.instantiate(&mut *store, call.module) {
         Ok(instance) => instance,
         Err(e) => {
             // A start function that traps or exits did execute.
@@ -140,29 +223,41 @@ fn execute(
             );
         }
     };
-    let Some(func) = instance.get_func(&*store, name) else {
-        let message = format!("{}: no exported function `{name}`", path.display());
-        return Execution {
-            outcome: Outcome::Failed(message.clone()),
-            modules_executed: 1,
-            error: Some(CliError::failure(message)),
+    let mut functions = Vec::with_capacity(2);
+    if call.initialize {
+        functions.push(INITIALIZER);
+    }
+    functions.push(call.name);
+    for name in functions {
+        let Some(func) = instance.get_func(&*store, name) else {
+            let message = format!("{}: no exported function `{name}`", path.display());
+            return Execution {
+                outcome: Outcome::Failed(message.clone()),
+                modules_executed: 1,
+                error: Some(CliError::failure(message)),
+            };
         };
-    };
-    match func.call(&mut *store, params, results) {
-        Ok(()) => Execution {
-            outcome: Outcome::Completed,
-            modules_executed: 1,
-            error: None,
-        },
-        Err(e) => Execution::stopped(store, format_args!("calling `{name}`"), &e, 1),
+        let (params, results): (&[Val], &mut [Val]) = if name == call.name {
+            (call.params, &mut call.results)
+        } else {
+            (&[], &mut [])
+        };
+        if let Err(e) = func.call(&mut *store, params, results) {
+            return Execution::stopped(store, format_args!("calling `{name}`"), &e, 1);
+        }
+    }
+    Execution {
+        outcome: Outcome::Completed,
+        modules_executed: 1,
+        error: None,
     }
 }
 
 impl Execution {
     /// The runtime reported `error` while doing `context`. "Out of fuel"
     /// says how much fuel was consumed, exactly as the store counted it.
-    fn stopped(
-        store: &Store<()>,
+    fn stopped<T>(
+        store: &Store<T>,
         context: impl std::fmt::Display,
         error: &wrt::Error,
         modules_executed: u32,
@@ -177,6 +272,26 @@ impl Execution {
             modules_executed,
             error: Some(cli_error),
         }
+    }
+}
+
+/// Whether `_initialize` has to be called before `selected`: when the module
+/// exports it, unless the module is run as a command (`_start`) or
+/// `_initialize` itself was asked for.
+fn needs_initializer(path: &Path, module: &Module, selected: &str) -> Result<bool, CliError> {
+    if selected == "_start" || selected == INITIALIZER {
+        return Ok(false);
+    }
+    match module.exports().find(|e| e.name() == INITIALIZER) {
+        None => Ok(false),
+        Some(export) => match export.ty() {
+            ExternType::Func(ty) if ty.params().is_empty() && ty.results().is_empty() => Ok(true),
+            _ => Err(CliError::failure(format!(
+                "{}: the export `{INITIALIZER}` must be a function without parameters or \
+                 results (a WASI reactor's initializer)",
+                path.display()
+            ))),
+        },
     }
 }
 

@@ -7,6 +7,8 @@
  *   engine -> store (runtime state + your void* data) -> context (wrt_store_context)
  *   engine -> linker (host functions, imports) -> wrt_linker_instantiate -> instance
  *   instance -> exports (func / memory / global / table handles) -> wrt_func_call, ...
+ *   WASI: wasi config (args, env, preopens, stdio, exit) -> wrt_context_set_wasi(store context);
+ *         wrt_linker_define_wasi(linker) -> instantiate -> call "_start"
  *
  * ERRORS
  *   Every function that can fail returns wrt_error_t*: NULL on success, otherwise an error
@@ -29,7 +31,8 @@
  *
  * OWNERSHIP
  *   - wrt_*_new creates an object the caller owns; release it with the matching wrt_*_delete
- *     (each accepts NULL). Config, engine, module, store, linker and error objects work so.
+ *     (each accepts NULL). Config, engine, module, store, linker, WASI config and error
+ *     objects work so.
  *   - Deleting is independent: stores, modules and linkers keep what they need of the engine,
  *     instances of their module, and stores of the linker's host functions.
  *   - Handles (wrt_func_t, wrt_memory_t, wrt_global_t, wrt_table_t, wrt_instance_t,
@@ -42,16 +45,19 @@
  *
  * THREADS
  *   - wrt_engine_t and wrt_module_t are immutable and thread-safe: share them freely.
- *   - wrt_config_t and wrt_linker_t are not synchronised: configure/define from one thread.
- *     A fully defined linker may then be used by wrt_linker_instantiate from several threads
- *     at once (into different stores); its host callbacks then run on those threads.
+ *   - wrt_config_t, wrt_wasi_config_t and wrt_linker_t are not synchronised: configure/define
+ *     from one thread. A fully defined linker may then be used by wrt_linker_instantiate from
+ *     several threads at once (into different stores); its host callbacks then run on those
+ *     threads. WASI functions run on the thread that calls into wasm, with the WASI state of
+ *     the calling instance's store.
  *   - wrt_store_t is single-threaded: one thread at a time may use it, its context and its
  *     handles (it may move between threads between calls). Overlapping use of one context is
  *     refused with WRT_ERROR_BUSY rather than corrupting the store - including use of the
  *     store's own context from inside one of its host functions (use wrt_caller_context).
  *   - wrt_error_t objects are independent and may be used on any thread.
  *
- * NOT YET IN THIS VERSION (coming as the runtime gains them): WASI, the component model.
+ * NOT YET IN THIS VERSION (coming as the runtime gains them): the component model and WASI
+ * preview 2 (WASI preview 1 is here: wrt_wasi_config_*, wrt_linker_define_wasi).
  */
 
 
@@ -135,15 +141,27 @@ typedef struct wrt_linker_t wrt_linker_t;
 typedef struct wrt_module_t wrt_module_t;
 
 /**
- * A store: owner of instances, functions, memories, tables and globals, plus a `void *` of
- * embedder data.
+ * A store: owner of instances, functions, memories, tables and globals, of the WASI state its
+ * guests use (`wrt_context_set_wasi`), plus a `void *` of embedder data.
  *
  * Owned by the caller of `wrt_store_new`; release with `wrt_store_delete`, which releases
- * every object in it. Single-threaded: use a store (and every handle of it) from one thread
+ * every object in it (and closes the files of its WASI state). Single-threaded: use a store (and every handle of it) from one thread
  * at a time; it may move between threads between calls. Concurrent use is detected
  * (`WRT_ERROR_BUSY`), not relied on.
  */
 typedef struct wrt_store_t wrt_store_t;
+
+/**
+ * What a WASI guest may use: arguments, environment variables, preopened directories, standard
+ * streams, and whether it may exit. Nothing is granted by default: no arguments, an empty
+ * environment, no files, standard input at end of file, output discarded, `proc_exit` refused.
+ *
+ * Owned by the caller of `wrt_wasi_config_new`; release with `wrt_wasi_config_delete`. A
+ * configuration is plain data (directories are opened only by `wrt_context_set_wasi`), so one
+ * configuration may be applied to any number of stores. Not synchronised: change it from one
+ * thread at a time, and not while `wrt_context_set_wasi` reads it on another thread.
+ */
+typedef struct wrt_wasi_config_t wrt_wasi_config_t;
 
 /**
  * A stable numeric error code (one of the `WRT_ERROR_*` constants). The numbers never change
@@ -157,7 +175,8 @@ typedef uint32_t wrt_error_code_t;
 typedef uint32_t wrt_trap_code_t;
 
 /**
- * A byte buffer owned by the caller, from `wrt_wat2wasm`. Release it with `wrt_bytes_delete`.
+ * A byte buffer owned by the caller, from `wrt_wat2wasm` or `wrt_context_wasi_take_stdout` /
+ * `wrt_context_wasi_take_stderr`. Release it with `wrt_bytes_delete`.
  */
 typedef struct wrt_bytes_t {
   /**
@@ -817,7 +836,8 @@ void wrt_module_delete(struct wrt_module_t *module);
 struct wrt_error_t *wrt_wat2wasm(const uint8_t *text, size_t len, struct wrt_bytes_t *out);
 
 /**
- * Releases the bytes of a buffer filled by `wrt_wat2wasm` and sets it to `{NULL, 0}`. NULL, and
+ * Releases the bytes of a buffer filled by wrt (`wrt_wat2wasm`, `wrt_context_wasi_take_stdout`,
+ * `wrt_context_wasi_take_stderr`) and sets it to `{NULL, 0}`. NULL, and
  * a buffer whose `data` is NULL, are ignored. Do not pass buffers allocated elsewhere.
  */
 void wrt_bytes_delete(struct wrt_bytes_t *bytes);
@@ -1117,6 +1137,159 @@ struct wrt_error_t *wrt_context_charge_host(struct wrt_context_t *context, uint6
  * Returns `bytes` reported with `wrt_context_charge_host`. Works in store and caller contexts.
  */
 struct wrt_error_t *wrt_context_release_host(struct wrt_context_t *context, uint64_t bytes);
+
+/**
+ * Creates a configuration that grants nothing (see `wrt_wasi_config_t`). The caller owns
+ * `*out` and releases it with `wrt_wasi_config_delete`. On error `*out` is left unchanged.
+ */
+struct wrt_error_t *wrt_wasi_config_new(struct wrt_wasi_config_t **out);
+
+/**
+ * Releases a WASI configuration. NULL is ignored. Stores it was applied to are not affected.
+ */
+void wrt_wasi_config_delete(struct wrt_wasi_config_t *config);
+
+/**
+ * Appends one argument (NUL-terminated UTF-8, copied) to the guest's command line. The first
+ * argument is `argv[0]`, the program name (conventionally the module's file name), so a
+ * program called as `app.wasm input.txt` gets two: "app.wasm" and "input.txt". Without any,
+ * the guest sees `argc == 0`.
+ */
+struct wrt_error_t *wrt_wasi_config_arg(struct wrt_wasi_config_t *config, const char *arg);
+
+/**
+ * Replaces the guest's whole command line with `args[0..nargs]` (NUL-terminated UTF-8 strings,
+ * copied; `args` may be NULL when `nargs` is 0, which clears it). `args[0]` is `argv[0]`, the
+ * program name. On error (a NULL or non-UTF-8 string) the command line is left unchanged.
+ */
+struct wrt_error_t *wrt_wasi_config_set_args(struct wrt_wasi_config_t *config, const char *const *args, size_t nargs);
+
+/**
+ * Exposes the host's environment variable `name` (NUL-terminated UTF-8, copied) to the guest.
+ * Its value is read when the configuration is applied (`wrt_context_set_wasi`); a variable the
+ * host does not have then is left out. Only variables granted here or with
+ * `wrt_wasi_config_env_set` exist for the guest. An empty name or one containing `=` gives
+ * `WRT_ERROR_INVALID_ARGUMENT`.
+ */
+struct wrt_error_t *wrt_wasi_config_env_inherit(struct wrt_wasi_config_t *config, const char *name);
+
+/**
+ * Sets the guest's environment variable `name` to `value` (NUL-terminated UTF-8 strings,
+ * copied; the value may be empty). A later setting of the same name, by this function or
+ * `wrt_wasi_config_env_inherit`, wins. An empty name or one containing `=` gives
+ * `WRT_ERROR_INVALID_ARGUMENT`.
+ */
+struct wrt_error_t *wrt_wasi_config_env_set(struct wrt_wasi_config_t *config, const char *name, const char *value);
+
+/**
+ * Grants the guest the host directory `host_path`, which it sees as `guest_path` (both
+ * NUL-terminated UTF-8, copied; `guest_path` may be NULL to use `host_path`; `"/"` and `"."`
+ * are common choices). With `read_only` the guest can read below it but never create, change,
+ * rename or delete anything. Preopens get guest descriptors 3, 4, ... in the order they are
+ * added.
+ *
+ * The guest reaches only files below the directory: paths are resolved beneath it, and `..`,
+ * absolute paths and symbolic links cannot leave it (the attempt fails with a WASI errno such
+ * as `ENOTCAPABLE` or `EPERM`).
+ *
+ * `host_path` must name an existing directory now (otherwise `WRT_ERROR_INVALID_ARGUMENT`);
+ * it is opened when the configuration is applied (`wrt_context_set_wasi`), which fails the same
+ * way if it can no longer be opened then.
+ */
+struct wrt_error_t *wrt_wasi_config_preopen_dir(struct wrt_wasi_config_t *config, const char *host_path, const char *guest_path, bool read_only);
+
+/**
+ * The guest's standard input reads this process's standard input.
+ */
+struct wrt_error_t *wrt_wasi_config_inherit_stdin(struct wrt_wasi_config_t *config);
+
+/**
+ * The guest's standard input reads `data[0..len]` (copied; `data` may be NULL when `len` is
+ * 0), then end of file.
+ */
+struct wrt_error_t *wrt_wasi_config_stdin_bytes(struct wrt_wasi_config_t *config, const uint8_t *data, size_t len);
+
+/**
+ * The guest's standard output goes to this process's standard output (written through at
+ * once, without buffering in wrt; flush your own `stdout` before running the guest to keep
+ * the order of lines).
+ */
+struct wrt_error_t *wrt_wasi_config_inherit_stdout(struct wrt_wasi_config_t *config);
+
+/**
+ * The guest's standard error goes to this process's standard error.
+ */
+struct wrt_error_t *wrt_wasi_config_inherit_stderr(struct wrt_wasi_config_t *config);
+
+/**
+ * The same as `wrt_wasi_config_inherit_stdin`, `wrt_wasi_config_inherit_stdout` and
+ * `wrt_wasi_config_inherit_stderr` together.
+ */
+struct wrt_error_t *wrt_wasi_config_inherit_stdio(struct wrt_wasi_config_t *config);
+
+/**
+ * The guest's standard output is collected in a buffer of the store, which
+ * `wrt_context_wasi_take_stdout` hands to the embedder (during or after the run; also after a
+ * trap or `proc_exit`). Each store the configuration is applied to gets its own buffer. The
+ * buffer grows with the output and is not charged to the store's memory budget.
+ */
+struct wrt_error_t *wrt_wasi_config_capture_stdout(struct wrt_wasi_config_t *config);
+
+/**
+ * The guest's standard error is collected like standard output with
+ * `wrt_wasi_config_capture_stdout`; read it with `wrt_context_wasi_take_stderr`.
+ */
+struct wrt_error_t *wrt_wasi_config_capture_stderr(struct wrt_wasi_config_t *config);
+
+/**
+ * Whether the guest may end the program with `proc_exit(n)`. When allowed, the call into
+ * wasm that reached `proc_exit` (usually `_start`) fails with `WRT_ERROR_EXIT` and
+ * `wrt_error_exit_status` gives `n` (0 included: a guest that exits with 0 still ends with this
+ * error). When not allowed (the default), `proc_exit` stops the guest like a trap: the call
+ * fails with `WRT_ERROR_HOST` and a message saying that exiting is not allowed.
+ */
+struct wrt_error_t *wrt_wasi_config_exit_allowed(struct wrt_wasi_config_t *config, bool allowed);
+
+/**
+ * Gives the store behind `context` (a store context; `WRT_ERROR_UNSUPPORTED` for a caller
+ * context) a new WASI state built from `config` (borrowed: copied, so the caller still owns,
+ * may change and deletes it). The preopened directories are opened now, and the values of
+ * inherited environment variables read now. Replaces any earlier WASI state of the store,
+ * closing the files its guests had open and dropping captured output not yet taken.
+ *
+ * Call it before instantiating a module that imports WASI (see `wrt_linker_define_wasi`).
+ * Instances of the store use the new state from their next WASI call. A directory that
+ * cannot be opened gives `WRT_ERROR_INVALID_ARGUMENT`; the store then keeps its previous state.
+ */
+struct wrt_error_t *wrt_context_set_wasi(struct wrt_context_t *context, const struct wrt_wasi_config_t *config);
+
+/**
+ * Moves everything the guest wrote to its standard output since the last call into `*out`
+ * (`{NULL, 0}` when there is nothing), leaving the store's buffer empty. The caller owns the
+ * bytes and releases them with `wrt_bytes_delete`. Works in store and caller contexts. Fails
+ * with `WRT_ERROR_INVALID_ARGUMENT` unless the store's WASI configuration captures standard
+ * output (`wrt_wasi_config_capture_stdout`). On error `*out` is left unchanged.
+ */
+struct wrt_error_t *wrt_context_wasi_take_stdout(struct wrt_context_t *context, struct wrt_bytes_t *out);
+
+/**
+ * The same as `wrt_context_wasi_take_stdout`, for standard error
+ * (`wrt_wasi_config_capture_stderr`).
+ */
+struct wrt_error_t *wrt_context_wasi_take_stderr(struct wrt_context_t *context, struct wrt_bytes_t *out);
+
+/**
+ * Defines the 46 functions of WASI preview 1 (module `wasi_snapshot_preview1`) in `linker`.
+ * Each call runs against the WASI state of the store the calling instance lives in (set with
+ * `wrt_context_set_wasi`), reading and writing guest memory through the instance's export named
+ * `memory`.
+ *
+ * Instantiating a module that imports `wasi_snapshot_preview1` with this linker into a store
+ * whose WASI state was never set fails with `WRT_ERROR_LINK`. If one of the names is already
+ * defined (and shadowing is not allowed) this fails with `WRT_ERROR_LINK` and defines none of
+ * them. wrt owns the definitions; they live as long as the linker and the stores that use them.
+ */
+struct wrt_error_t *wrt_linker_define_wasi(struct wrt_linker_t *linker);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -32,6 +32,8 @@ mod resources;
 
 mod val;
 
+mod wasi;
+
 pub use config::*;
 pub use error::*;
 pub use linker::*;
@@ -48,6 +50,7 @@ pub use val::{
     WRT_EXTERN_FUNC, WRT_EXTERN_GLOBAL, WRT_EXTERN_MEMORY, WRT_EXTERN_TABLE, WRT_VAL_EXTERNREF,
     WRT_VAL_F32, WRT_VAL_F64, WRT_VAL_FUNCREF, WRT_VAL_I32, WRT_VAL_I64,
 };
+pub use wasi::*;
 
 /// The version of the library, as a static NUL-terminated string ("MAJOR.MINOR.PATCH"). Compare
 /// it with `WRT_VERSION` (from the header) to check that the header and the library match.

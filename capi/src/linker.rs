@@ -2,7 +2,7 @@
 
 use std::ffi::{c_char, c_void};
 use std::ptr::{addr_of, addr_of_mut};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use wrt_core::{Caller, FuncType, Linker, Val, ValType};
 
@@ -29,6 +29,8 @@ use crate::val::{valtype_of, wrt_extern_t, wrt_instance_t, wrt_val_t, wrt_valkin
 pub struct wrt_linker_t {
     /// Instantiations running with this linker; changing or deleting it meanwhile is refused.
     users: AtomicUsize,
+    /// Set by `wrt_linker_define_wasi`.
+    pub(crate) defines_wasi: AtomicBool,
     linker: Linker<StoreData>,
 }
 
@@ -137,7 +139,9 @@ impl HostFunc {
 
 /// # Safety
 /// `linker` must be NULL or a live linker not used elsewhere during the call.
-unsafe fn linker_mut<'a>(linker: *mut wrt_linker_t) -> CResult<&'a mut Linker<StoreData>> {
+pub(crate) unsafe fn linker_mut<'a>(
+    linker: *mut wrt_linker_t,
+) -> CResult<&'a mut Linker<StoreData>> {
     if linker.is_null() {
         return Err(null_arg("linker"));
     }
@@ -171,6 +175,7 @@ pub unsafe extern "C" fn wrt_linker_new(
         need_out(out, "out")?;
         let linker = Box::new(wrt_linker_t {
             users: AtomicUsize::new(0),
+            defines_wasi: AtomicBool::new(false),
             linker: Linker::new(engine),
         });
         // SAFETY: `out` is not NULL (checked) and writable (API contract).
@@ -329,6 +334,8 @@ pub unsafe extern "C" fn wrt_linker_instantiate(
         let users = unsafe { &*addr_of!((*linker).users) };
         users.fetch_add(1, Ordering::AcqRel);
         let _use = LinkerUse(users);
+        // SAFETY: live (API contract); only the atomic flag is borrowed, shared.
+        let defines_wasi = unsafe { &*addr_of!((*linker).defines_wasi) }.load(Ordering::Acquire);
         // SAFETY: live; while `users` is non-zero nothing changes or frees the definitions, so a
         // shared borrow of them is sound for the whole instantiation.
         let linker = unsafe { &*addr_of!((*linker).linker) };
@@ -340,6 +347,7 @@ pub unsafe extern "C" fn wrt_linker_instantiate(
         // SAFETY: forwarded API contract on `context`.
         let instance = unsafe {
             with_context(context, |cx| {
+                crate::wasi::check_wasi_configured(defines_wasi, &module, cx.data())?;
                 let instance =
                     crate::store::with_cx!(cx, |c| linker.instantiate(&mut *c, &module))?;
                 cx.data().export(instance)

@@ -18,7 +18,8 @@ pub struct wrt_module_t {
     pub(crate) module: Module,
 }
 
-/// A byte buffer owned by the caller, from `wrt_wat2wasm`. Release it with `wrt_bytes_delete`.
+/// A byte buffer owned by the caller, from `wrt_wat2wasm` or `wrt_context_wasi_take_stdout` /
+/// `wrt_context_wasi_take_stderr`. Release it with `wrt_bytes_delete`.
 #[repr(C)]
 pub struct wrt_bytes_t {
     /// The bytes (NULL when `len` is 0).
@@ -107,20 +108,27 @@ pub unsafe extern "C" fn wrt_wat2wasm(
         need_out(out, "out")?;
         let text = std::str::from_utf8(text)
             .map_err(|_| crate::error::invalid_arg("`text` is not valid UTF-8"))?;
-        let wasm = wrt_core::wat2wasm(text)?.into_boxed_slice();
-        let len = wasm.len();
-        let data = if len == 0 {
-            ptr::null_mut()
-        } else {
-            Box::into_raw(wasm).cast::<u8>()
-        };
+        let wasm = wrt_core::wat2wasm(text)?;
         // SAFETY: `out` is not NULL (checked) and writable (API contract).
-        unsafe { write_out(out, wrt_bytes_t { data, len }) };
+        unsafe { write_out(out, bytes_from_vec(wasm)) };
         Ok(())
     })
 }
 
-/// Releases the bytes of a buffer filled by `wrt_wat2wasm` and sets it to `{NULL, 0}`. NULL, and
+/// Hands `bytes` to C as a `wrt_bytes_t` that `wrt_bytes_delete` releases.
+pub(crate) fn bytes_from_vec(bytes: Vec<u8>) -> wrt_bytes_t {
+    let bytes = bytes.into_boxed_slice();
+    let len = bytes.len();
+    let data = if len == 0 {
+        ptr::null_mut()
+    } else {
+        Box::into_raw(bytes).cast::<u8>()
+    };
+    wrt_bytes_t { data, len }
+}
+
+/// Releases the bytes of a buffer filled by wrt (`wrt_wat2wasm`, `wrt_context_wasi_take_stdout`,
+/// `wrt_context_wasi_take_stderr`) and sets it to `{NULL, 0}`. NULL, and
 /// a buffer whose `data` is NULL, are ignored. Do not pass buffers allocated elsewhere.
 #[no_mangle]
 pub unsafe extern "C" fn wrt_bytes_delete(bytes: *mut wrt_bytes_t) {
@@ -135,7 +143,7 @@ pub unsafe extern "C" fn wrt_bytes_delete(bytes: *mut wrt_bytes_t) {
     bytes.data = ptr::null_mut();
     bytes.len = 0;
     guard_value((), || {
-        // SAFETY: `data`/`len` are what `wrt_wat2wasm` produced from a `Box<[u8]>` (API contract),
+        // SAFETY: `data`/`len` are what `bytes_from_vec` produced from a `Box<[u8]>` (API contract),
         // and they were cleared above so the buffer is released only once.
         drop(unsafe { Box::from_raw(slice) });
     });

@@ -13,6 +13,7 @@ use crate::error::{
     WRT_ERROR_INTERNAL,
 };
 use crate::val::Handles;
+use crate::wasi::WasiState;
 
 /// A finalizer: called once with the pointer it was registered with, when wrt no longer needs
 /// that pointer. It must not call back into wrt.
@@ -57,6 +58,9 @@ pub(crate) struct StoreData {
     /// Set when an internal error (a caught panic) interrupted an operation on the store, from
     /// its own context or from a caller context of one of its host calls.
     poisoned: Arc<AtomicBool>,
+    /// The WASI state its guests see (an empty, unconfigured one until `wrt_context_set_wasi`).
+    pub(crate) wasi: WasiState,
+    /// Dropped last, so the embedder's finalizer runs after everything else of the store.
     user: Finalized,
 }
 
@@ -85,11 +89,11 @@ pub struct wrt_context_t {
     kind: ContextKind,
 }
 
-/// A store: owner of instances, functions, memories, tables and globals, plus a `void *` of
-/// embedder data.
+/// A store: owner of instances, functions, memories, tables and globals, of the WASI state its
+/// guests use (`wrt_context_set_wasi`), plus a `void *` of embedder data.
 ///
 /// Owned by the caller of `wrt_store_new`; release with `wrt_store_delete`, which releases
-/// every object in it. Single-threaded: use a store (and every handle of it) from one thread
+/// every object in it (and closes the files of its WASI state). Single-threaded: use a store (and every handle of it) from one thread
 /// at a time; it may move between threads between calls. Concurrent use is detected
 /// (`WRT_ERROR_BUSY`), not relied on.
 pub struct wrt_store_t {
@@ -233,6 +237,7 @@ pub unsafe extern "C" fn wrt_store_new(
             id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
             handles: Handles::default(),
             poisoned: Arc::clone(&poisoned),
+            wasi: WasiState::unconfigured()?,
             user,
         };
         let store = Box::new(wrt_store_t {

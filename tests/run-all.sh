@@ -15,13 +15,16 @@ QUICK_START='cargo run --release -p wrtd -- examples/wasm/fib.wat --function fib
 QUICK_START_OUTPUT='6765'
 
 step_start=$SECONDS
+step_name="setup"
 step() {
     printf '\n==== %s ====\n' "$*"
     step_start=$SECONDS
+    step_name=$*
 }
 step_done() {
     printf -- '---- done in %ds\n' "$((SECONDS - step_start))"
 }
+trap 'printf "\nrun-all: FAILED in step: %s\n" "$step_name" >&2' ERR
 fail() {
     echo "error: $*" >&2
     exit 1
@@ -62,6 +65,12 @@ step_done
 # wasmi, that fuel is charged, and a generated module; times nothing.
 step "benchmarks check: cargo run -p wrt-bench -- --check"
 cargo run -p wrt-bench -- --check
+step_done
+
+# The core's own tests again without std: results, fuel and profile must match the std
+# build exactly (core/tests/determinism.rs holds the recorded values).
+step "alloc-only build: cargo test -p wrt --no-default-features --features alloc"
+cargo test -p wrt --no-default-features --features alloc
 step_done
 
 step "bare-metal build: cargo build -p wrt --no-default-features --features alloc,wasi --target $EMBEDDED_TARGET"

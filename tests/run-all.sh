@@ -109,4 +109,58 @@ ctest --test-dir "$C_API_BUILD_DIR" --output-on-failure
 step_done
 # ==== end of the C API section ====
 
+# ==== Bare-metal section (core/src/arena/, examples/baremetal-cortex-m/) ====
+# Owned by the bare-metal work; edit only inside this section. Tests the runtime-nostd arena on
+# the host and lints the core with that feature, then builds the Cortex-M example (its own Cargo
+# project, not a workspace member) in release, runs it under QEMU (machine mps2-an386, 60 s bound)
+# through its run.sh, which checks the output and exit status, and prints the firmware's code size.
+BAREMETAL_DIR=examples/baremetal-cortex-m
+step "bare metal: arena tests: cargo test -p wrt --features runtime-nostd --lib arena"
+cargo test -p wrt --features runtime-nostd --lib arena
+step_done
+
+step "bare metal: lint the core with runtime-nostd (host, all targets; and $EMBEDDED_TARGET without std)"
+cargo clippy -p wrt --all-targets --features runtime-nostd -- -D warnings
+cargo clippy -p wrt --no-default-features --features runtime-nostd --target "$EMBEDDED_TARGET" -- -D warnings
+step_done
+
+step "bare metal: tools: qemu-system-arm, a size tool, the $EMBEDDED_TARGET target"
+baremetal_missing=()
+command -v qemu-system-arm >/dev/null || baremetal_missing+=(qemu-system-arm)
+if ! { command -v llvm-size && command -v llvm-nm; } >/dev/null &&
+    ! { command -v arm-none-eabi-size && command -v arm-none-eabi-nm; } >/dev/null; then
+    baremetal_missing+=(binutils-arm-none-eabi)
+fi
+if ((${#baremetal_missing[@]})); then
+    command -v apt-get >/dev/null || fail "install ${baremetal_missing[*]} to run the bare-metal example"
+    baremetal_sudo=()
+    [[ $(id -u) -eq 0 ]] || baremetal_sudo=(sudo)
+    echo "installing ${baremetal_missing[*]} with apt-get"
+    "${baremetal_sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${baremetal_sudo[@]}" apt-get install -y -qq "${baremetal_missing[@]}"
+fi
+if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx "$EMBEDDED_TARGET"; then
+    rustup target add "$EMBEDDED_TARGET"
+fi
+qemu-system-arm --version | head -n 1
+step_done
+
+step "bare metal: format, lint and build $BAREMETAL_DIR (release, $EMBEDDED_TARGET)"
+(
+    cd "$BAREMETAL_DIR"
+    cargo fmt -- --check
+    cargo clippy --release --target "$EMBEDDED_TARGET" --all-targets -- -D warnings
+    cargo build --release --target "$EMBEDDED_TARGET"
+)
+step_done
+
+step "bare metal: run under QEMU and check the output: $BAREMETAL_DIR/run.sh"
+"$BAREMETAL_DIR/run.sh"
+step_done
+
+step "bare metal: code size of the firmware: $BAREMETAL_DIR/size.sh"
+"$BAREMETAL_DIR/size.sh"
+step_done
+# ==== end of the bare-metal section ====
+
 printf '\nall checks passed in %ds\n' "$SECONDS"

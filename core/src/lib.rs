@@ -37,6 +37,8 @@ mod runtime;
 mod types;
 mod value;
 
+#[cfg(feature = "runtime-nostd")]
+pub mod arena;
 #[cfg(feature = "wasi")]
 pub mod wasi;
 #[cfg(feature = "wast")]

@@ -163,4 +163,76 @@ step "bare metal: code size of the firmware: $BAREMETAL_DIR/size.sh"
 step_done
 # ==== end of the bare-metal section ====
 
+# ==== Bindings section (bindings/, examples/python, examples/node) ====
+# Owned by the Python and Node bindings work; edit only inside this section. A fresh virtualenv
+# pip-installs the Python binding (maturin comes from PyPI) and runs its pytest suite and the
+# examples; a fresh npm project installs the Node binding (its install script builds the addon
+# with cargo) and runs its `node --test` suite and the examples. Both build the dev profile in
+# the workspace's target/ (the suites are small; a release build takes minutes more).
+BINDINGS_TMP=$(mktemp -d)
+BINDINGS_REPO=$PWD
+step "bindings: tools (python3 with venv, node, npm)"
+bindings_missing=()
+python3 -c 'import venv, ensurepip' 2>/dev/null || bindings_missing+=(python3-venv)
+command -v node >/dev/null || bindings_missing+=(nodejs)
+command -v npm >/dev/null || bindings_missing+=(npm)
+if ((${#bindings_missing[@]})); then
+    command -v apt-get >/dev/null || fail "install ${bindings_missing[*]} to test the bindings"
+    bindings_sudo=()
+    [[ $(id -u) -eq 0 ]] || bindings_sudo=(sudo)
+    echo "installing ${bindings_missing[*]} with apt-get"
+    "${bindings_sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${bindings_sudo[@]}" apt-get install -y -qq "${bindings_missing[@]}"
+fi
+python3 --version
+echo "node $(node --version), npm $(npm --version)"
+step_done
+
+step "Python binding: pip install ./bindings/python (fresh virtualenv), pytest, examples"
+python3 -m venv "$BINDINGS_TMP/venv"
+MATURIN_PEP517_ARGS="--profile dev" "$BINDINGS_TMP/venv/bin/pip" install --quiet ./bindings/python pytest
+# From outside the repository, so `import wrt` is the installed package.
+(cd "$BINDINGS_TMP" && "$BINDINGS_TMP/venv/bin/python" -c 'import wrt; print("import wrt:", wrt.__version__)')
+set +e
+(cd "$BINDINGS_TMP" && "$BINDINGS_TMP/venv/bin/python" -m pytest -p no:cacheprovider "$BINDINGS_REPO/bindings/python/tests")
+pytest_status=$?
+set -e
+# pytest exits with 5 when it collects no test: here that means the suite went missing.
+((pytest_status != 5)) || fail "pytest collected no tests in bindings/python/tests"
+((pytest_status == 0)) || fail "the Python binding's tests failed (pytest exit code $pytest_status)"
+"$BINDINGS_TMP/venv/bin/python" examples/python/wasi_hello.py >"$BINDINGS_TMP/py-wasi.txt"
+cat "$BINDINGS_TMP/py-wasi.txt"
+grep -qx 'Hello from WASI!' "$BINDINGS_TMP/py-wasi.txt" ||
+    fail "examples/python/wasi_hello.py did not print the greeting"
+"$BINDINGS_TMP/venv/bin/python" examples/python/host_fuel_budget.py >"$BINDINGS_TMP/py-example.txt"
+cat "$BINDINGS_TMP/py-example.txt"
+grep -q 'refused by the memory budget' "$BINDINGS_TMP/py-example.txt" &&
+    grep -q 'OutOfFuel' "$BINDINGS_TMP/py-example.txt" ||
+    fail "examples/python/host_fuel_budget.py did not show the budget refusal and OutOfFuel"
+step_done
+
+step "Node binding: npm install ./bindings/node (fresh npm project), node --test, examples"
+mkdir "$BINDINGS_TMP/npm-project"
+(
+    cd "$BINDINGS_TMP/npm-project"
+    npm init -y >/dev/null
+    WRT_NODE_PROFILE=dev npm install --no-audit --no-fund --foreground-scripts "$BINDINGS_REPO/bindings/node"
+    node -e "const wrt = require('wrt'); console.log('require(\"wrt\"):', wrt.version)"
+)
+WRT_PACKAGE="$BINDINGS_TMP/npm-project/node_modules/wrt" node --test bindings/node/test/
+export WRT_PACKAGE="$BINDINGS_TMP/npm-project/node_modules/wrt"
+node examples/node/wasi_hello.js >"$BINDINGS_TMP/node-wasi.txt"
+cat "$BINDINGS_TMP/node-wasi.txt"
+grep -qx 'Hello from WASI!' "$BINDINGS_TMP/node-wasi.txt" ||
+    fail "examples/node/wasi_hello.js did not print the greeting"
+node examples/node/host_fuel_budget.js >"$BINDINGS_TMP/node-example.txt"
+cat "$BINDINGS_TMP/node-example.txt"
+grep -q 'refused by the memory budget' "$BINDINGS_TMP/node-example.txt" &&
+    grep -q 'OutOfFuel' "$BINDINGS_TMP/node-example.txt" ||
+    fail "examples/node/host_fuel_budget.js did not show the budget refusal and OutOfFuel"
+unset WRT_PACKAGE
+rm -rf "$BINDINGS_TMP"
+step_done
+# ==== end of the bindings section ====
+
 printf '\nall checks passed in %ds\n' "$SECONDS"

@@ -595,14 +595,13 @@ impl WasiCtx {
     ) -> WasiResult<()> {
         let iovs = mem.read_iovecs(iovs, iovs_len)?;
         let e = self.entry_mut(fd)?;
-        if let Kind::Stream(_) = e.kind {
+        // Streams cannot be positioned: ESPIPE before any rights check.
+        let rights_ok = e.require(rights::FD_READ | rights::FD_SEEK);
+        let Kind::Host(h) = &mut e.kind else {
             return Err(Errno::Spipe);
-        }
-        e.require(rights::FD_READ | rights::FD_SEEK)?;
-        let n = match &mut e.kind {
-            Kind::Stream(_) => return Err(Errno::Spipe),
-            Kind::Host(h) => h.read(mem, &iovs, Some(offset))?,
         };
+        rights_ok?;
+        let n = h.read(mem, &iovs, Some(offset))?;
         mem.write_u32(nread, n)
     }
 
@@ -635,14 +634,13 @@ impl WasiCtx {
     ) -> WasiResult<()> {
         let iovs = mem.read_iovecs(iovs, iovs_len)?;
         let e = self.entry_mut(fd)?;
-        if let Kind::Stream(_) = e.kind {
+        // Streams cannot be positioned: ESPIPE before any rights check.
+        let rights_ok = e.require(rights::FD_WRITE | rights::FD_SEEK);
+        let Kind::Host(h) = &mut e.kind else {
             return Err(Errno::Spipe);
-        }
-        e.require(rights::FD_WRITE | rights::FD_SEEK)?;
-        let n = match &mut e.kind {
-            Kind::Stream(_) => return Err(Errno::Spipe),
-            Kind::Host(h) => h.write(mem, &iovs, Some(offset))?,
         };
+        rights_ok?;
+        let n = h.write(mem, &iovs, Some(offset))?;
         mem.write_u32(nwritten, n)
     }
 

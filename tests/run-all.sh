@@ -67,6 +67,20 @@ step "benchmarks check: cargo run -p wrt-bench -- --check"
 cargo run -p wrt-bench -- --check
 step_done
 
+# Optimised builds dispatch by tail calls between instruction handlers (core/build.rs); debug
+# builds, which the steps above use, return to a loop. Run the spec testsuite on the optimised
+# interpreter too, and check in its machine code that no handler calls the next one (a call
+# would grow the host stack with every instruction executed).
+step "optimised interpreter: cargo test --release -p wrt-tests --test spec, tail-dispatch check"
+cargo test --release -p wrt-tests --test spec
+if [[ $(uname -m) == x86_64 ]]; then
+    cargo build --release -p wrtd
+    python3 tests/check-tail-dispatch.py target/release/wrtd
+else
+    echo "tail-dispatch check skipped: it reads x86_64 machine code, this is $(uname -m)"
+fi
+step_done
+
 # The core's own tests again without std: results, fuel and profile must match the std
 # build exactly (core/tests/determinism.rs holds the recorded values).
 step "alloc-only build: cargo test -p wrt --no-default-features --features alloc"

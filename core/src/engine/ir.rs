@@ -13,7 +13,9 @@
 /// Frame-relative index of a 64-bit value cell.
 pub(crate) type Slot = u32;
 
+/// `repr(u16)`: the interpreter reads the tag directly to index its handler table.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(u16)]
 pub(crate) enum Instr {
     // ---- control ----
     Unreachable,

@@ -1,12 +1,12 @@
 //! Numeric semantics that Rust's operators do not give directly: trapping division and
 //! truncation, and IEEE 754-2019 min/max with wasm's NaN and signed-zero rules.
 
-use crate::error::{Error, Result, TrapCode};
+use crate::error::TrapCode;
 use crate::value::Cell;
 
-fn trap(code: TrapCode) -> Error {
-    Error::trap(code)
-}
+/// A value, or the trap that replaces it (a plain code, so the interpreter's hot paths never
+/// build an `Error`).
+pub(crate) type Trapping<T> = core::result::Result<T, TrapCode>;
 
 #[inline]
 pub(crate) fn f32(c: Cell) -> f32 {
@@ -43,91 +43,85 @@ pub(crate) fn round_f64(x: Cell, f: fn(f64) -> f64) -> Cell {
     f(v).to_bits()
 }
 
-pub(crate) fn i32_div_s(a: i32, b: i32) -> Result<i32> {
+pub(crate) fn i32_div_s(a: i32, b: i32) -> Trapping<i32> {
     if b == 0 {
-        return Err(trap(TrapCode::IntegerDivideByZero));
+        return Err(TrapCode::IntegerDivideByZero);
     }
-    a.checked_div(b)
-        .ok_or_else(|| trap(TrapCode::IntegerOverflow))
+    a.checked_div(b).ok_or(TrapCode::IntegerOverflow)
 }
 
-pub(crate) fn i32_div_u(a: u32, b: u32) -> Result<u32> {
-    a.checked_div(b)
-        .ok_or_else(|| trap(TrapCode::IntegerDivideByZero))
+pub(crate) fn i32_div_u(a: u32, b: u32) -> Trapping<u32> {
+    a.checked_div(b).ok_or(TrapCode::IntegerDivideByZero)
 }
 
-pub(crate) fn i32_rem_s(a: i32, b: i32) -> Result<i32> {
+pub(crate) fn i32_rem_s(a: i32, b: i32) -> Trapping<i32> {
     if b == 0 {
-        return Err(trap(TrapCode::IntegerDivideByZero));
+        return Err(TrapCode::IntegerDivideByZero);
     }
     Ok(a.wrapping_rem(b))
 }
 
-pub(crate) fn i32_rem_u(a: u32, b: u32) -> Result<u32> {
-    a.checked_rem(b)
-        .ok_or_else(|| trap(TrapCode::IntegerDivideByZero))
+pub(crate) fn i32_rem_u(a: u32, b: u32) -> Trapping<u32> {
+    a.checked_rem(b).ok_or(TrapCode::IntegerDivideByZero)
 }
 
-pub(crate) fn i64_div_s(a: i64, b: i64) -> Result<i64> {
+pub(crate) fn i64_div_s(a: i64, b: i64) -> Trapping<i64> {
     if b == 0 {
-        return Err(trap(TrapCode::IntegerDivideByZero));
+        return Err(TrapCode::IntegerDivideByZero);
     }
-    a.checked_div(b)
-        .ok_or_else(|| trap(TrapCode::IntegerOverflow))
+    a.checked_div(b).ok_or(TrapCode::IntegerOverflow)
 }
 
-pub(crate) fn i64_div_u(a: u64, b: u64) -> Result<u64> {
-    a.checked_div(b)
-        .ok_or_else(|| trap(TrapCode::IntegerDivideByZero))
+pub(crate) fn i64_div_u(a: u64, b: u64) -> Trapping<u64> {
+    a.checked_div(b).ok_or(TrapCode::IntegerDivideByZero)
 }
 
-pub(crate) fn i64_rem_s(a: i64, b: i64) -> Result<i64> {
+pub(crate) fn i64_rem_s(a: i64, b: i64) -> Trapping<i64> {
     if b == 0 {
-        return Err(trap(TrapCode::IntegerDivideByZero));
+        return Err(TrapCode::IntegerDivideByZero);
     }
     Ok(a.wrapping_rem(b))
 }
 
-pub(crate) fn i64_rem_u(a: u64, b: u64) -> Result<u64> {
-    a.checked_rem(b)
-        .ok_or_else(|| trap(TrapCode::IntegerDivideByZero))
+pub(crate) fn i64_rem_u(a: u64, b: u64) -> Trapping<u64> {
+    a.checked_rem(b).ok_or(TrapCode::IntegerDivideByZero)
 }
 
 /// Truncates toward zero, trapping on NaN and on results outside `(lo, hi)` (exclusive bounds
 /// given as the nearest values that are out of range). Every f32 converts to f64 exactly, so one
 /// f64 routine serves both widths.
-fn trunc_checked(x: f64, lo: f64, hi: f64) -> Result<f64> {
+fn trunc_checked(x: f64, lo: f64, hi: f64) -> Trapping<f64> {
     if x.is_nan() {
-        return Err(trap(TrapCode::InvalidConversionToInteger));
+        return Err(TrapCode::InvalidConversionToInteger);
     }
     let t = libm::trunc(x);
     if t <= lo || t >= hi {
-        return Err(trap(TrapCode::IntegerOverflow));
+        return Err(TrapCode::IntegerOverflow);
     }
     Ok(t)
 }
 
-pub(crate) fn trunc_i32(x: f64) -> Result<i32> {
+pub(crate) fn trunc_i32(x: f64) -> Trapping<i32> {
     Ok(trunc_checked(x, -2147483649.0, 2147483648.0)? as i32)
 }
 
-pub(crate) fn trunc_u32(x: f64) -> Result<u32> {
+pub(crate) fn trunc_u32(x: f64) -> Trapping<u32> {
     Ok(trunc_checked(x, -1.0, 4294967296.0)? as u32)
 }
 
-pub(crate) fn trunc_i64(x: f64) -> Result<i64> {
+pub(crate) fn trunc_i64(x: f64) -> Trapping<i64> {
     // -2^63 is representable and in range; the next lower f64 is out of range.
     if x.is_nan() {
-        return Err(trap(TrapCode::InvalidConversionToInteger));
+        return Err(TrapCode::InvalidConversionToInteger);
     }
     let t = libm::trunc(x);
     if !(-9223372036854775808.0..9223372036854775808.0).contains(&t) {
-        return Err(trap(TrapCode::IntegerOverflow));
+        return Err(TrapCode::IntegerOverflow);
     }
     Ok(t as i64)
 }
 
-pub(crate) fn trunc_u64(x: f64) -> Result<u64> {
+pub(crate) fn trunc_u64(x: f64) -> Trapping<u64> {
     Ok(trunc_checked(x, -1.0, 18446744073709551616.0)? as u64)
 }
 
@@ -202,7 +196,7 @@ mod tests {
         assert_eq!(trunc_i64(-9223372036854775808.0).ok(), Some(i64::MIN));
         assert!(trunc_i64(9223372036854775808.0).is_err());
         assert_eq!(
-            trunc_i32(f64::NAN).err().and_then(|e| e.trap_code()),
+            trunc_i32(f64::NAN).err(),
             Some(TrapCode::InvalidConversionToInteger)
         );
     }
@@ -217,13 +211,10 @@ mod tests {
     #[test]
     fn division_traps() {
         assert_eq!(
-            i32_div_s(i32::MIN, -1).err().and_then(|e| e.trap_code()),
+            i32_div_s(i32::MIN, -1).err(),
             Some(TrapCode::IntegerOverflow)
         );
         assert_eq!(i32_rem_s(i32::MIN, -1).ok(), Some(0));
-        assert_eq!(
-            i64_rem_u(1, 0).err().and_then(|e| e.trap_code()),
-            Some(TrapCode::IntegerDivideByZero)
-        );
+        assert_eq!(i64_rem_u(1, 0).err(), Some(TrapCode::IntegerDivideByZero));
     }
 }

@@ -1,0 +1,224 @@
+//! Memory growth and the bulk memory and table instructions: out of line, because they are
+//! rarely hot and their bookkeeping (fuel per byte, the budget, segment lookups) is not small.
+//! Each takes the execution state and plain operands, and records its failure in `st`.
+
+use alloc::vec::Vec;
+
+use super::dispatch::Exec;
+use super::{bulk_fuel, charge_fuel, range, table_of, table_range};
+use crate::error::Result;
+use crate::runtime::{StoreInner, PAGE_SIZE};
+use crate::value::Cell;
+
+/// Runs `f` on the store and the current instance, recording an error.
+#[inline(always)]
+fn with<R>(st: &mut Exec, f: impl FnOnce(&mut StoreInner, u32, usize) -> Result<R>) -> Option<R> {
+    // SAFETY: `inner` is valid for the execution and not otherwise borrowed while a handler
+    // runs one of these functions.
+    let r = f(unsafe { &mut *st.inner }, st.instance, st.mem);
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            st.fail(e);
+            None
+        }
+    }
+}
+
+/// `memory.grow`: the old size in pages, or `u32::MAX` (as the wasm `-1`) if it cannot grow.
+/// Recomputes the memory caches into `st.hot`.
+#[inline(never)]
+pub(super) fn memory_grow(st: &mut Exec, delta: u32) -> Option<u64> {
+    let delta = u64::from(delta);
+    let old = with(st, |inner, _, mem| {
+        charge_fuel(inner, bulk_fuel(delta * PAGE_SIZE as u64))?;
+        Ok(inner
+            .grow_memory(mem, delta)
+            .map_or(u32::MAX, |old| old as u32))
+    })?;
+    st.refresh();
+    Some(u64::from(old))
+}
+
+fn memory(inner: &mut StoreInner, mem: usize) -> Result<&mut [u8]> {
+    match inner.memories.get_mut(mem) {
+        Some(m) => Ok(&mut m.data),
+        None => Err(super::trap(crate::error::TrapCode::MemoryOutOfBounds)),
+    }
+}
+
+#[inline(never)]
+pub(super) fn memory_fill(st: &mut Exec, d: u32, v: u8, n: u32) -> bool {
+    with(st, |inner, _, mem| {
+        charge_fuel(inner, bulk_fuel(u64::from(n)))?;
+        let data = memory(inner, mem)?;
+        let range = range(u64::from(d), u64::from(n), data.len())?;
+        data[range].fill(v);
+        Ok(())
+    })
+    .is_some()
+}
+
+#[inline(never)]
+pub(super) fn memory_copy(st: &mut Exec, d: u32, s: u32, n: u32) -> bool {
+    with(st, |inner, _, mem| {
+        charge_fuel(inner, bulk_fuel(u64::from(n)))?;
+        let data = memory(inner, mem)?;
+        let src_range = range(u64::from(s), u64::from(n), data.len())?;
+        let dst_range = range(u64::from(d), u64::from(n), data.len())?;
+        data.copy_within(src_range, dst_range.start);
+        Ok(())
+    })
+    .is_some()
+}
+
+#[inline(never)]
+pub(super) fn memory_init(st: &mut Exec, data_index: u32, d: u32, s: u32, n: u32) -> bool {
+    with(st, |inner, instance, mem| {
+        charge_fuel(inner, bulk_fuel(u64::from(n)))?;
+        let segment = inner.instances[instance as usize]
+            .datas
+            .get(data_index as usize)
+            .cloned()
+            .flatten();
+        let bytes: &[u8] = segment.as_deref().unwrap_or(&[]);
+        let src_range = range(u64::from(s), u64::from(n), bytes.len())?;
+        let data = memory(inner, mem)?;
+        let dst_range = range(u64::from(d), u64::from(n), data.len())?;
+        data[dst_range].copy_from_slice(&bytes[src_range]);
+        Ok(())
+    })
+    .is_some()
+}
+
+#[inline(never)]
+pub(super) fn data_drop(st: &mut Exec, data: u32) {
+    with(st, |inner, instance, _| {
+        if let Some(seg) = inner.instances[instance as usize]
+            .datas
+            .get_mut(data as usize)
+        {
+            *seg = None;
+        }
+        Ok(())
+    });
+}
+
+#[inline(never)]
+pub(super) fn table_get(st: &mut Exec, table: u32, i: u32) -> Option<u64> {
+    with(st, |inner, instance, _| {
+        let t = table_of(inner, instance, table)?;
+        inner.tables[t]
+            .elements
+            .get(i as usize)
+            .copied()
+            .ok_or_else(|| super::trap(crate::error::TrapCode::TableOutOfBounds))
+    })
+}
+
+#[inline(never)]
+pub(super) fn table_set(st: &mut Exec, table: u32, i: u32, v: Cell) -> bool {
+    with(st, |inner, instance, _| {
+        let t = table_of(inner, instance, table)?;
+        *inner.tables[t]
+            .elements
+            .get_mut(i as usize)
+            .ok_or_else(|| super::trap(crate::error::TrapCode::TableOutOfBounds))? = v;
+        Ok(())
+    })
+    .is_some()
+}
+
+#[inline(never)]
+pub(super) fn table_size(st: &mut Exec, table: u32) -> Option<u64> {
+    with(st, |inner, instance, _| {
+        let t = table_of(inner, instance, table)?;
+        Ok(inner.tables[t].elements.len() as u64)
+    })
+}
+
+/// `table.grow`: the old size, or `u32::MAX` (as the wasm `-1`) if it cannot grow.
+#[inline(never)]
+pub(super) fn table_grow(st: &mut Exec, table: u32, init: Cell, delta: u32) -> Option<u64> {
+    with(st, |inner, instance, _| {
+        let t = table_of(inner, instance, table)?;
+        let delta = u64::from(delta);
+        charge_fuel(inner, bulk_fuel(delta * 8))?;
+        let old = inner
+            .grow_table(t, delta, init)
+            .map_or(u32::MAX, |old| old as u32);
+        Ok(u64::from(old))
+    })
+}
+
+#[inline(never)]
+pub(super) fn table_fill(st: &mut Exec, table: u32, d: u32, v: Cell, n: u32) -> bool {
+    with(st, |inner, instance, _| {
+        let t = table_of(inner, instance, table)?;
+        charge_fuel(inner, bulk_fuel(u64::from(n) * 8))?;
+        let elements = &mut inner.tables[t].elements;
+        let range = table_range(u64::from(d), u64::from(n), elements.len())?;
+        elements[range].fill(v);
+        Ok(())
+    })
+    .is_some()
+}
+
+#[inline(never)]
+pub(super) fn table_copy(st: &mut Exec, dst: u32, src: u32, d: u32, s: u32, n: u32) -> bool {
+    with(st, |inner, instance, _| {
+        let dt = table_of(inner, instance, dst)?;
+        let st = table_of(inner, instance, src)?;
+        charge_fuel(inner, bulk_fuel(u64::from(n) * 8))?;
+        let tables = &mut inner.tables;
+        let src_range = table_range(u64::from(s), u64::from(n), tables[st].elements.len())?;
+        let dst_range = table_range(u64::from(d), u64::from(n), tables[dt].elements.len())?;
+        if dt == st {
+            tables[dt].elements.copy_within(src_range, dst_range.start);
+        } else {
+            // Two distinct tables: borrow both without copying through a buffer.
+            let (low, high) = tables.split_at_mut(dt.max(st));
+            let (dst_t, src_t) = if dt < st {
+                (&mut low[dt], &high[0])
+            } else {
+                (&mut high[0], &low[st])
+            };
+            dst_t.elements[dst_range].copy_from_slice(&src_t.elements[src_range]);
+        }
+        Ok(())
+    })
+    .is_some()
+}
+
+#[inline(never)]
+pub(super) fn table_init(st: &mut Exec, table: u32, elem: u32, d: u32, s: u32, n: u32) -> bool {
+    with(st, |inner, instance, _| {
+        let t = table_of(inner, instance, table)?;
+        charge_fuel(inner, bulk_fuel(u64::from(n) * 8))?;
+        let StoreInner {
+            instances, tables, ..
+        } = inner;
+        let items: &[Cell] = instances[instance as usize]
+            .elems
+            .get(elem as usize)
+            .map_or(&[], |v| v.as_slice());
+        let src_range = table_range(u64::from(s), u64::from(n), items.len())?;
+        let dst_range = table_range(u64::from(d), u64::from(n), tables[t].elements.len())?;
+        tables[t].elements[dst_range].copy_from_slice(&items[src_range]);
+        Ok(())
+    })
+    .is_some()
+}
+
+#[inline(never)]
+pub(super) fn elem_drop(st: &mut Exec, elem: u32) {
+    with(st, |inner, instance, _| {
+        if let Some(seg) = inner.instances[instance as usize]
+            .elems
+            .get_mut(elem as usize)
+        {
+            *seg = Vec::new();
+        }
+        Ok(())
+    });
+}

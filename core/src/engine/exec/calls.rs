@@ -1,0 +1,251 @@
+//! Calls and returns: frames live on an explicit stack (`Exec::frames`), so a wasm call is a
+//! few stores and a jump, and guest recursion never grows the host stack.
+//!
+//! The hot paths (`call`, `ret`, `tail_call`) are inlined into their handlers; anything that
+//! may allocate, call the host or fail goes through small out-of-line functions that take the
+//! execution state and plain values (so handlers keep no locals in memory and can tail-call).
+
+use alloc::sync::Arc;
+
+use super::dispatch::{Exec, Flow, Hot};
+use super::{ensure_stack, internal, resolve_indirect, Frame};
+use crate::engine::translate::CompiledFunc;
+use crate::error::TrapCode;
+use crate::resources::{push_accounted, MemoryCategory};
+use crate::runtime::FuncEntity;
+
+/// Enters store function `callee` with its arguments at stack index `at` (results land there).
+/// Returns false when execution must stop (the reason is recorded in `s.st`).
+#[inline(always)]
+pub(super) fn call(s: &mut Hot<'_>, callee: u32, at: usize) -> bool {
+    // SAFETY: `inner` is valid for the execution; this shared borrow ends before anything
+    // below mutates the store.
+    let entity = unsafe { &*s.st.inner }.funcs.get(callee as usize);
+    match entity {
+        Some(FuncEntity::Wasm { code, instance, .. }) => {
+            let (code, instance) = (Arc::as_ptr(code), *instance);
+            let st = &mut *s.st;
+            // SAFETY: `frames` is valid for the execution and not otherwise borrowed.
+            let frames = unsafe { &mut *st.frames };
+            if st.depth0 + frames.len() + 2 > st.max_depth {
+                st.trap(TrapCode::CallStackExhausted);
+                return false;
+            }
+            // SAFETY: `code` points into an `Arc<CompiledFunc>` owned by a function entry of
+            // this store; entries are never removed while the store lives (see `execute`).
+            let callee_ref = unsafe { &*code };
+            if !enter(st, at, callee_ref) {
+                return false;
+            }
+            let len = frames.len();
+            if len < frames.capacity() {
+                // SAFETY: `len < capacity`: the slot is allocated and unused.
+                unsafe {
+                    frames.as_mut_ptr().add(len).write(Frame {
+                        code: st.code,
+                        ip: s.ip,
+                        base: st.base,
+                        instance: st.instance,
+                    });
+                    frames.set_len(len + 1);
+                }
+            } else if !push_frame(st, s.ip) {
+                return false;
+            }
+            st.code = code;
+            st.instrs = callee_ref.instrs.as_ptr();
+            st.base = at;
+            s.ip = st.instrs;
+            switch_to(s, instance);
+            true
+        }
+        Some(FuncEntity::Host { host, .. }) => {
+            let host = *host;
+            if !host_call(s.st, host, at) {
+                return false;
+            }
+            s.reload();
+            true
+        }
+        None => {
+            unknown_function(s.st);
+            false
+        }
+    }
+}
+
+/// Returns from the current function with `count` results starting at slot `src`.
+/// `Some` when execution stops: the outermost frame returned, or something failed.
+#[inline(always)]
+pub(super) fn ret(s: &mut Hot<'_>, src: u32, count: u32) -> Option<Flow> {
+    match count {
+        0 => {}
+        // SAFETY: the translator keeps `src + count` within the frame; slot 0 is in it too.
+        1 => unsafe { *s.regs = *s.regs.add(src as usize) },
+        // SAFETY: as above; `copy` allows overlap.
+        _ => unsafe { core::ptr::copy(s.regs.add(src as usize), s.regs, count as usize) },
+    }
+    return_to_caller(s)
+}
+
+/// Resumes the caller of the current frame, or reports that the outermost frame returned.
+#[inline(always)]
+fn return_to_caller(s: &mut Hot<'_>) -> Option<Flow> {
+    let st = &mut *s.st;
+    // SAFETY: `frames` is valid for the execution and not otherwise borrowed.
+    let Some(f) = (unsafe { &mut *st.frames }).pop() else {
+        return Some(Flow::Done);
+    };
+    st.code = f.code;
+    // SAFETY: see `call`: frame code pointers stay valid while the store lives.
+    st.instrs = unsafe { (*f.code).instrs.as_ptr() };
+    st.base = f.base;
+    s.ip = f.ip;
+    switch_to(s, f.instance);
+    None
+}
+/// Replaces the current frame with a call to store function `callee`, whose `count` arguments
+/// are at slot `args`.
+#[inline(always)]
+pub(super) fn tail_call(s: &mut Hot<'_>, callee: u32, args: u32, count: u32) -> Option<Flow> {
+    // SAFETY: as in `call`.
+    let entity = unsafe { &*s.st.inner }.funcs.get(callee as usize);
+    match entity {
+        Some(FuncEntity::Wasm { code, instance, .. }) => {
+            let (code, instance) = (Arc::as_ptr(code), *instance);
+            // SAFETY: the arguments are slots of the current frame; `copy` allows overlap.
+            unsafe { core::ptr::copy(s.regs.add(args as usize), s.regs, count as usize) };
+            let st = &mut *s.st;
+            // SAFETY: as in `call`.
+            let callee_ref = unsafe { &*code };
+            if !enter(st, st.base, callee_ref) {
+                return Some(Flow::Error);
+            }
+            st.code = code;
+            st.instrs = callee_ref.instrs.as_ptr();
+            s.ip = st.instrs;
+            switch_to(s, instance);
+            None
+        }
+        Some(FuncEntity::Host { host, sig }) => {
+            let (host, sig) = (*host, *sig);
+            let at = s.st.base + args as usize;
+            if !host_call(s.st, host, at) {
+                return Some(Flow::Error);
+            }
+            s.reload();
+            // SAFETY: as in `call`.
+            let results = unsafe { &*s.st.inner }
+                .sigs
+                .get(sig as usize)
+                .map_or(0, |t| t.results().len());
+            // SAFETY: `host_call` made the stack hold `at + results` slots; `regs` is the
+            // current frame's first slot, and `copy` allows overlap.
+            unsafe { core::ptr::copy(s.regs.add(args as usize), s.regs, results) };
+            return_to_caller(s)
+        }
+        None => {
+            unknown_function(s.st);
+            Some(Flow::Error)
+        }
+    }
+}
+
+/// Makes the current frame pointer and instance caches describe `instance`'s frame at
+/// `st.base`. Within one instance only the stack may have moved.
+#[inline(always)]
+fn switch_to(s: &mut Hot<'_>, instance: u32) {
+    let st = &mut *s.st;
+    if instance != st.instance {
+        st.instance = instance;
+        st.refresh();
+        s.reload();
+    } else {
+        // SAFETY: `enter` (or the caller's own frame) made the stack hold the frame at `base`.
+        s.regs = unsafe { (*st.stack).as_mut_ptr().add(st.base) };
+    }
+}
+
+/// Prepares a frame for `code` at stack index `base`: room for its slots, zeroed declared
+/// locals and the constant pool.
+#[inline(always)]
+fn enter(st: &mut Exec, base: usize, code: &CompiledFunc) -> bool {
+    let end = base + code.frame_size as usize;
+    // SAFETY: `stack` is valid for the execution and not otherwise borrowed.
+    if end > unsafe { (*st.stack).len() } && !grow_stack(st, end) {
+        return false;
+    }
+    // SAFETY: as above; the stack now holds at least `end` slots.
+    let stack = unsafe { &mut *st.stack };
+    let frame = &mut stack[base..end];
+    let (params, locals) = (code.num_params as usize, code.num_locals as usize);
+    // Few locals and constants are typical: plain loops beat calls to memset/memcpy.
+    for slot in &mut frame[params..locals] {
+        *slot = 0;
+    }
+    for (slot, value) in frame[locals..].iter_mut().zip(code.consts.iter()) {
+        *slot = *value;
+    }
+    true
+}
+
+#[inline(never)]
+fn grow_stack(st: &mut Exec, len: usize) -> bool {
+    // SAFETY: `inner` and `stack` are valid for the execution and distinct.
+    let (inner, stack) = unsafe { (&mut *st.inner, &mut *st.stack) };
+    let r = ensure_stack(&mut inner.budget, stack, len, st.max_stack);
+    st.ok(r)
+}
+
+/// Pushes the current frame when the frame stack is full (charging its growth).
+#[inline(never)]
+fn push_frame(st: &mut Exec, ip: *const crate::engine::Instr) -> bool {
+    let frame = Frame {
+        code: st.code,
+        ip,
+        base: st.base,
+        instance: st.instance,
+    };
+    // SAFETY: `inner` and `frames` are valid for the execution and distinct.
+    let (inner, frames) = unsafe { (&mut *st.inner, &mut *st.frames) };
+    match push_accounted(&mut inner.budget, MemoryCategory::Stacks, frames, frame) {
+        Ok(()) => true,
+        Err(_) => {
+            st.trap(TrapCode::CallStackExhausted);
+            false
+        }
+    }
+}
+
+/// Calls host function `host` with arguments at stack index `at`; recomputes the caches.
+#[inline(never)]
+fn host_call(st: &mut Exec, host: u32, at: usize) -> bool {
+    // SAFETY: `frames` is valid for the execution.
+    let depth = st.depth0 + unsafe { (*st.frames).len() } + 1;
+    // SAFETY: `store` is the erased `&mut Store<T>` of this execution and `host` its matching
+    // caller; no reference into the store is live during the call (handlers hold raw pointers
+    // only, and `refresh` recomputes them afterwards).
+    let r = unsafe { (st.host)(st.store, &mut *st.stack, host, at, st.instance, depth) };
+    st.refresh();
+    st.ok(r)
+}
+
+/// Resolves a `call_indirect` target, or records the trap.
+#[inline(never)]
+pub(super) fn resolve(st: &mut Exec, table: u32, ty: u32, index: u32) -> Option<u32> {
+    // SAFETY: `inner` is valid for the execution.
+    let r = resolve_indirect(unsafe { &*st.inner }, st.instance, table, ty, index);
+    match r {
+        Ok(f) => Some(f),
+        Err(e) => {
+            st.fail(e);
+            None
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn unknown_function(st: &mut Exec) {
+    st.fail(internal("unknown function"));
+}

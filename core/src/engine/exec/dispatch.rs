@@ -1,0 +1,224 @@
+//! How control passes from one instruction's handler to the next.
+//!
+//! Each handler receives the hot state as arguments (instruction pointer, frame pointer, memory
+//! base and length: they stay in machine registers) and everything else through [`Exec`].
+//! With `wrt_tail_dispatch` (set by build.rs for optimised x86_64/aarch64 builds, where LLVM turns
+//! a call in tail position with an identical signature into a jump) a handler ends by calling the
+//! next handler directly: every handler has its own indirect jump, which branch predictors learn
+//! far better than the single jump of a `match` loop. Without it (debug builds, other targets)
+//! handlers return to [`run`]'s loop, so the host stack never grows with the instruction count.
+//! `tests/check-tail-dispatch.sh` checks the optimised binary: no handler may *call* another.
+
+use alloc::vec::Vec;
+
+use super::Frame;
+use crate::engine::ir::Instr;
+use crate::engine::translate::CompiledFunc;
+use crate::error::{Error, Result, Trap, TrapCode};
+use crate::runtime::{GlobalEntity, StoreInner};
+use crate::value::Cell;
+
+/// What a handler reports when it does not pass control on.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+pub(super) enum Flow {
+    /// Loop dispatch only: `Exec::hot` holds the next instruction.
+    #[cfg_attr(wrt_tail_dispatch, allow(dead_code))]
+    Continue,
+    /// The outermost frame returned; results are at the start of the stack.
+    Done,
+    /// Execution stopped; the reason is in `Exec::error`.
+    Error,
+}
+
+/// The state handlers keep in registers.
+#[derive(Clone, Copy)]
+pub(super) struct Regs {
+    pub(super) ip: *const Instr,
+    pub(super) regs: *mut Cell,
+    pub(super) mem: *mut u8,
+    pub(super) len: usize,
+}
+
+/// The slower-changing state of one execution. Handlers reach it through one pointer.
+pub(super) struct Exec {
+    /// The store's internals; no reference to them is held across a host call.
+    pub(super) inner: *mut StoreInner,
+    /// The whole `Store<T>`, type-erased, for host calls (see `host`).
+    pub(super) store: *mut (),
+    /// Calls a host function of this store's type (`super::call_host::<T>`).
+    pub(super) host: super::HostCaller,
+    pub(super) stack: *mut Vec<Cell>,
+    pub(super) frames: *mut Vec<Frame>,
+    /// The current function and its first instruction (branch targets index from there).
+    pub(super) code: *const CompiledFunc,
+    pub(super) instrs: *const Instr,
+    /// The current frame's first slot, as a stack index.
+    pub(super) base: usize,
+    pub(super) instance: u32,
+    /// Store index of the current instance's memory 0 (`usize::MAX`: none).
+    pub(super) mem: usize,
+    /// The current instance's function and global index tables, and the store's globals.
+    pub(super) funcs: *const u32,
+    pub(super) globals: *const u32,
+    pub(super) global_cells: *mut GlobalEntity,
+    /// Call depth of the host frames below this execution.
+    pub(super) depth0: usize,
+    pub(super) max_depth: usize,
+    pub(super) max_stack: usize,
+    /// Why execution stopped, when a handler returns `Flow::Error`.
+    pub(super) error: Option<Error>,
+    /// Where the hot state is parked: between loop iterations, and by slow paths that move it.
+    pub(super) hot: Regs,
+}
+
+impl Exec {
+    /// Recomputes the cached views of the current frame and instance into `self.hot` (keeping
+    /// `hot.ip`): after a call or return into another instance, a host call or a memory grow.
+    #[inline(never)]
+    pub(super) fn refresh(&mut self) {
+        // SAFETY: `inner` and `stack` are valid for the whole execution (see `execute`), and no
+        // other reference to them is live while a handler runs this.
+        let (inner, stack) = unsafe { (&mut *self.inner, &mut *self.stack) };
+        self.hot.regs = stack[self.base..].as_mut_ptr();
+        self.global_cells = inner.globals.as_mut_ptr();
+        let Some(inst) = inner.instances.get(self.instance as usize) else {
+            return;
+        };
+        self.funcs = inst.funcs.as_ptr();
+        self.globals = inst.globals.as_ptr();
+        self.mem = inst.memories.first().map_or(usize::MAX, |&m| m as usize);
+        match inner.memories.get_mut(self.mem) {
+            Some(m) => {
+                self.hot.len = m.data.len();
+                self.hot.mem = m.data.as_mut_ptr();
+            }
+            None => {
+                self.hot.len = 0;
+                self.hot.mem = core::ptr::NonNull::dangling().as_ptr();
+            }
+        }
+    }
+
+    /// Records why execution stops.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn fail(&mut self, error: Error) -> Flow {
+        self.error = Some(error);
+        Flow::Error
+    }
+
+    /// Records a trap. Takes only the code so the hot path never holds an `Error`.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn trap(&mut self, code: TrapCode) -> Flow {
+        self.fail(Error::Trap(Trap::new(code)))
+    }
+
+    /// Stores a slow path's failure and reports whether it succeeded.
+    #[inline(always)]
+    pub(super) fn ok(&mut self, r: Result<()>) -> bool {
+        match r {
+            Ok(()) => true,
+            Err(e) => {
+                self.fail(e);
+                false
+            }
+        }
+    }
+}
+
+/// An instruction handler.
+pub(super) type Handler =
+    unsafe fn(ip: *const Instr, regs: *mut Cell, mem: *mut u8, len: usize, st: &mut Exec) -> Flow;
+
+/// The handler state inside one handler: the hot registers plus the execution.
+pub(super) struct Hot<'a> {
+    pub(super) ip: *const Instr,
+    pub(super) regs: *mut Cell,
+    pub(super) mem: *mut u8,
+    pub(super) len: usize,
+    pub(super) st: &'a mut Exec,
+}
+
+impl Hot<'_> {
+    /// Takes the cached views `Exec::refresh` computed.
+    #[inline(always)]
+    pub(super) fn reload(&mut self) {
+        self.regs = self.st.hot.regs;
+        self.mem = self.st.hot.mem;
+        self.len = self.st.hot.len;
+    }
+}
+
+/// The instruction's tag: `Instr` is `repr(u16)`, so the tag is its first two bytes.
+#[inline(always)]
+pub(super) const fn tag(instr: &Instr) -> u16 {
+    // SAFETY: a `repr(u16)` enum starts with its `u16` discriminant (RFC 2195).
+    unsafe { *(instr as *const Instr as *const u16) }
+}
+
+/// Runs the handler of the instruction at `ip`.
+///
+/// # Safety
+/// `ip` points at an instruction of the current function (`st.code`), `regs` at the current
+/// frame, `mem`/`len` describe the current instance's memory 0.
+#[inline(always)]
+pub(super) unsafe fn dispatch(
+    ip: *const Instr,
+    regs: *mut Cell,
+    mem: *mut u8,
+    len: usize,
+    st: &mut Exec,
+) -> Flow {
+    // SAFETY: `ip` points at an instruction (caller's contract).
+    let tag = tag(unsafe { &*ip });
+    // SAFETY: `HANDLERS` has an entry for every tag (built from the exhaustive list of
+    // instructions in handlers.rs, checked by `handlers::every_instruction_has_a_handler`).
+    let handler = unsafe { *super::handlers::HANDLERS.get_unchecked(tag as usize) };
+    // SAFETY: the handler for `tag` expects exactly this instruction; the rest is the caller's.
+    unsafe { handler(ip, regs, mem, len, st) }
+}
+
+/// Runs from `st.hot` until the outermost frame returns or something stops execution.
+pub(super) fn run(st: &mut Exec) -> Flow {
+    #[cfg(wrt_tail_dispatch)]
+    {
+        let h = st.hot;
+        // SAFETY: `execute` set `st.hot` up for the entry function (see `dispatch`).
+        unsafe { dispatch(h.ip, h.regs, h.mem, h.len, st) }
+    }
+    #[cfg(not(wrt_tail_dispatch))]
+    loop {
+        let h = st.hot;
+        // SAFETY: as above; handlers park the next state in `st.hot` before `Continue`.
+        match unsafe { dispatch(h.ip, h.regs, h.mem, h.len, st) } {
+            Flow::Continue => {}
+            other => return other,
+        }
+    }
+}
+
+/// Passes control to the next instruction (`$s.ip`).
+#[cfg(wrt_tail_dispatch)]
+macro_rules! next {
+    ($s:ident) => {
+        // SAFETY: handlers keep `Hot` valid for the next instruction (see `dispatch`).
+        return unsafe {
+            $crate::engine::exec::dispatch::dispatch($s.ip, $s.regs, $s.mem, $s.len, $s.st)
+        }
+    };
+}
+#[cfg(not(wrt_tail_dispatch))]
+macro_rules! next {
+    ($s:ident) => {{
+        $s.st.hot = $crate::engine::exec::dispatch::Regs {
+            ip: $s.ip,
+            regs: $s.regs,
+            mem: $s.mem,
+            len: $s.len,
+        };
+        return $crate::engine::exec::dispatch::Flow::Continue;
+    }};
+}
+pub(super) use next;

@@ -274,3 +274,59 @@ fn memory_and_exports_through_the_api() {
     let standalone = Memory::new(&mut store, MemoryType::new(1, None)).unwrap();
     assert_eq!(standalone.data_size(&store), 65536);
 }
+
+/// `eqz` of a comparison is fused into one negated compare-and-branch; the negation must keep
+/// NaN semantics (`!(a < b)` is not `a >= b`), for `if` and for `br_if`.
+#[test]
+fn eqz_of_a_comparison_branches_like_wasm() {
+    let ops = ["eq", "ne", "lt", "gt", "le", "ge"];
+    let mut funcs = String::new();
+    for op in ops {
+        funcs.push_str(&format!(
+            r#"(func (export "if_{op}") (param f64 f64) (result i32)
+                 (if (result i32) (i32.eqz (f64.{op} (local.get 0) (local.get 1)))
+                   (then (i32.const 1)) (else (i32.const 0))))
+               (func (export "br_if_{op}") (param f64 f64) (result i32)
+                 (block (br_if 0 (i32.eqz (f64.{op} (local.get 0) (local.get 1))))
+                   (return (i32.const 0)))
+                 (i32.const 1))
+            "#
+        ));
+    }
+    let engine = Engine::default();
+    let m = module(&engine, &format!("(module {funcs})"));
+    let ir = m.debug_ir();
+    assert!(
+        !ir.contains("I32EqImm") && !ir.contains("Eqz"),
+        "eqz was not fused:\n{ir}"
+    );
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+    let values = [f64::NAN, -1.0, 0.0, -0.0, 2.5, f64::INFINITY];
+    for op in ops {
+        for a in values {
+            for b in values {
+                let holds = match op {
+                    "eq" => a == b,
+                    "ne" => a != b,
+                    "lt" => a < b,
+                    "gt" => a > b,
+                    "le" => a <= b,
+                    _ => a >= b,
+                };
+                let expected = Val::I32(i32::from(!holds));
+                for kind in ["if", "br_if"] {
+                    let f = instance.get_func(&store, &format!("{kind}_{op}")).unwrap();
+                    let mut out = [Val::I32(-1)];
+                    f.call(
+                        &mut store,
+                        &[Val::F64(a.to_bits()), Val::F64(b.to_bits())],
+                        &mut out,
+                    )
+                    .unwrap();
+                    assert_eq!(out[0], expected, "{kind} eqz(f64.{op} {a} {b})");
+                }
+            }
+        }
+    }
+}

@@ -15,7 +15,7 @@ use alloc::vec::Vec;
 
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
-use super::fuse::{self, Compare};
+use super::fuse::{self, Cmp, Compare, Rhs};
 use super::ir::{Instr, Slot};
 use crate::error::{Error, Result};
 use crate::module::{invalid, ModuleInner};
@@ -112,6 +112,7 @@ pub(crate) fn translate_function(
         reachable: true,
         dead_depth: 0,
         last_result: None,
+        prev_result: None,
         fuel: module.fuel,
         deterministic: module.deterministic,
         fuel_at: None,
@@ -223,6 +224,9 @@ struct Translator<'m> {
     dead_depth: u32,
     /// The last emitted instruction, when its only effect is writing the top temp.
     last_result: Option<usize>,
+    /// The value instruction `last_result` was emitted right after, if any (for fusing
+    /// `eqz(compare)` into one branch).
+    prev_result: Option<usize>,
     /// Charge fuel (see `fuel_cost`).
     fuel: bool,
     /// Canonicalise NaN results of float instructions.
@@ -287,14 +291,22 @@ impl Translator<'_> {
     }
 
     fn emit(&mut self, instr: Instr) -> u32 {
-        self.last_result = None;
+        self.forget_results();
         self.instrs.push(instr);
         self.pc() - 1
     }
 
     fn emit_result(&mut self, instr: Instr) {
+        self.prev_result = self.last_result.filter(|&idx| idx + 1 == self.instrs.len());
         self.instrs.push(instr);
         self.last_result = Some(self.instrs.len() - 1);
+    }
+
+    /// Forgets the value instructions just emitted: the next instruction may be reached
+    /// other than from them, or reads their results from somewhere else.
+    fn forget_results(&mut self) {
+        self.last_result = None;
+        self.prev_result = None;
     }
 
     fn push(&mut self, operand: Operand) {
@@ -453,8 +465,27 @@ impl Translator<'_> {
         if dst != cond {
             return None;
         }
+        let prev = self.prev_result;
         self.instrs.pop();
-        self.last_result = None;
+        self.forget_results();
+        // `eqz` of a comparison whose result nothing else reads (a temporary, not a local):
+        // branch on the comparison itself, negated.
+        if let Compare::Int {
+            cmp: Cmp::Eq,
+            wide: false,
+            lhs: inner_dst,
+            rhs: Rhs::Imm(0),
+        } = compare
+        {
+            let inner = prev
+                .filter(|&p| p + 1 == self.instrs.len() && inner_dst >= self.num_locals)
+                .and_then(|p| fuse::compare_of(&self.instrs[p]))
+                .filter(|&(dst, _)| dst == inner_dst);
+            if let Some((_, inner)) = inner {
+                self.instrs.pop();
+                return Some(inner.negate());
+            }
+        }
         Some(compare)
     }
 
@@ -492,7 +523,7 @@ impl Translator<'_> {
         }
         self.instrs.push(Instr::ConsumeFuel { amount: 0 });
         self.fuel_at = Some(self.instrs.len() - 1);
-        self.last_result = None;
+        self.forget_results();
         self.pc() - 1
     }
 
@@ -516,7 +547,7 @@ impl Translator<'_> {
         let (params, results) = self.block_arity(ty)?;
         self.materialize_locals(None);
         self.materialize_top(params);
-        self.last_result = None;
+        self.forget_results();
         let height = self.height() - params;
         self.ctrls.push(Ctrl {
             kind,
@@ -666,7 +697,7 @@ impl Translator<'_> {
             self.push(Operand::Temp);
         }
         self.reachable = true;
-        self.last_result = None;
+        self.forget_results();
     }
 
     fn translate_end(&mut self) {
@@ -703,7 +734,7 @@ impl Translator<'_> {
             self.push(Operand::Temp);
         }
         self.reachable = reachable;
-        self.last_result = None;
+        self.forget_results();
     }
 
     // ---------- operators ----------
@@ -839,7 +870,7 @@ impl Translator<'_> {
                 self.emit(Instr::Const { dst: local, val });
             }
         }
-        self.last_result = None;
+        self.forget_results();
         if tee {
             self.push(match operand {
                 Operand::Const(val) => Operand::Const(val),

@@ -175,18 +175,24 @@ fn enter(st: &mut Exec, base: usize, code: &CompiledFunc) -> bool {
     if end > unsafe { (*st.stack).len() } && !grow_stack(st, end) {
         return false;
     }
-    // SAFETY: as above; the stack now holds at least `end` slots.
+    // Small functions often have neither: keep their calls free of the loops below.
+    if code.num_locals != code.num_params || !code.consts.is_empty() {
+        init_frame(st, base, end, code);
+    }
+    true
+}
+
+#[inline(never)]
+fn init_frame(st: &mut Exec, base: usize, end: usize, code: &CompiledFunc) {
+    // SAFETY: `stack` is valid for the execution and not otherwise borrowed; `enter` made it
+    // hold at least `end` slots.
     let stack = unsafe { &mut *st.stack };
     let frame = &mut stack[base..end];
     let (params, locals) = (code.num_params as usize, code.num_locals as usize);
-    // Few locals and constants are typical: plain loops beat calls to memset/memcpy.
-    for slot in &mut frame[params..locals] {
-        *slot = 0;
-    }
+    frame[params..locals].fill(0);
     for (slot, value) in frame[locals..].iter_mut().zip(code.consts.iter()) {
         *slot = *value;
     }
-    true
 }
 
 #[inline(never)]

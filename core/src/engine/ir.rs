@@ -1421,6 +1421,24 @@ impl Instr {
             }
             F64Min { dst, .. } | F64Max { dst, .. } | F32Copysign { dst, .. } => Some(dst),
             F64Copysign { dst, .. } | I64ExtendI32U { dst, .. } => Some(dst),
+            // Trapping operations too: a trap ends the function, so no one can observe that
+            // the local was the destination rather than a temporary.
+            I32DivS { dst, .. }
+            | I32DivU { dst, .. }
+            | I32RemS { dst, .. }
+            | I32RemU { dst, .. } => Some(dst),
+            I64DivS { dst, .. }
+            | I64DivU { dst, .. }
+            | I64RemS { dst, .. }
+            | I64RemU { dst, .. } => Some(dst),
+            I32TruncF32S { dst, .. } | I32TruncF32U { dst, .. } => Some(dst),
+            I32TruncF64S { dst, .. } | I32TruncF64U { dst, .. } => Some(dst),
+            I64TruncF32S { dst, .. } | I64TruncF32U { dst, .. } => Some(dst),
+            I64TruncF64S { dst, .. } | I64TruncF64U { dst, .. } => Some(dst),
+            I32TruncSatF32S { dst, .. } | I32TruncSatF32U { dst, .. } => Some(dst),
+            I32TruncSatF64S { dst, .. } | I32TruncSatF64U { dst, .. } => Some(dst),
+            I64TruncSatF32S { dst, .. } | I64TruncSatF32U { dst, .. } => Some(dst),
+            I64TruncSatF64S { dst, .. } | I64TruncSatF64U { dst, .. } => Some(dst),
             F32ConvertI32S { dst, .. } | F32ConvertI32U { dst, .. } => Some(dst),
             F64ConvertI32S { dst, .. } | F64ConvertI32U { dst, .. } => Some(dst),
             F32ConvertI64S { dst, .. } | F32ConvertI64U { dst, .. } => Some(dst),

@@ -297,7 +297,7 @@ fn c_sandbox_escape_battery_finds_zero_escapes() {
             while !stop.load(Ordering::Relaxed) {
                 let tmp = sandbox.join("swap.tmp");
                 let _ = std::fs::remove_file(&tmp);
-                let target: &Path = if flips % 2 == 0 {
+                let target: &Path = if flips.is_multiple_of(2) {
                     &outside
                 } else {
                     Path::new("real")

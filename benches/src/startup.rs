@@ -142,7 +142,7 @@ pub fn generate(target_code_bytes: usize, seed: u64) -> Generated {
         code_bytes += func.byte_len();
         functions.function(sig.index());
         code.function(&func);
-        if index % 13 == 0 {
+        if index.is_multiple_of(13) {
             let name = format!("f{index}");
             exports.export(&name, ExportKind::Func, index);
             exported.push((name, sig));

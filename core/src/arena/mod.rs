@@ -480,7 +480,7 @@ impl<const N: usize> Guard<'_, N> {
     fn node(&self, at: u32) -> Option<FreeNode> {
         let at = at as usize;
         if at == NIL as usize
-            || at % GRANULE != 0
+            || !at.is_multiple_of(GRANULE)
             || at.checked_add(GRANULE)? > Arena::<N>::CAPACITY
         {
             return None;
@@ -491,7 +491,7 @@ impl<const N: usize> Guard<'_, N> {
         let node = unsafe { (self.base().add(at) as *const FreeNode).read() };
         let size = node.size as usize;
         let fits = size >= GRANULE
-            && size % GRANULE == 0
+            && size.is_multiple_of(GRANULE)
             && at
                 .checked_add(size)
                 .is_some_and(|end| end <= Arena::<N>::CAPACITY);

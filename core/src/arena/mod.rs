@@ -499,7 +499,7 @@ impl<const N: usize> Guard<'_, N> {
     }
 
     fn write_node(&mut self, at: usize, node: FreeNode) {
-        if at % GRANULE != 0 || at.saturating_add(GRANULE) > Arena::<N>::CAPACITY {
+        if !at.is_multiple_of(GRANULE) || at.saturating_add(GRANULE) > Arena::<N>::CAPACITY {
             return;
         }
         // SAFETY: as in `node`: in bounds, aligned, and the block is free, so only the lock

@@ -778,6 +778,18 @@ struct wrt_error_t *wrt_config_consume_fuel(struct wrt_config_t *config, bool en
 struct wrt_error_t *wrt_config_deterministic(struct wrt_config_t *config, bool enable);
 
 /**
+ * Whether to use platform-specific speed-ups where the library was built with them (feature
+ * `platform-optimizations`, on by default) and the platform has them. Today that is linear
+ * memory on 64-bit Unix: each memory reserves the address range it may grow to up front
+ * (mmap), so `memory.grow` never copies and the base address of the memory's bytes never
+ * moves. Disabled, or where that is unavailable, memories live in an ordinary heap buffer that
+ * is copied when it grows (and may move), so code must still follow the rules of
+ * `wrt_memory_data` about pointers after a grow. Results, traps, fuel and the memory budget and
+ * profile are the same either way. Default: true.
+ */
+struct wrt_error_t *wrt_config_platform_optimizations(struct wrt_config_t *config, bool enable);
+
+/**
  * Sets how many instances one store may hold (more fail with `WRT_ERROR_LIMIT`). Default: 10000.
  */
 struct wrt_error_t *wrt_config_max_instances(struct wrt_config_t *config, size_t count);

@@ -142,6 +142,26 @@ pub unsafe extern "C" fn wrt_config_deterministic(
     })
 }
 
+/// Whether to use platform-specific speed-ups where the library was built with them (feature
+/// `platform-optimizations`, on by default) and the platform has them. Today that is linear
+/// memory on 64-bit Unix: each memory reserves the address range it may grow to up front
+/// (mmap), so `memory.grow` never copies and the base address of the memory's bytes never
+/// moves. Disabled, or where that is unavailable, memories live in an ordinary heap buffer that
+/// is copied when it grows (and may move), so code must still follow the rules of
+/// `wrt_memory_data` about pointers after a grow. Results, traps, fuel and the memory budget and
+/// profile are the same either way. Default: true.
+#[no_mangle]
+pub unsafe extern "C" fn wrt_config_platform_optimizations(
+    config: *mut wrt_config_t,
+    enable: bool,
+) -> *mut wrt_error_t {
+    guard(|| {
+        // SAFETY: forwarded API contract on `config`.
+        unsafe { config_mut(config) }?.platform_optimizations(enable);
+        Ok(())
+    })
+}
+
 /// Sets how many instances one store may hold (more fail with `WRT_ERROR_LIMIT`). Default: 10000.
 #[no_mangle]
 pub unsafe extern "C" fn wrt_config_max_instances(

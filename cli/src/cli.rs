@@ -152,12 +152,21 @@ impl RunArgs {
 pub struct ModeArgs {
     /// Run the module as a no_std build of wrt would: a 1 MiB memory budget
     /// (unless --memory says otherwise), small call-depth and stack limits,
-    /// one instance, memory and table, and with --wasi only the WASI subset
+    /// one instance, memory and table, linear memory on the heap (as with
+    /// --no-platform-opt), and with --wasi only the WASI subset
     /// that needs no operating system (args, environment, clocks, random,
     /// stdout/stderr, proc_exit; no files, sockets, stdin or sleeping). The
     /// module still runs; `wrtd validate` checks a module without running it.
     #[arg(long)]
     pub no_std: bool,
+
+    /// Use the portable code instead of platform-specific speed-ups: linear
+    /// memory lives in a heap buffer that is copied when it grows, instead of
+    /// an address-space reservation (mmap, on 64-bit Unix) that grows in
+    /// place. Results, fuel and the memory profile are the same either way.
+    /// --no-std implies it.
+    #[arg(long)]
+    pub no_platform_opt: bool,
 }
 
 /// WASI preview 1 (`wasi_snapshot_preview1`) for the module.

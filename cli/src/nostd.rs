@@ -8,7 +8,8 @@
 //! - the engine gets the bounded configuration below ([`configure`]): a memory
 //!   budget of [`BUDGET`] bytes unless `--memory` gives another, and the
 //!   call-depth, value-stack, instance, memory and table limits of a small
-//!   embedded configuration;
+//!   embedded configuration, and no platform optimizations (linear memory on
+//!   the heap, as `--no-platform-opt` gives);
 //! - with `--wasi` the guest gets only what needs no operating system: its
 //!   arguments and environment (values fixed when the run starts), the
 //!   realtime and monotonic clocks and random bytes ([`BarePlatform`]; a
@@ -48,8 +49,11 @@ pub const MAX_TABLES: usize = 1;
 pub const MAX_TABLE_ELEMENTS: u64 = 4096;
 
 /// Applies the bounded configuration; `budget` is what `--memory` gave.
+/// Platform optimizations are off, as a bare-metal target has none: linear
+/// memory is the portable heap buffer.
 pub fn configure(config: &mut Config, budget: Option<u64>) {
     config
+        .platform_optimizations(false)
         .memory_budget(budget.unwrap_or(BUDGET))
         .max_call_depth(MAX_CALL_DEPTH)
         .max_value_stack(MAX_VALUE_STACK)
@@ -126,8 +130,10 @@ mod tests {
     #[test]
     fn bounded_configuration() {
         let mut config = Config::default();
+        assert!(config.platform_optimizations_enabled());
         configure(&mut config, None);
         assert_eq!(config.get_memory_budget(), Some(BUDGET));
+        assert!(!config.platform_optimizations_enabled());
         configure(&mut config, Some(4096));
         assert_eq!(config.get_memory_budget(), Some(4096));
     }

@@ -22,13 +22,17 @@ const DEFAULT_ENTRY_POINTS: [&str; 2] = ["_start", "main"];
 /// wants called once after instantiation, before any other function.
 const INITIALIZER: &str = "_initialize";
 
-/// The runtime configuration for a run: fuel, the memory budget, and with
-/// `--no-std` the bounded configuration of a small embedded target.
+/// The runtime configuration for a run: fuel, the memory budget, platform
+/// optimizations (off with `--no-platform-opt`), and with `--no-std` the
+/// bounded configuration of a small embedded target.
 fn engine_config(opts: &RunArgs) -> Config {
     let mut config = Config::default();
     let resources = &opts.resources;
     if resources.fuel.is_some() {
         config.consume_fuel(true);
+    }
+    if opts.mode.no_platform_opt {
+        config.platform_optimizations(false);
     }
     if opts.mode.no_std {
         nostd::configure(&mut config, resources.memory);

@@ -14,6 +14,7 @@ pub struct Config {
     pub(crate) max_memories: usize,
     pub(crate) max_tables: usize,
     pub(crate) max_table_elements: u64,
+    pub(crate) platform_optimizations: bool,
 }
 
 impl Default for Config {
@@ -28,6 +29,7 @@ impl Default for Config {
             max_memories: 10_000,
             max_tables: 10_000,
             max_table_elements: 10_000_000,
+            platform_optimizations: true,
         }
     }
 }
@@ -102,6 +104,21 @@ impl Config {
         self
     }
 
+    /// Use platform-specific speed-ups where the build and the platform have them (default:
+    /// on). Today that is linear memory: with the `platform-optimizations` feature (a default
+    /// feature) on 64-bit Unix, each memory reserves the address range it may grow to up front
+    /// with `mmap`, so `memory.grow` never copies and the memory's base address never moves.
+    /// Off, or where that is unavailable, memories live in an ordinary heap buffer that is
+    /// copied when it grows. If a reservation fails (e.g. address-space limits) the memory uses
+    /// the heap buffer too, rather than failing.
+    ///
+    /// Results, traps, fuel and the memory budget and profile are the same either way: the
+    /// budget is charged for the bytes a memory can access, not for reserved address space.
+    pub fn platform_optimizations(&mut self, enable: bool) -> &mut Self {
+        self.platform_optimizations = enable;
+        self
+    }
+
     pub fn get_memory_budget(&self) -> Option<u64> {
         self.memory_budget
     }
@@ -112,6 +129,13 @@ impl Config {
 
     pub fn is_deterministic(&self) -> bool {
         self.deterministic
+    }
+
+    /// Whether platform-specific speed-ups were asked for (see
+    /// [`Config::platform_optimizations`]); `true` even in a build or on a platform without
+    /// any, where the portable code is used regardless.
+    pub fn platform_optimizations_enabled(&self) -> bool {
+        self.platform_optimizations
     }
 }
 

@@ -32,6 +32,7 @@ mod config;
 mod engine;
 mod error;
 mod module;
+mod platform;
 mod resources;
 mod runtime;
 mod types;

@@ -44,6 +44,7 @@ static void test_config(void) {
     OK(wrt_config_max_memories(config, 4));
     OK(wrt_config_max_tables(config, 4));
     OK(wrt_config_max_table_elements(config, 1000));
+    OK(wrt_config_platform_optimizations(config, false));
     OK(wrt_engine_new(config, &engine));
     CHECK(engine != NULL);
     /* The engine copied the configuration. */
@@ -61,6 +62,7 @@ static void test_config(void) {
     FAILS(wrt_config_max_memories(NULL, 1), WRT_ERROR_NULL_ARGUMENT);
     FAILS(wrt_config_max_tables(NULL, 1), WRT_ERROR_NULL_ARGUMENT);
     FAILS(wrt_config_max_table_elements(NULL, 1), WRT_ERROR_NULL_ARGUMENT);
+    FAILS(wrt_config_platform_optimizations(NULL, true), WRT_ERROR_NULL_ARGUMENT);
     wrt_config_delete(NULL);
 
     /* A NULL configuration means the defaults. */

@@ -292,10 +292,93 @@ static void test_deterministic(void) {
     teardown(engine, module, linker, store);
 }
 
+typedef struct {
+    int32_t grown, refused;
+    uint64_t fuel;
+    wrt_memory_profile_t profile;
+    wrt_usage_t linear;
+    int new_pages_zero;
+} platform_run;
+
+/* A memory with a maximum: the mmap backend reserves 16 pages, not 4 GiB (valgrind with
+ * --track-origins spends seconds on every 4 GiB reservation). */
+static const char *GROW_WAT =
+    "(module\n"
+    "  (memory (export \"mem\") 1 16)\n"
+    "  (func (export \"grow\") (param i32) (result i32) (memory.grow (local.get 0))))\n";
+
+/* Grows within and then past a budget, with platform optimizations on or off. */
+static platform_run run_with_platform(bool platform) {
+    wrt_config_t *config = NULL;
+    wrt_engine_t *engine = NULL;
+    wrt_module_t *module;
+    wrt_linker_t *linker = NULL;
+    wrt_store_t *store = NULL;
+    wrt_instance_t instance;
+    wrt_context_t *cx;
+    wrt_func_t grow;
+    wrt_memory_t mem;
+    wrt_val_t arg, result;
+    uint8_t *data = NULL;
+    size_t len = 0, i;
+    platform_run run;
+    memset(&run, 0, sizeof run);
+
+    OK(wrt_config_new(&config));
+    OK(wrt_config_consume_fuel(config, true));
+    OK(wrt_config_memory_budget(config, 6 * 65536));
+    OK(wrt_config_platform_optimizations(config, platform));
+    OK(wrt_engine_new(config, &engine));
+    wrt_config_delete(config);
+    module = wrt_test_module(engine, GROW_WAT);
+    OK(wrt_linker_new(engine, &linker));
+    OK(wrt_store_new(engine, NULL, NULL, &store));
+    OK(wrt_linker_instantiate(linker, wrt_store_context(store), module, &instance));
+    cx = wrt_store_context(store);
+    OK(wrt_context_fuel_set(cx, 1000000));
+    OK(wrt_instance_export_func(cx, instance, "grow", &grow));
+    OK(wrt_instance_export_memory(cx, instance, "mem", &mem));
+    OK(wrt_memory_write(cx, mem, 0, (const uint8_t *)"wrt", 3));
+    arg = wrt_i32(3);
+    OK(wrt_func_call(cx, grow, &arg, 1, &result, 1));
+    run.grown = result.of.i32;
+    arg = wrt_i32(4);
+    OK(wrt_func_call(cx, grow, &arg, 1, &result, 1));
+    run.refused = result.of.i32;
+    OK(wrt_memory_data(cx, mem, &data, &len));
+    CHECK(len == 4 * 65536 && data != NULL && memcmp(data, "wrt", 3) == 0);
+    run.new_pages_zero = 1;
+    for (i = 65536; data != NULL && i < len; i++) {
+        if (data[i] != 0) run.new_pages_zero = 0;
+    }
+    OK(wrt_context_fuel_consumed(cx, &run.fuel));
+    OK(wrt_context_memory_profile(cx, &run.profile));
+    OK(wrt_context_memory_category(cx, WRT_MEMORY_LINEAR_MEMORY, &run.linear));
+    teardown(engine, module, linker, store);
+    return run;
+}
+
+static void test_platform_optimizations(void) {
+    platform_run on = run_with_platform(true), off = run_with_platform(false);
+    CHECK(on.grown == 1 && on.refused == -1 && on.new_pages_zero);
+    CHECK(on.linear.current == 4 * 65536 && on.linear.peak == 4 * 65536);
+    CHECK(on.profile.memory_grows == 1 && on.profile.memory_grow_failures == 1);
+    /* The portable backend gives exactly the same results, fuel and profile. */
+    CHECK(off.grown == on.grown && off.refused == on.refused && off.new_pages_zero);
+    CHECK(off.fuel == on.fuel);
+    CHECK(off.linear.current == on.linear.current && off.linear.peak == on.linear.peak);
+    CHECK(off.profile.total.current == on.profile.total.current);
+    CHECK(off.profile.total.peak == on.profile.total.peak);
+    CHECK(off.profile.memory_grows == on.profile.memory_grows);
+    CHECK(off.profile.memory_grow_failures == on.profile.memory_grow_failures);
+    CHECK(off.profile.budget_refusals == on.profile.budget_refusals);
+}
+
 int main(void) {
     test_fuel();
     test_budget();
     test_limits();
     test_deterministic();
+    test_platform_optimizations();
     return wrt_test_report("test_resources");
 }

@@ -8,6 +8,7 @@ use super::Extern;
 use crate::engine::CompiledFunc;
 use crate::error::{Error, Result};
 use crate::module::Module;
+use crate::platform::LinearMemory;
 use crate::resources::{Budget, MemoryCategory};
 use crate::types::{GlobalType, MemoryType, TableType};
 use crate::value::Cell;
@@ -40,32 +41,50 @@ impl FuncEntity {
 
 pub(crate) struct MemoryEntity {
     pub(crate) ty: MemoryType,
-    pub(crate) data: Vec<u8>,
+    /// The bytes, in the backend chosen at creation (see [`crate::platform`]).
+    pub(crate) data: LinearMemory,
+}
+
+/// Bytes of `pages` pages (at most 65536), as `u64`: 4 GiB does not overflow on 32-bit targets.
+fn pages_to_bytes(pages: u64) -> u64 {
+    pages * PAGE_SIZE as u64
 }
 
 impl MemoryEntity {
-    /// Creates a memory of the type's minimum size, charging it to `budget` first.
-    pub(crate) fn new(ty: MemoryType, budget: &mut Budget) -> Result<Self> {
+    /// Creates a memory of the type's minimum size, charging it to `budget` first. With
+    /// `platform_optimizations` the platform backend is tried first (see [`crate::platform`]);
+    /// the budget is charged the same either way.
+    pub(crate) fn new(
+        ty: MemoryType,
+        budget: &mut Budget,
+        platform_optimizations: bool,
+    ) -> Result<Self> {
         if ty.minimum() > MAX_PAGES || ty.maximum().is_some_and(|m| m > MAX_PAGES) {
             return Err(Error::Instantiation {
                 message: "memory size must be at most 65536 pages (4GiB)".into(),
             });
         }
-        let bytes = ty.minimum() as usize * PAGE_SIZE;
-        budget.charge(MemoryCategory::LinearMemory, bytes as u64)?;
-        let mut data = Vec::new();
-        if data.try_reserve_exact(bytes).is_err() {
-            budget.release(MemoryCategory::LinearMemory, bytes as u64);
-            return Err(Error::Instantiation {
-                message: alloc::format!("cannot allocate {bytes} bytes of linear memory"),
-            });
+        let bytes = pages_to_bytes(ty.minimum());
+        budget.charge(MemoryCategory::LinearMemory, bytes)?;
+        let max = ty.maximum().unwrap_or(MAX_PAGES);
+        match LinearMemory::new(ty.minimum(), max, platform_optimizations) {
+            Some(data) => Ok(MemoryEntity { ty, data }),
+            None => {
+                budget.release(MemoryCategory::LinearMemory, bytes);
+                Err(Error::Instantiation {
+                    message: alloc::format!("cannot allocate {bytes} bytes of linear memory"),
+                })
+            }
         }
-        data.resize(bytes, 0);
-        Ok(MemoryEntity { ty, data })
     }
 
     pub(crate) fn pages(&self) -> u64 {
         (self.data.len() / PAGE_SIZE) as u64
+    }
+
+    /// Bytes the memory holds, as charged to the budget.
+    pub(crate) fn committed_bytes(&self) -> u64 {
+        self.data.len() as u64
     }
 
     /// Grows by `delta` pages; returns the old size, or `None` if the memory cannot grow
@@ -86,14 +105,12 @@ impl MemoryEntity {
         if new > max {
             return None;
         }
-        let new_len = new as usize * PAGE_SIZE;
-        let extra = (new_len - self.data.len()) as u64;
+        let extra = pages_to_bytes(delta);
         budget.charge(MemoryCategory::LinearMemory, extra).ok()?;
-        if self.data.try_reserve_exact(extra as usize).is_err() {
+        if !self.data.grow_to(new) {
             budget.release(MemoryCategory::LinearMemory, extra);
             return None;
         }
-        self.data.resize(new_len, 0);
         self.ty = MemoryType::new(new, self.ty.maximum());
         Some(old)
     }

@@ -122,8 +122,9 @@ impl StoreInner {
                 "a store may hold at most {max} memories"
             )));
         }
-        let entity = MemoryEntity::new(ty, &mut self.budget)?;
-        let bytes = vec_bytes(&entity.data);
+        let platform = self.engine.config().platform_optimizations;
+        let entity = MemoryEntity::new(ty, &mut self.budget, platform)?;
+        let bytes = entity.committed_bytes();
         if let Err(e) = push_accounted(
             &mut self.budget,
             MemoryCategory::Runtime,

@@ -1,0 +1,177 @@
+//! End-to-end tests of `wrtd --no-platform-opt`: the portable linear-memory
+//! backend gives the same output, fuel and memory profile as the default, and
+//! the flag combines with the other run options.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn example(name: &str) -> String {
+    format!("{}/../examples/wasm/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn json_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("wrtd-platform-{name}.json"))
+}
+
+fn wrtd(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_wrtd"))
+        .args(args)
+        .output()
+        .expect("wrtd starts");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "wrtd {args:?} panicked: {err}"
+    );
+    out
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// The product description's command line, as written: a module with a
+/// `_start` and the flag alone.
+#[test]
+fn module_then_no_platform_opt() {
+    let start = format!("{}/tests/data/start.wat", env!("CARGO_MANIFEST_DIR"));
+    let out = wrtd(&[&start, "--no-platform-opt"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "7\n");
+}
+
+#[test]
+fn no_platform_opt_runs_the_grow_example() {
+    for module in ["grow.wasm", "grow.wat"] {
+        let out = wrtd(&[
+            &example(module),
+            "--no-platform-opt",
+            "--function",
+            "grow",
+            "7",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(stdout(&out), "8\n");
+        assert_eq!(stderr(&out), "");
+    }
+}
+
+/// The README's `--memory-profile` example, with and without the flag: the
+/// same result, the same report (fuel and every byte count) and the same JSON.
+#[test]
+fn the_profile_and_fuel_are_the_same_with_and_without_the_flag() {
+    let run = |flag: Option<&str>, json: &PathBuf| {
+        let json = json.to_str().unwrap();
+        let mut args = vec![
+            example("grow.wasm"),
+            "--fuel".into(),
+            "100000".into(),
+            "--memory".into(),
+            "1048576".into(),
+            "--memory-profile".into(),
+            "--profile-json".into(),
+            json.into(),
+        ];
+        args.extend(flag.map(String::from));
+        args.extend(["--function".into(), "grow".into(), "7".into()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = wrtd(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let json = std::fs::read_to_string(json).expect("the profile was written");
+        (stdout(&out), stderr(&out), json)
+    };
+    let default = run(None, &json_path("default"));
+    let portable = run(Some("--no-platform-opt"), &json_path("portable"));
+    assert_eq!(default.0, "8\n");
+    for needle in [
+        "Peak memory: 528842 bytes",
+        "linear_memory: current 524288 bytes, peak 524288 bytes",
+        "runtime:       current 1430 bytes, peak 1430 bytes",
+        "memory.grow: 1 succeeded, 0 failed",
+        "Fuel consumed: 7284",
+    ] {
+        assert!(
+            default.1.contains(needle),
+            "{needle:?} not in {}",
+            default.1
+        );
+    }
+    assert_eq!(portable, default);
+}
+
+#[test]
+fn memory_grow_past_the_budget_returns_minus_one_with_the_flag_too() {
+    for flag in [None, Some("--no-platform-opt")] {
+        let mut args = vec![example("grow.wasm")];
+        args.extend(flag.map(String::from));
+        args.extend(
+            [
+                "--memory",
+                "1048576",
+                "--memory-profile",
+                "--function",
+                "grow",
+                "15",
+            ]
+            .map(String::from),
+        );
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = wrtd(&args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        assert_eq!(stdout(&out), "-1\n");
+        assert!(err.contains("memory.grow: 0 succeeded, 1 failed"), "{err}");
+        assert!(
+            err.contains("linear_memory: current 65536 bytes, peak 65536 bytes"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn no_platform_opt_combines_with_wasi_and_no_std() {
+    for extra in [&["--wasi"][..], &["--no-std", "--wasi"][..]] {
+        let mut args = vec![example("echo.wasm").clone()];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args.extend(["--no-platform-opt", "--", "Hello,", "WASI!"].map(String::from));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = wrtd(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(stdout(&out), "Hello, WASI!\n");
+    }
+}
+
+/// grow.wat's memory has no maximum, so the default reserves 4 GiB of
+/// address space for it. With the address space capped at 1 GiB that
+/// reservation fails, and the memory falls back to the heap: the run still
+/// succeeds (without the fallback, instantiation would fail).
+#[cfg(unix)]
+#[test]
+fn a_failed_reservation_falls_back_to_the_heap() {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_wrtd"))
+        .args([&example("grow.wasm"), "--function", "grow", "7"])
+        .output()
+        .expect("sh starts");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "8\n");
+}
+
+#[test]
+fn help_documents_the_flag() {
+    let out = wrtd(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = stdout(&out);
+    assert!(help.contains("--no-platform-opt"), "{help}");
+    assert!(
+        help.contains("Use the portable code instead of platform-specific"),
+        "{help}"
+    );
+}

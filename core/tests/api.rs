@@ -330,3 +330,68 @@ fn eqz_of_a_comparison_branches_like_wasm() {
         }
     }
 }
+
+/// `i32.add x, C` feeding a load is fused into one instruction; the sum must still wrap at
+/// 32 bits like `i32.add` (and only then be bounds-checked), for every load width.
+#[test]
+fn fused_address_addition_wraps_like_i32_add() {
+    let loads = [
+        ("i32.load", "i32"),
+        ("i64.load", "i64"),
+        ("i32.load8_s", "i32"),
+        ("i32.load8_u", "i32"),
+        ("i32.load16_s", "i32"),
+        ("i32.load16_u", "i32"),
+        ("i64.load32_s", "i64"),
+    ];
+    let mut funcs = String::new();
+    for (i, (op, ty)) in loads.iter().enumerate() {
+        funcs.push_str(&format!(
+            r#"(func (export "f{i}") (param i32) (result {ty})
+                 ({op} (i32.add (local.get 0) (i32.const 32))))
+            "#
+        ));
+    }
+    let wat =
+        format!(r#"(module (memory 1) (data (i32.const 16) "\f0\f1\f2\f3\f4\f5\f6\f7") {funcs})"#);
+    let engine = Engine::default();
+    let m = module(&engine, &wat);
+    let ir = m.debug_ir();
+    assert!(
+        ir.contains("AddImm { dst") && !ir.contains("I32AddImm"),
+        "not fused:\n{ir}"
+    );
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+    let expected: [i64; 7] = [
+        0xf3f2_f1f0_u32 as i32 as i64,
+        0xf7f6_f5f4_f3f2_f1f0_u64 as i64,
+        0xf0_u8 as i8 as i64,
+        0xf0,
+        0xf1f0_u16 as i16 as i64,
+        0xf1f0,
+        0xf3f2_f1f0_u32 as i32 as i64,
+    ];
+    for (i, (_, ty)) in loads.iter().enumerate() {
+        let f = instance.get_func(&store, &format!("f{i}")).unwrap();
+        let mut out = [Val::I64(0)];
+        // 0xfffffff0 + 32 wraps to 16, where the data is.
+        let r = f.call(&mut store, &[Val::I32(-16)], &mut out);
+        assert!(r.is_ok(), "f{i}: {r:?}");
+        let got = match out[0] {
+            Val::I32(v) if *ty == "i32" => i64::from(v),
+            Val::I64(v) => v,
+            other => panic!("f{i}: {other:?}"),
+        };
+        assert_eq!(got, expected[i], "f{i}");
+        // 0xffffffe0 + 32 wraps to 0; 65536 - 32 + 32 is past the end and traps.
+        assert!(
+            f.call(&mut store, &[Val::I32(-32)], &mut out).is_ok(),
+            "f{i} at 0"
+        );
+        let err = f
+            .call(&mut store, &[Val::I32(65536 - 32)], &mut out)
+            .unwrap_err();
+        assert_eq!(err.trap_code(), Some(TrapCode::MemoryOutOfBounds), "f{i}");
+    }
+}

@@ -521,3 +521,18 @@ pub(crate) fn is_commutative(instr: &Instr) -> bool {
             | I64Ne { .. }
     )
 }
+
+/// The fused `load(base + imm)` form of a load with offset 0 (`probe` is the load, any operands).
+pub(crate) fn load_add_imm(probe: &Instr, dst: Slot, base: Slot, imm: i32) -> Option<Instr> {
+    use Instr::*;
+    Some(match probe {
+        Load32 { .. } => Load32AddImm { dst, base, imm },
+        Load64 { .. } => Load64AddImm { dst, base, imm },
+        Load8S { .. } => Load8SAddImm { dst, base, imm },
+        Load8U { .. } => Load8UAddImm { dst, base, imm },
+        Load16S { .. } => Load16SAddImm { dst, base, imm },
+        Load16U { .. } => Load16UAddImm { dst, base, imm },
+        Load32S { .. } => Load32SAddImm { dst, base, imm },
+        _ => return None,
+    })
+}

@@ -142,6 +142,43 @@ pub(crate) enum Instr {
         addr: Slot,
         offset: u32,
     },
+    // A load from `base + imm` (32-bit wrapping sum, as `i32.add`) with offset 0: the pair
+    // `i32.add x, C; load` that C compilers emit for arrays at fixed addresses.
+    Load32AddImm {
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
+    Load64AddImm {
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
+    Load8SAddImm {
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
+    Load8UAddImm {
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
+    Load16SAddImm {
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
+    Load16UAddImm {
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
+    Load32SAddImm {
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
     Store8 {
         addr: Slot,
         src: Slot,
@@ -1357,6 +1394,13 @@ impl Instr {
             | Load16S { dst, .. }
             | Load16U { dst, .. }
             | Load32S { dst, .. } => Some(dst),
+            Load32AddImm { dst, .. }
+            | Load64AddImm { dst, .. }
+            | Load8SAddImm { dst, .. }
+            | Load8UAddImm { dst, .. }
+            | Load16SAddImm { dst, .. }
+            | Load16UAddImm { dst, .. }
+            | Load32SAddImm { dst, .. } => Some(dst),
             RefFunc { dst, .. } | I64Eqz { dst, .. } | I32Eqz { dst, .. } => Some(dst),
             I32Eq { dst, .. } | I32Ne { dst, .. } | I32LtS { dst, .. } | I32LtU { dst, .. } => {
                 Some(dst)
@@ -1617,6 +1661,34 @@ impl Instr {
             Load32 { dst, addr, .. } => {
                 f(dst);
                 f(addr);
+            }
+            Load32AddImm { dst, base, .. } => {
+                f(dst);
+                f(base);
+            }
+            Load64AddImm { dst, base, .. } => {
+                f(dst);
+                f(base);
+            }
+            Load8SAddImm { dst, base, .. } => {
+                f(dst);
+                f(base);
+            }
+            Load8UAddImm { dst, base, .. } => {
+                f(dst);
+                f(base);
+            }
+            Load16SAddImm { dst, base, .. } => {
+                f(dst);
+                f(base);
+            }
+            Load16UAddImm { dst, base, .. } => {
+                f(dst);
+                f(base);
+            }
+            Load32SAddImm { dst, base, .. } => {
+                f(dst);
+                f(base);
             }
             Load64 { dst, addr, .. } => {
                 f(dst);

@@ -800,9 +800,35 @@ impl Translator<'_> {
     ) -> Result<()> {
         let offset = mem_offset(memarg)?;
         let addr = self.pop_slot();
+        if offset == 0 && fuse::load_add_imm(&make(0, 0, 0), 0, 0, 0).is_some() {
+            if let Some((base, imm)) = self.take_add_imm(addr) {
+                let dst = self.push_temp();
+                if let Some(instr) = fuse::load_add_imm(&make(0, 0, 0), dst, base, imm) {
+                    self.emit_result(instr);
+                }
+                return Ok(());
+            }
+        }
         let dst = self.push_temp();
         self.emit_result(make(dst, addr, offset));
         Ok(())
+    }
+
+    /// Takes back an `i32.add x, C` just emitted into the temporary `addr`, so the load using
+    /// it as its address can add and load in one instruction.
+    fn take_add_imm(&mut self, addr: Slot) -> Option<(Slot, i32)> {
+        let idx = self.last_result?;
+        if idx + 1 != self.instrs.len() || addr < self.num_locals {
+            return None;
+        }
+        match self.instrs[idx] {
+            Instr::I32AddImm { dst, lhs, imm } if dst == addr => {
+                self.instrs.pop();
+                self.forget_results();
+                Some((lhs, imm))
+            }
+            _ => None,
+        }
     }
 
     fn store(

@@ -117,6 +117,20 @@ macro_rules! load {
     }};
 }
 
+/// A load from the 32-bit wrapping sum `base + imm` (the fused `i32.add; load offset=0`).
+macro_rules! load_add_imm {
+    ($s:ident, $dst:expr, $base:expr, $imm:expr, $n:literal, |$b:ident| $e:expr) => {{
+        let ea = u64::from((r!($s, $base) as u32).wrapping_add($imm as u32));
+        if ea + $n > $s.len as u64 {
+            return $s.st.trap(TrapCode::MemoryOutOfBounds);
+        }
+        // SAFETY: as for `load!`: `ea + n <= len`.
+        let $b: [u8; $n] =
+            unsafe { core::ptr::read_unaligned($s.mem.add(ea as usize) as *const [u8; $n]) };
+        r!($s, $dst) = $e;
+    }};
+}
+
 macro_rules! store_mem {
     ($s:ident, $addr:expr, $src:expr, $offset:expr, $n:literal, $bytes:expr) => {{
         let ea = ea!($s, $addr, $offset, $n);
@@ -408,6 +422,27 @@ handlers! { s;
     Load32S { dst, addr, offset } => {
         load!(s, dst, addr, offset, 4, |b| i32::from_le_bytes(b) as i64
             as u64);
+    }
+    Load32AddImm { dst, base, imm } => {
+        load_add_imm!(s, dst, base, imm, 4, |b| u64::from(u32::from_le_bytes(b)));
+    }
+    Load64AddImm { dst, base, imm } => {
+        load_add_imm!(s, dst, base, imm, 8, |b| u64::from_le_bytes(b));
+    }
+    Load8SAddImm { dst, base, imm } => {
+        load_add_imm!(s, dst, base, imm, 1, |b| b[0] as i8 as i64 as u64);
+    }
+    Load8UAddImm { dst, base, imm } => {
+        load_add_imm!(s, dst, base, imm, 1, |b| u64::from(b[0]));
+    }
+    Load16SAddImm { dst, base, imm } => {
+        load_add_imm!(s, dst, base, imm, 2, |b| i16::from_le_bytes(b) as i64 as u64);
+    }
+    Load16UAddImm { dst, base, imm } => {
+        load_add_imm!(s, dst, base, imm, 2, |b| u64::from(u16::from_le_bytes(b)));
+    }
+    Load32SAddImm { dst, base, imm } => {
+        load_add_imm!(s, dst, base, imm, 4, |b| i32::from_le_bytes(b) as i64 as u64);
     }
     Store8 { addr, src, offset } => {
         store_mem!(s, addr, src, offset, 1, |v: u64| [v as u8]);

@@ -7,7 +7,7 @@
 //! next handler directly: every handler has its own indirect jump, which branch predictors learn
 //! far better than the single jump of a `match` loop. Without it (debug builds, other targets)
 //! handlers return to [`run`]'s loop, so the host stack never grows with the instruction count.
-//! `tests/check-tail-dispatch.sh` checks the optimised binary: no handler may *call* another.
+//! `tests/check-tail-dispatch.py` checks the optimised binary: no handler may *call* another.
 
 use alloc::vec::Vec;
 

@@ -395,3 +395,35 @@ fn fused_address_addition_wraps_like_i32_add() {
         assert_eq!(err.trap_code(), Some(TrapCode::MemoryOutOfBounds), "f{i}");
     }
 }
+
+/// `i32.add x, C` feeding `br_table` is fused; the index must wrap at 32 bits like `i32.add`
+/// (a negative sum is a huge unsigned index: the default target).
+#[test]
+fn fused_br_table_index_wraps_like_i32_add() {
+    let wat = r#"(module (func (export "f") (param i32) (result i32)
+        (block (block (block (block
+          (br_table 0 1 2 3 (i32.add (local.get 0) (i32.const -5))))
+          (return (i32.const 10)))
+          (return (i32.const 11)))
+          (return (i32.const 12)))
+        (i32.const 13)))"#;
+    let engine = Engine::default();
+    let m = module(&engine, wat);
+    assert!(m.debug_ir().contains("BrTableAddImm"), "{}", m.debug_ir());
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+    let f = instance.get_func(&store, "f").unwrap();
+    for (arg, expected) in [
+        (5, 10),
+        (6, 11),
+        (7, 12),
+        (8, 13),
+        (4, 13),
+        (i32::MIN, 13),
+        (-1, 13),
+    ] {
+        let mut out = [Val::I32(0)];
+        f.call(&mut store, &[Val::I32(arg)], &mut out).unwrap();
+        assert_eq!(out[0], Val::I32(expected), "f({arg})");
+    }
+}

@@ -51,6 +51,13 @@ pub(crate) enum Instr {
         index: Slot,
         len: u32,
     },
+    /// `BrTable` on `index + imm` (32-bit wrapping): the fused `i32.add x, C; br_table` of
+    /// C `switch` statements whose cases do not start at 0.
+    BrTableAddImm {
+        index: Slot,
+        len: u32,
+        imm: i32,
+    },
     /// Moves `count` results starting at `src` to the frame's first slots and returns.
     Return {
         src: Slot,
@@ -1621,6 +1628,9 @@ impl Instr {
                 f(cond);
             }
             BrTable { index, .. } => {
+                f(index);
+            }
+            BrTableAddImm { index, .. } => {
                 f(index);
             }
             Return { src, .. } => {

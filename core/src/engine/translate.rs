@@ -633,13 +633,17 @@ impl Translator<'_> {
 
     fn translate_br_table(&mut self, targets: &wasmparser::BrTable<'_>) -> Result<()> {
         let index = self.pop_slot();
+        let fused_add = self.take_add_imm(index);
         let mut depths: Vec<u32> = Vec::with_capacity(targets.len() as usize + 1);
         for depth in targets.targets() {
             depths.push(depth.map_err(malformed)?);
         }
         depths.push(targets.default());
         let len = depths.len() as u32;
-        self.emit(Instr::BrTable { index, len });
+        self.emit(match fused_add {
+            Some((index, imm)) => Instr::BrTableAddImm { index, len, imm },
+            None => Instr::BrTable { index, len },
+        });
         let table_start = self.pc();
         for _ in 0..len {
             self.emit(Instr::Br { target: 0 });

@@ -55,6 +55,21 @@ macro_rules! jump {
     };
 }
 
+/// Takes entry `$i` of the `$len` `Br` entries that follow (the last one for any larger `$i`).
+macro_rules! br_table {
+    ($s:ident, $i:expr, $len:expr) => {{
+        let i = ($i).min($len - 1);
+        // SAFETY: `len` `Br` entries follow the table instruction; `i < len`.
+        let entry = unsafe { $s.ip.add(i as usize) };
+        // Take the entry's branch here rather than dispatching it (one dispatch, not two).
+        // SAFETY: as above.
+        match unsafe { *entry } {
+            Instr::Br { target } => jump!($s, target),
+            _ => $s.ip = entry,
+        }
+    }};
+}
+
 /// Jumps to `$target` when `$cond` holds.
 ///
 /// Written so the compiler emits a conditional branch, not a conditional move of `ip`: with a
@@ -221,15 +236,10 @@ handlers! { s;
         // Operands of the preceding instruction, which steps over them; never dispatched.
     }
     BrTable { index, len } => {
-        let i = (r!(s, index) as u32).min(len - 1);
-        // SAFETY: `len` `Br` entries follow the `BrTable`; `i < len`.
-        let entry = unsafe { s.ip.add(i as usize) };
-        // Take the entry's branch here rather than dispatching it (one dispatch, not two).
-        // SAFETY: as above.
-        match unsafe { *entry } {
-            Instr::Br { target } => jump!(s, target),
-            _ => s.ip = entry,
-        }
+        br_table!(s, r!(s, index) as u32, len);
+    }
+    BrTableAddImm { index, len, imm } => {
+        br_table!(s, (r!(s, index) as u32).wrapping_add(imm as u32), len);
     }
     Return { src, count } => {
         if let Some(flow) = calls::ret(&mut s, src, count) {

@@ -236,9 +236,33 @@ fn host_call(st: &mut Exec, host: u32, at: usize) -> bool {
     st.ok(r)
 }
 
-/// Resolves a `call_indirect` target, or records the trap.
-#[inline(never)]
+/// Resolves a `call_indirect` target, or records the trap. The common case (an initialised
+/// element of the expected type) is checked inline; anything else takes `resolve_slow`, which
+/// finds out which trap it is.
+#[inline(always)]
 pub(super) fn resolve(st: &mut Exec, table: u32, ty: u32, index: u32) -> Option<u32> {
+    // SAFETY: `inner` is valid for the execution; this shared borrow ends here.
+    let inner = unsafe { &*st.inner };
+    let found = inner.instances.get(st.instance as usize).and_then(|inst| {
+        let t = inst.tables.get(table as usize)?;
+        let cell = *inner
+            .tables
+            .get(*t as usize)?
+            .elements
+            .get(index as usize)?;
+        let func = u32::try_from(cell.checked_sub(1)?).ok()?;
+        let expected = *inst.sigs.get(ty as usize)?;
+        (inner.funcs.get(func as usize)?.sig() == expected).then_some(func)
+    });
+    match found {
+        Some(func) => Some(func),
+        None => resolve_slow(st, table, ty, index),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn resolve_slow(st: &mut Exec, table: u32, ty: u32, index: u32) -> Option<u32> {
     // SAFETY: `inner` is valid for the execution.
     let r = resolve_indirect(unsafe { &*st.inner }, st.instance, table, ty, index);
     match r {

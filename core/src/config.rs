@@ -14,6 +14,7 @@ pub struct Config {
     pub(crate) max_memories: usize,
     pub(crate) max_tables: usize,
     pub(crate) max_table_elements: u64,
+    pub(crate) lazy_translation: bool,
 }
 
 impl Default for Config {
@@ -28,6 +29,7 @@ impl Default for Config {
             max_memories: 10_000,
             max_tables: 10_000,
             max_table_elements: 10_000_000,
+            lazy_translation: true,
         }
     }
 }
@@ -102,6 +104,21 @@ impl Config {
         self
     }
 
+    /// Translate each function body on its first call (the default) instead of in
+    /// `Module::new`. Either way `Module::new` validates every body and rejects anything the
+    /// engine cannot run, so a module that compiles never fails later for being invalid or
+    /// unsupported. Lazy translation makes `Module::new` several times faster on large modules;
+    /// the price is a one-time translation on each function's first call, which real-time
+    /// embedders that want no first-call latency avoid with `lazy_translation(false)`.
+    ///
+    /// With the memory budget, an eagerly translated module's code is charged to each store at
+    /// instantiation; a lazily translated function's code is charged to a store when that store
+    /// first calls it (and fails the call if it does not fit).
+    pub fn lazy_translation(&mut self, enable: bool) -> &mut Self {
+        self.lazy_translation = enable;
+        self
+    }
+
     pub fn get_memory_budget(&self) -> Option<u64> {
         self.memory_budget
     }
@@ -112,6 +129,10 @@ impl Config {
 
     pub fn is_deterministic(&self) -> bool {
         self.deterministic
+    }
+
+    pub fn is_lazy_translation(&self) -> bool {
+        self.lazy_translation
     }
 }
 

@@ -10,7 +10,8 @@ use super::translate::CompiledFunc;
 use crate::error::{Error, Result, Trap, TrapCode};
 use crate::resources::{push_accounted, vec_bytes, Budget, MemoryCategory};
 use crate::runtime::{
-    cell_to_val, check_values, val_to_cell, Caller, FuncEntity, Store, StoreInner, PAGE_SIZE,
+    cell_to_val, check_values, val_to_cell, Callee, Caller, FuncEntity, Store, StoreInner,
+    PAGE_SIZE,
 };
 use crate::value::{Cell, Val};
 
@@ -81,7 +82,15 @@ pub(crate) fn call<T>(
         for (cell, val) in stack.iter_mut().zip(params) {
             *cell = val_to_cell(val);
         }
-        outcome = execute(store, &mut stack, &mut frames, func);
+        // The callee's code is resolved here, outside `execute`: inlined at its entry, the
+        // resolution costs the interpreter's loop registers.
+        outcome = match store.inner.resolve_callee(func) {
+            Ok(Callee::Wasm { code, instance }) => {
+                execute(store, &mut stack, &mut frames, code.as_ptr(), instance)
+            }
+            Ok(Callee::Host { .. }) => Err(internal("not a wasm function")),
+            Err(e) => Err(e),
+        };
     }
     store.inner.depth = depth;
     // Frames hold code references: drop them now (the vector's capacity stays).
@@ -375,23 +384,20 @@ fn execute<T>(
     store: &mut Store<T>,
     stack: &mut Vec<Cell>,
     frames: &mut Vec<Frame>,
-    func: u32,
+    mut code: *const CompiledFunc,
+    mut instance: u32,
 ) -> Result<()> {
     let max_stack = store.inner.engine.config().max_value_stack;
     let max_depth = store.inner.engine.config().max_call_depth;
     let depth0 = store.inner.depth;
-    let (mut code, mut instance): (*const CompiledFunc, u32) =
-        match store.inner.funcs.get(func as usize) {
-            Some(FuncEntity::Wasm { code, instance, .. }) => (Arc::as_ptr(code), *instance),
-            _ => return Err(internal("not a wasm function")),
-        };
     if depth0 + 1 > max_depth {
         return Err(trap(TrapCode::CallStackExhausted));
     }
     let mut base = 0usize;
-    // SAFETY: `code` points into an `Arc<CompiledFunc>` owned by a function entry of this store.
-    // Function entries are never removed while the store lives and `execute` holds the store
-    // exclusively, so every `CompiledFunc` pointer taken from them stays valid for this call.
+    // SAFETY: `code`, like every callee's below, comes from `StoreInner::resolve_callee` or
+    // `StoreInner::callee`, which return pointers to translations owned by modules the store
+    // keeps alive; a module never frees or moves a translation while it lives (see
+    // `FuncEntity::Wasm::code`), so every such pointer stays valid for this call.
     enter_frame(
         &mut store.inner.budget,
         stack,
@@ -541,17 +547,15 @@ fn execute<T>(
         ($callee:expr, $at:expr) => {{
             let callee = $callee;
             let at = $at;
-            match store.inner.funcs.get(callee as usize) {
-                Some(FuncEntity::Wasm {
+            match store.inner.callee(callee)? {
+                Callee::Wasm {
                     code: callee_code,
                     instance: callee_instance,
-                    ..
-                }) => {
+                } => {
                     if depth0 + frames.len() + 2 > max_depth {
                         return Err(trap(TrapCode::CallStackExhausted));
                     }
-                    let callee_code = Arc::as_ptr(callee_code);
-                    let callee_instance = *callee_instance;
+                    let callee_code = callee_code.as_ptr().cast_const();
                     // SAFETY: see `code` above.
                     let callee_ref = unsafe { &*callee_code };
                     enter_frame(&mut store.inner.budget, stack, at, callee_ref, max_stack)?;
@@ -584,12 +588,10 @@ fn execute<T>(
                         regs_only!();
                     }
                 }
-                Some(FuncEntity::Host { host, .. }) => {
-                    let host = *host;
+                Callee::Host { host, .. } => {
                     call_host(store, stack, host, at, instance, depth0 + frames.len() + 1)?;
                     refresh!();
                 }
-                None => return Err(internal("unknown function")),
             }
         }};
     }
@@ -598,14 +600,12 @@ fn execute<T>(
         ($callee:expr, $args:expr, $count:expr) => {{
             let callee = $callee;
             let args = base + $args as usize;
-            match store.inner.funcs.get(callee as usize) {
-                Some(FuncEntity::Wasm {
+            match store.inner.callee(callee)? {
+                Callee::Wasm {
                     code: callee_code,
                     instance: callee_instance,
-                    ..
-                }) => {
-                    let callee_code = Arc::as_ptr(callee_code);
-                    let callee_instance = *callee_instance;
+                } => {
+                    let callee_code = callee_code.as_ptr().cast_const();
                     stack.copy_within(args..args + $count as usize, base);
                     // SAFETY: see `code` above.
                     let callee_ref = unsafe { &*callee_code };
@@ -621,12 +621,11 @@ fn execute<T>(
                         regs_only!();
                     }
                 }
-                Some(FuncEntity::Host { host, sig }) => {
-                    let host = *host;
+                Callee::Host { host, sig } => {
                     let results = store
                         .inner
                         .sigs
-                        .get(*sig as usize)
+                        .get(sig as usize)
                         .map_or(0, |t| t.results().len());
                     call_host(
                         store,
@@ -639,7 +638,6 @@ fn execute<T>(
                     stack.copy_within(args..args + results, base);
                     return_to_caller!();
                 }
-                None => return Err(internal("unknown function")),
             }
         }};
     }

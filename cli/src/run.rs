@@ -30,6 +30,9 @@ fn engine_config(opts: &RunArgs) -> Config {
     if resources.fuel.is_some() {
         config.consume_fuel(true);
     }
+    if opts.mode.eager_translation {
+        config.lazy_translation(false);
+    }
     if opts.mode.no_std {
         nostd::configure(&mut config, resources.memory);
     } else if let Some(budget) = resources.memory {

@@ -790,6 +790,17 @@ struct wrt_error_t *wrt_config_deterministic(struct wrt_config_t *config, bool e
 struct wrt_error_t *wrt_config_platform_optimizations(struct wrt_config_t *config, bool enable);
 
 /**
+ * Whether each function is translated on its first call (the default: true) rather than by
+ * `wrt_module_new`. `wrt_module_new` validates every function either way and rejects anything the
+ * engine cannot run; lazy translation makes it much faster on large modules, at the price of a
+ * one-time translation when a function is first called. Real-time embedders that want no
+ * first-call latency pass false. With a memory budget, an eagerly translated module's code is
+ * charged to a store at instantiation; a lazily translated function's code is charged to a store
+ * on its first call there (the call fails with `WRT_ERROR_LIMIT` if it does not fit).
+ */
+struct wrt_error_t *wrt_config_lazy_translation(struct wrt_config_t *config, bool enable);
+
+/**
  * Sets how many instances one store may hold (more fail with `WRT_ERROR_LIMIT`). Default: 10000.
  */
 struct wrt_error_t *wrt_config_max_instances(struct wrt_config_t *config, size_t count);

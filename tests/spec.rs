@@ -109,7 +109,10 @@ fn suite_label(parent: &str) -> String {
 
 /// Runs the jobs on all cores; results come back in job order.
 fn run_all(jobs: &[Job]) -> Vec<Option<Outcome>> {
-    let config = Config::default();
+    run_all_with(jobs, &Config::default())
+}
+
+fn run_all_with(jobs: &[Job], config: &Config) -> Vec<Option<Outcome>> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
     let workers = thread::available_parallelism()
@@ -125,7 +128,7 @@ fn run_all(jobs: &[Job]) -> Vec<Option<Outcome>> {
                 };
                 let start = Instant::now();
                 let name = format!("{}/{}", job.suite, job.file);
-                let report = run_script(&config, &name, job.source);
+                let report = run_script(config, &name, job.source);
                 let outcome = Outcome {
                     report,
                     elapsed: start.elapsed(),
@@ -361,13 +364,47 @@ fn a_corrupted_spec_script_fails() {
     assert_eq!(report.passed + report.failed(), clean.passed, "{report}");
 }
 
-#[test]
-fn spec_testsuite() {
+/// The required files, narrowed by `WRT_SPEC_FILTER`, and the filter.
+fn selected_files() -> (Vec<Job>, Option<String>) {
     let filter = std::env::var("WRT_SPEC_FILTER").ok();
     let mut jobs = required_files();
     if let Some(filter) = &filter {
         jobs.retain(|job| format!("{}/{}", job.suite, job.file).contains(filter.as_str()));
     }
+    (jobs, filter)
+}
+
+/// `spec_testsuite` runs with the default configuration, which translates each function on its
+/// first call; this runs the same scripts with every function translated in `Module::new`. Both
+/// must pass in full, so the two modes accept and reject the same modules and compute the same
+/// results (and every operator the validator accepts can be translated).
+#[test]
+fn spec_testsuite_with_eager_translation() {
+    let (jobs, _) = selected_files();
+    let mut config = Config::default();
+    config.lazy_translation(false);
+    let outcomes = run_all_with(&jobs, &config);
+    let mut summary = String::new();
+    for (job, outcome) in jobs.iter().zip(&outcomes) {
+        match outcome {
+            Some(outcome) if outcome.report.is_complete_pass() => {}
+            Some(outcome) => {
+                let _ = writeln!(summary, "{}", outcome.report);
+            }
+            None => {
+                let _ = writeln!(summary, "{}/{}: did not finish", job.suite, job.file);
+            }
+        }
+    }
+    assert!(
+        summary.is_empty(),
+        "with eager translation the required spec suites must pass in full too:\n{summary}"
+    );
+}
+
+#[test]
+fn spec_testsuite() {
+    let (jobs, filter) = selected_files();
     let start = Instant::now();
     let outcomes = run_all(&jobs);
     let elapsed = start.elapsed();

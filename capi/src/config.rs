@@ -162,6 +162,25 @@ pub unsafe extern "C" fn wrt_config_platform_optimizations(
     })
 }
 
+/// Whether each function is translated on its first call (the default: true) rather than by
+/// `wrt_module_new`. `wrt_module_new` validates every function either way and rejects anything the
+/// engine cannot run; lazy translation makes it much faster on large modules, at the price of a
+/// one-time translation when a function is first called. Real-time embedders that want no
+/// first-call latency pass false. With a memory budget, an eagerly translated module's code is
+/// charged to a store at instantiation; a lazily translated function's code is charged to a store
+/// on its first call there (the call fails with `WRT_ERROR_LIMIT` if it does not fit).
+#[no_mangle]
+pub unsafe extern "C" fn wrt_config_lazy_translation(
+    config: *mut wrt_config_t,
+    enable: bool,
+) -> *mut wrt_error_t {
+    guard(|| {
+        // SAFETY: forwarded API contract on `config`.
+        unsafe { config_mut(config) }?.lazy_translation(enable);
+        Ok(())
+    })
+}
+
 /// Sets how many instances one store may hold (more fail with `WRT_ERROR_LIMIT`). Default: 10000.
 #[no_mangle]
 pub unsafe extern "C" fn wrt_config_max_instances(

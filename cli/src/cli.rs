@@ -167,6 +167,12 @@ pub struct ModeArgs {
     /// --no-std implies it.
     #[arg(long)]
     pub no_platform_opt: bool,
+    /// Translate every function when the module is loaded, instead of each
+    /// on its first call (the default). Loading takes longer, first calls
+    /// have no translation delay, and with --memory the module's code is
+    /// charged at instantiation rather than as functions are first called.
+    #[arg(long)]
+    pub eager_translation: bool,
 }
 
 /// WASI preview 1 (`wasi_snapshot_preview1`) for the module.

@@ -39,6 +39,15 @@ fn engine_config(opts: &RunArgs) -> Config {
     } else if let Some(budget) = resources.memory {
         config.memory_budget(budget);
     }
+
+    if opts.mode.eager_translation {
+        config.lazy_translation(false);
+    }
+    if opts.mode.no_std {
+        nostd::configure(&mut config, resources.memory);
+    } else if let Some(budget) = resources.memory {
+        config.memory_budget(budget);
+    }
     config
 }
 

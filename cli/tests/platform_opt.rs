@@ -89,9 +89,9 @@ fn the_profile_and_fuel_are_the_same_with_and_without_the_flag() {
     let portable = run(Some("--no-platform-opt"), &json_path("portable"));
     assert_eq!(default.0, "8\n");
     for needle in [
-        "Peak memory: 528842 bytes",
+        "Peak memory: 529030 bytes",
         "linear_memory: current 524288 bytes, peak 524288 bytes",
-        "runtime:       current 1430 bytes, peak 1430 bytes",
+        "runtime:       current 1566 bytes, peak 1566 bytes",
         "memory.grow: 1 succeeded, 0 failed",
         "Fuel consumed: 7284",
     ] {

@@ -414,6 +414,55 @@ fn text_and_json_agree_with_fuel_and_a_budget() {
     assert_same_numbers(&text, &json);
 }
 
+/// The library's `code` usage for `grow.wasm` with fuel, after instantiation and
+/// (if `call`) after `grow(7)`.
+fn library_code(lazy: bool, call: bool) -> u64 {
+    let shipped = std::fs::read(example("grow.wasm")).unwrap();
+    let mut config = wrt::Config::new();
+    config.consume_fuel(true).lazy_translation(lazy);
+    let engine = wrt::Engine::new(&config);
+    let module = wrt::Module::new(&engine, &shipped).unwrap();
+    let mut store = wrt::Store::new(&engine, ());
+    store.set_fuel(100_000).unwrap();
+    let instance = wrt::Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    if call {
+        let f = instance.get_func(&store, "grow").unwrap();
+        let mut out = [wrt::Val::I32(0)];
+        f.call(&mut store, &[wrt::Val::I32(7)], &mut out).unwrap();
+    }
+    store
+        .memory_profile()
+        .category(wrt::MemoryCategory::Code)
+        .current
+}
+
+#[test]
+fn eager_translation_gives_the_same_run_with_all_code_charged_up_front() {
+    let help = stdout(&wrtd(&["--help"]));
+    assert!(help.contains("--eager-translation"), "{help}");
+    let mut fuel = Vec::new();
+    for (flag, lazy) in [(None, true), (Some("--eager-translation"), false)] {
+        let grow = example("grow.wasm");
+        let mut args = vec![grow.as_str(), "--fuel", "100000", "--memory-profile"];
+        args.extend(flag);
+        args.extend(["--function", "grow", "7"]);
+        let out = wrtd(&args);
+        let report = stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "{report}");
+        assert_eq!(stdout(&out), "8\n");
+        let text = check_report(&report);
+        let code = library_code(lazy, true);
+        assert_eq!(text.categories["code"], (code, code), "{args:?}: {report}");
+        fuel.push(text.fuel_consumed);
+    }
+    assert_eq!(fuel[0], fuel[1]);
+    // Lazily the call adds the function's code; eagerly instantiation charged it all.
+    assert!(library_code(true, false) < library_code(true, true));
+    assert_eq!(library_code(false, false), library_code(false, true));
+}
+
 #[test]
 fn profile_after_a_trap_reports_what_was_used() {
     let json = json_path("trap");

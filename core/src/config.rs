@@ -15,6 +15,7 @@ pub struct Config {
     pub(crate) max_tables: usize,
     pub(crate) max_table_elements: u64,
     pub(crate) platform_optimizations: bool,
+    pub(crate) lazy_translation: bool,
 }
 
 impl Default for Config {
@@ -30,6 +31,7 @@ impl Default for Config {
             max_tables: 10_000,
             max_table_elements: 10_000_000,
             platform_optimizations: true,
+            lazy_translation: true,
         }
     }
 }
@@ -119,6 +121,21 @@ impl Config {
         self
     }
 
+    /// Translate each function body on its first call (the default) instead of in
+    /// `Module::new`. Either way `Module::new` validates every body and rejects anything the
+    /// engine cannot run, so a module that compiles never fails later for being invalid or
+    /// unsupported. Lazy translation makes `Module::new` several times faster on large modules;
+    /// the price is a one-time translation on each function's first call, which real-time
+    /// embedders that want no first-call latency avoid with `lazy_translation(false)`.
+    ///
+    /// With the memory budget, an eagerly translated module's code is charged to each store at
+    /// instantiation; a lazily translated function's code is charged to a store when that store
+    /// first calls it (and fails the call if it does not fit).
+    pub fn lazy_translation(&mut self, enable: bool) -> &mut Self {
+        self.lazy_translation = enable;
+        self
+    }
+
     pub fn get_memory_budget(&self) -> Option<u64> {
         self.memory_budget
     }
@@ -136,6 +153,10 @@ impl Config {
     /// any, where the portable code is used regardless.
     pub fn platform_optimizations_enabled(&self) -> bool {
         self.platform_optimizations
+    }
+
+    pub fn is_lazy_translation(&self) -> bool {
+        self.lazy_translation
     }
 }
 

@@ -1,8 +1,8 @@
 //! wrt: an embeddable, bounded and deterministic WebAssembly runtime.
 //!
 //! The crate decodes and validates modules with `wasmparser`, translates each function once into
-//! a compact slot-based IR, and runs it in an interpreter whose wasm calls live on an explicit
-//! frame stack. It is `#![no_std]` with `alloc`; the `std` feature adds conveniences only.
+//! a compact slot-based IR (on its first call by default, see [`Config::lazy_translation`]), and
+//! runs it in an interpreter whose wasm calls live on an explicit frame stack. It is `#![no_std]` with `alloc`; the `std` feature adds conveniences only.
 //!
 //! ```
 //! # #[cfg(feature = "wat")] {

@@ -28,7 +28,12 @@ const PROGRAM: &str = r#"(module
 
 fn engine(platform: bool, budget: Option<u64>) -> Engine {
     let mut config = Config::new();
-    config.consume_fuel(true).platform_optimizations(platform);
+    // Eager translation: every function's code is charged at instantiation, so the budget
+    // checks below see only what grows do (lazily, a first call would charge its code too).
+    config
+        .consume_fuel(true)
+        .platform_optimizations(platform)
+        .lazy_translation(false);
     if let Some(b) = budget {
         config.memory_budget(b);
     }

@@ -230,7 +230,7 @@ static void test_budget(void) {
           WRT_ERROR_LIMIT);
     teardown(engine, module, linker, store);
 
-    /* ...and one smaller than its translated code refuses to compile it. */
+    /* ...and one smaller than the module's code and metadata refuses to compile it. */
     engine = engine_with(false, 1000);
     {
         wrt_bytes_t wasm = {NULL, 0};
@@ -241,6 +241,42 @@ static void test_budget(void) {
         wrt_bytes_delete(&wasm);
     }
     wrt_engine_delete(engine);
+}
+
+/* Lazily translated code is charged to a store when a function is first called there; eagerly
+ * translated code at instantiation. */
+static void test_lazy_translation(void) {
+    int lazy;
+    for (lazy = 0; lazy <= 1; lazy++) {
+        probe_state state = {0};
+        wrt_config_t *config = NULL;
+        wrt_engine_t *engine = NULL;
+        wrt_module_t *module;
+        wrt_linker_t *linker;
+        wrt_store_t *store;
+        wrt_instance_t instance;
+        wrt_context_t *cx;
+        wrt_func_t grow;
+        wrt_val_t arg = wrt_i32(0), result;
+        wrt_usage_t before, first, second;
+        OK(wrt_config_new(&config));
+        OK(wrt_config_lazy_translation(config, lazy != 0));
+        OK(wrt_engine_new(config, &engine));
+        wrt_config_delete(config);
+        setup(engine, &state, &module, &linker, &store, &instance);
+        cx = wrt_store_context(store);
+        OK(wrt_instance_export_func(cx, instance, "grow", &grow));
+        OK(wrt_context_memory_category(cx, WRT_MEMORY_CODE, &before));
+        OK(wrt_func_call(cx, grow, &arg, 1, &result, 1));
+        CHECK(result.of.i32 == 1);
+        OK(wrt_context_memory_category(cx, WRT_MEMORY_CODE, &first));
+        OK(wrt_func_call(cx, grow, &arg, 1, &result, 1));
+        OK(wrt_context_memory_category(cx, WRT_MEMORY_CODE, &second));
+        CHECK(before.current > 0);
+        CHECK(lazy ? first.current > before.current : first.current == before.current);
+        CHECK(second.current == first.current);
+        teardown(engine, module, linker, store);
+    }
 }
 
 static void test_limits(void) {
@@ -377,6 +413,7 @@ static void test_platform_optimizations(void) {
 int main(void) {
     test_fuel();
     test_budget();
+    test_lazy_translation();
     test_limits();
     test_deterministic();
     test_platform_optimizations();

@@ -7,5 +7,6 @@ mod num;
 mod translate;
 
 pub(crate) use exec::{call, Frame};
-pub(crate) use ir::Instr;
-pub(crate) use translate::{translate_function, CompiledFunc, FuncTranslatorAllocs};
+pub(crate) use translate::{
+    translate_function, validate_function, CompiledFunc, FuncTranslatorAllocs,
+};

@@ -13,7 +13,10 @@
 
 use alloc::vec::Vec;
 
-use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
+use wasmparser::{
+    BlockType, FuncToValidate, FuncValidator, FuncValidatorAllocations, FunctionBody, Operator,
+    ValidatorResources,
+};
 
 use super::fuse::{self, Cmp, Compare, Rhs};
 use super::ir::{Instr, Slot};
@@ -31,6 +34,17 @@ pub(crate) struct CompiledFunc {
     pub(crate) consts: alloc::boxed::Box<[u64]>,
     /// Slots the frame needs: locals plus the deepest operand stack.
     pub(crate) frame_size: u32,
+}
+
+impl CompiledFunc {
+    /// Heap bytes the translated function occupies (its box and its two arrays): what a store's
+    /// budget is charged for it, in the `code` category.
+    pub(crate) fn heap_bytes(&self) -> u64 {
+        use core::mem::size_of;
+        (size_of::<CompiledFunc>()
+            + self.instrs.len() * size_of::<Instr>()
+            + self.consts.len() * size_of::<u64>()) as u64
+    }
 }
 
 /// Buffers reused across the functions of a module.
@@ -81,11 +95,131 @@ fn malformed(e: wasmparser::BinaryReaderError) -> Error {
     }
 }
 
-/// Validates and translates one function body.
+/// Validates a function body without translating it, for lazy translation: `Module::new` calls
+/// this for every body so that an invalid module is still rejected there, and
+/// [`translate_function`] runs later, without a validator, on the first call.
+///
+/// Nothing that translation can reject may be left for that first call. These are the errors
+/// `translate_function` (and the `translate` it drives) can return, and why none can occur for a
+/// body this function accepted:
+/// - decoding errors (malformed) and validation errors: the same bytes were decoded and validated
+///   here, with the same features;
+/// - "function has no type", "unknown type" of a block: validation checks every type index;
+/// - an unsupported operator (the last arm of `Translator::translate`): every operator wasmparser
+///   accepts under [`crate::module::features`] has an arm there (the MVP, sign extension,
+///   saturating float-to-int, bulk memory, reference types and tail calls; `TypedSelectMulti` is
+///   never valid). A proposal added to `features()` must add its operators to `translate`, and
+///   the spec testsuite, run both lazily and eagerly, checks it did;
+/// - "multiple memories" and "64-bit memory offsets" (`mem_offset`): without multi-memory the
+///   reader gives every access memory 0, and without memory64 the validator rejects offsets
+///   above `u32::MAX`;
+/// - "function frame too large", an implementation limit: checked here, see
+///   [`check_frame_bound`];
+/// - "a translated slot lies outside its frame": the translator's check of its own output, never
+///   true for any input; were a bug to make it fire, the first call reports it as an error.
+pub(crate) fn validate_function(
+    to_validate: FuncToValidate<ValidatorResources>,
+    body: &FunctionBody<'_>,
+    allocs: &mut FuncValidatorAllocations,
+) -> Result<()> {
+    let ty = to_validate.ty;
+    let features = to_validate.features;
+    // Fast path: wasmparser's own loop, which decodes operators straight into the validator, and
+    // the frame bound from the body's size, which holds for every body of realistic size.
+    let mut validator = to_validate.into_validator(core::mem::take(allocs));
+    let fast = validator.validate(body);
+    let locals = validator.len_locals();
+    let retry = FuncToValidate {
+        resources: validator.resources().clone(),
+        index: validator.index(),
+        ty,
+        features,
+    };
+    *allocs = validator.into_allocations();
+    let range = body.range();
+    let max_height = (range.end - range.start).saturating_mul(MAX_PUSHED_PER_OPERATOR);
+    if fast.is_ok() && check_frame_bound(locals, max_height).is_ok() {
+        return Ok(());
+    }
+    // Slow path, for an invalid body or a huge one: operator by operator, as eager translation
+    // does, which tells malformed bytes from invalid code and measures the operand stack.
+    let mut validator = retry.into_validator(core::mem::take(allocs));
+    // Its verdict is the one eager translation would give, so it decides.
+    let tracked = validate_operators(&mut validator, body);
+    *allocs = validator.into_allocations();
+    tracked
+}
+
+/// Validates a body operator by operator and checks the frame bound with the highest operand
+/// stack the validator reached.
+fn validate_operators(
+    validator: &mut FuncValidator<ValidatorResources>,
+    body: &FunctionBody<'_>,
+) -> Result<()> {
+    let mut reader = body.get_binary_reader();
+    validator.read_locals(&mut reader).map_err(invalid)?;
+    reader.set_features(*validator.features());
+    let mut max_height = 0;
+    let mut ops = wasmparser::OperatorsReader::new(reader);
+    while !ops.eof() {
+        let (op, offset) = ops.read_with_offset().map_err(malformed)?;
+        validator.op(offset, &op).map_err(invalid)?;
+        max_height = max_height.max(validator.operand_stack_height());
+    }
+    ops.finish().map_err(malformed)?;
+    check_frame_bound(validator.len_locals(), u64::from(max_height))
+}
+
+/// The most one operator can raise the validator's operand stack: wasmparser rejects function
+/// types with more than 1000 parameters or results (its `MAX_WASM_FUNCTION_PARAMS` and
+/// `_RETURNS`), a call pushes its callee's results, a block's `else` and `end` reset the stack to
+/// the block's height plus its parameters or results, and every other operator pushes at most
+/// one value. Each operator takes at least one byte, so a body of `n` bytes never has more than
+/// `1000 * n` operands.
+const MAX_PUSHED_PER_OPERATOR: u64 = 1000;
+
+/// Rejects a function whose frame could exceed the translator's slot space, from what validation
+/// knows: `num_locals` (parameters included) and the highest operand stack the validator can
+/// reach (`max_height`, measured or bounded).
+///
+/// The translator's frame is its locals, its constant pool (at most `MAX_POOLED_CONSTS`) and its
+/// own operand stack, which never holds more than the validator's: in reachable code it mirrors
+/// wasm's stack entry for entry, and in unreachable code it stays at the enclosing block's
+/// height (where the validator's stack is cut back to, too) while the validator may push more.
+/// The eager path applies this check with the measured height, and the lazy path accepts a body
+/// on the bound only when the bound passes, so both accept the same modules.
+fn check_frame_bound(num_locals: u32, max_height: u64) -> Result<()> {
+    let bound = u64::from(num_locals)
+        .saturating_add(MAX_POOLED_CONSTS as u64)
+        .saturating_add(max_height);
+    if bound < u64::from(TEMP_TAG) {
+        Ok(())
+    } else {
+        Err(Error::limit("function frame too large"))
+    }
+}
+
+/// Counts a body's locals, parameters included, leaving `reader` at its first operator. For
+/// bodies already validated (lazy translation), where the validator is not there to count.
+fn count_locals(reader: &mut wasmparser::BinaryReader<'_>, num_params: u32) -> Result<u32> {
+    let mut count = num_params;
+    for _ in 0..reader.read_var_u32().map_err(malformed)? {
+        let n = reader.read_var_u32().map_err(malformed)?;
+        reader.read::<wasmparser::ValType>().map_err(malformed)?;
+        count = count
+            .checked_add(n)
+            .ok_or_else(|| Error::limit("too many locals"))?;
+    }
+    Ok(count)
+}
+
+/// Translates one function body. With a validator (eager translation) it validates the body in
+/// the same pass; without one (lazy translation) the body must have passed
+/// [`validate_function`] already, which guarantees this cannot fail (see there).
 pub(crate) fn translate_function(
     module: &ModuleInner,
     func_index: u32,
-    validator: &mut FuncValidator<ValidatorResources>,
+    mut validator: Option<&mut FuncValidator<ValidatorResources>>,
     body: &FunctionBody<'_>,
     allocs: &mut FuncTranslatorAllocs,
 ) -> Result<CompiledFunc> {
@@ -95,12 +229,17 @@ pub(crate) fn translate_function(
             message: alloc::format!("function {func_index} has no type"),
         })?
         .clone();
-    let mut reader = body.get_binary_reader();
-    validator.read_locals(&mut reader).map_err(invalid)?;
-    reader.set_features(*validator.features());
-    let num_locals = validator.len_locals();
     let num_params = ty.params().len() as u32;
     let num_results = ty.results().len() as u32;
+    let mut reader = body.get_binary_reader();
+    let num_locals = match validator.as_deref_mut() {
+        Some(validator) => {
+            validator.read_locals(&mut reader).map_err(invalid)?;
+            validator.len_locals()
+        }
+        None => count_locals(&mut reader, num_params)?,
+    };
+    reader.set_features(crate::module::features());
 
     let mut t = Translator {
         module,
@@ -133,12 +272,19 @@ pub(crate) fn translate_function(
     t.begin_fuel_block();
 
     let mut ops = wasmparser::OperatorsReader::new(reader);
+    let mut max_height = 0;
     while !ops.eof() {
         let (op, offset) = ops.read_with_offset().map_err(malformed)?;
-        validator.op(offset, &op).map_err(invalid)?;
+        if let Some(validator) = validator.as_deref_mut() {
+            validator.op(offset, &op).map_err(invalid)?;
+            max_height = max_height.max(validator.operand_stack_height());
+        }
         t.translate(op)?;
     }
     ops.finish().map_err(malformed)?;
+    if validator.is_some() {
+        check_frame_bound(num_locals, u64::from(max_height))?;
+    }
 
     // Frame layout: locals, then the constant pool, then the operand stack.
     let num_consts = t.consts.len() as u32;
@@ -1382,4 +1528,23 @@ fn mem_offset(memarg: wasmparser::MemArg) -> Result<u32> {
         return Err(Error::unsupported("multiple memories"));
     }
     u32::try_from(memarg.offset).map_err(|_| Error::unsupported("64-bit memory offsets"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_frame_bound_is_the_translators_slot_limit() {
+        let locals = 50_000;
+        let fits = u64::from(TEMP_TAG) - 1 - u64::from(locals) - MAX_POOLED_CONSTS as u64;
+        assert!(check_frame_bound(locals, fits).is_ok());
+        assert!(matches!(
+            check_frame_bound(locals, fits + 1),
+            Err(Error::Limit { .. })
+        ));
+        assert!(check_frame_bound(u32::MAX, u64::MAX).is_err());
+        // Bodies of up to about 2 MiB are accepted on their size alone.
+        assert!(check_frame_bound(locals, 2_000_000 * MAX_PUSHED_PER_OPERATOR).is_ok());
+    }
 }

@@ -2,14 +2,18 @@
 
 mod const_expr;
 
+use alloc::boxed::Box;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+use core::ops::Range;
+
+use once_cell::race::OnceBox;
 
 pub(crate) use const_expr::ConstExpr;
 
 use crate::config::Engine;
-use crate::engine::{translate_function, CompiledFunc, FuncTranslatorAllocs};
+use crate::engine::{translate_function, validate_function, CompiledFunc, FuncTranslatorAllocs};
 use crate::error::{Error, Result};
 use crate::types::{
     ExportType, ExternType, FuncType, GlobalType, ImportType, MemoryType, Mutability, RefType,
@@ -51,6 +55,23 @@ pub(crate) struct DataSegment {
     pub(crate) bytes: Arc<[u8]>,
 }
 
+/// A defined function: where its body is, and its translation once made.
+#[derive(Debug)]
+pub(crate) struct FuncCode {
+    /// The body's bytes in `ModuleInner::code_section` (empty when translated eagerly).
+    body: Range<u32>,
+    /// The translation: made by `Module::new` when translating eagerly, otherwise by the first
+    /// call in any store. Shared by every store and thread using the module. Set at most once
+    /// and never replaced or taken while the module lives, so references into it stay valid as
+    /// long as the module does.
+    ///
+    /// `OnceBox` is lock-free: threads that call an untranslated function at the same time may
+    /// each translate it, and all but the first result are dropped; nobody ever waits for
+    /// another thread (a lock could stall a high-priority thread behind a preempted one).
+    /// Translation is deterministic, so whichever result is kept has the same size.
+    compiled: OnceBox<CompiledFunc>,
+}
+
 /// Everything a module says, in the form instantiation and execution need.
 #[derive(Debug, Default)]
 pub(crate) struct ModuleInner {
@@ -73,12 +94,20 @@ pub(crate) struct ModuleInner {
     pub(crate) start: Option<u32>,
     pub(crate) elems: Vec<ElemSegment>,
     pub(crate) datas: Vec<DataSegment>,
-    /// Translated bodies of the defined functions.
-    pub(crate) code: Vec<Arc<CompiledFunc>>,
+    /// Bodies and translations of the defined functions.
+    pub(crate) code: Vec<FuncCode>,
+    /// With lazy translation, a copy of the code section, which `code` points into.
+    code_section: Box<[u8]>,
+    /// Offset of `code_section` in the module's bytes (for the offsets in error messages).
+    code_section_offset: u64,
+    /// Whether functions are translated on their first call (`Config::lazy_translation`).
+    pub(crate) lazy: bool,
     /// Whether the code charges fuel / canonicalises NaNs (it must match the store's engine).
     pub(crate) fuel: bool,
     pub(crate) deterministic: bool,
-    /// Heap bytes held by this module's code and metadata (charged to each store using it).
+    /// Heap bytes held by this module's metadata, kept function bodies and (when translated
+    /// eagerly) code: charged to each store using it at instantiation. Lazily translated
+    /// functions are charged separately, by each store, on their first call there.
     pub(crate) heap_bytes: u64,
 }
 
@@ -106,15 +135,12 @@ impl ModuleInner {
             .map(|e| vec(&e.items))
             .chain(self.datas.iter().map(|d| d.bytes.len() + 16))
             .sum();
+        // Functions translated by now: all of them when eager, none when lazy.
         let code: usize = self
             .code
             .iter()
-            .map(|c| {
-                size_of::<CompiledFunc>()
-                    + 16
-                    + c.instrs.len() * size_of::<crate::engine::Instr>()
-                    + c.consts.len() * size_of::<u64>()
-            })
+            .filter_map(|c| c.compiled.get())
+            .map(|c| c.heap_bytes() as usize)
             .sum();
         (size_of::<ModuleInner>()
             + vec(&self.types)
@@ -133,7 +159,48 @@ impl ModuleInner {
             + vec(&self.datas)
             + segments
             + vec(&self.code)
-            + code) as u64
+            + code
+            + self.code_section.len()) as u64
+    }
+
+    /// The translation of defined function `index` (not counting imports), translating it now
+    /// if no call has yet. Once this returned `Ok`, the same reference is returned for as long as
+    /// the module lives.
+    pub(crate) fn compiled(&self, index: u32) -> Result<&CompiledFunc> {
+        let func = self
+            .code
+            .get(index as usize)
+            .ok_or_else(|| Error::Instantiation {
+                message: alloc::format!("internal engine error: no function {index} to translate"),
+            })?;
+        func.compiled
+            .get_or_try_init(|| self.translate(index, func).map(Box::new))
+    }
+
+    /// Translates a body `Module::new` validated (see `validate_function` for why this cannot
+    /// fail on such a body).
+    #[cold]
+    #[inline(never)]
+    fn translate(&self, index: u32, func: &FuncCode) -> Result<CompiledFunc> {
+        let bytes = self
+            .code_section
+            .get(func.body.start as usize..func.body.end as usize)
+            .ok_or_else(|| Error::Instantiation {
+                message: alloc::format!("internal engine error: no body for function {index}"),
+            })?;
+        let offset = self.code_section_offset + u64::from(func.body.start);
+        let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new_features(
+            bytes,
+            offset,
+            features(),
+        ));
+        translate_function(
+            self,
+            self.num_imported_funcs + index,
+            None,
+            &body,
+            &mut FuncTranslatorAllocs::default(),
+        )
     }
 
     pub(crate) fn func_type(&self, func: u32) -> Option<&FuncType> {
@@ -258,14 +325,17 @@ fn convert_global(ty: &wasmparser::GlobalType) -> Result<GlobalType> {
 }
 
 impl Module {
-    /// Decodes, validates and translates a binary module.
+    /// Decodes and validates a binary module, and translates its functions unless the engine
+    /// translates lazily (`Config::lazy_translation`, the default): then each function is
+    /// translated on its first call. Every error the module can have, including anything the
+    /// engine does not support, is reported here either way.
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Module> {
         let mut inner = parse(bytes, engine.config())?;
         inner.heap_bytes = inner.compute_heap_bytes();
         if let Some(budget) = engine.config().memory_budget {
             if inner.heap_bytes > budget {
                 return Err(Error::limit(alloc::format!(
-                    "the module's translated code needs {} bytes, more than the memory budget of {budget}",
+                    "the module's code and metadata need {} bytes, more than the memory budget of {budget}",
                     inner.heap_bytes
                 )));
             }
@@ -308,12 +378,20 @@ impl Module {
         })
     }
 
-    /// The translated IR of every defined function, for engine development.
+    /// The translated IR of every defined function, for engine development (translates every
+    /// function not translated yet).
     #[doc(hidden)]
     pub fn debug_ir(&self) -> alloc::string::String {
         use core::fmt::Write;
         let mut out = alloc::string::String::new();
-        for (i, code) in self.inner.code.iter().enumerate() {
+        for i in 0..self.inner.code.len() {
+            let code = match self.inner.compiled(i as u32) {
+                Ok(code) => code,
+                Err(e) => {
+                    let _ = writeln!(out, "func {i}: {e}");
+                    continue;
+                }
+            };
             let _ = writeln!(
                 out,
                 "func {} (params {}, locals {}, frame {}):",
@@ -327,6 +405,25 @@ impl Module {
             }
         }
         out
+    }
+
+    /// How many of the defined functions are translated by now, for tests of lazy translation.
+    #[doc(hidden)]
+    pub fn debug_translated_funcs(&self) -> usize {
+        self.inner
+            .code
+            .iter()
+            .filter(|c| c.compiled.get().is_some())
+            .count()
+    }
+
+    /// The bytes a store is charged for the translated code of function `func` (in the module's
+    /// function index space), if it is translated by now; for tests of the memory budget.
+    #[doc(hidden)]
+    pub fn debug_code_bytes(&self, func: u32) -> Option<u64> {
+        let index = func.checked_sub(self.inner.num_imported_funcs)?;
+        let code = self.inner.code.get(index as usize)?.compiled.get()?;
+        Some(code.heap_bytes())
     }
 
     /// The type of an exported function, if the module exports one under `name`.
@@ -400,6 +497,7 @@ fn parse(bytes: &[u8], config: &crate::Config) -> Result<ModuleInner> {
     let mut m = ModuleInner {
         fuel: config.consume_fuel,
         deterministic: config.deterministic,
+        lazy: config.lazy_translation,
         ..ModuleInner::default()
     };
     let mut allocs = FuncTranslatorAllocs::default();
@@ -556,19 +654,65 @@ fn parse(bytes: &[u8], config: &crate::Config) -> Result<ModuleInner> {
                     });
                 }
             }
+            Payload::CodeSectionStart {
+                count,
+                unchecked_range,
+                ..
+            } => {
+                m.code.reserve_exact(count as usize);
+                if m.lazy {
+                    // One copy of the whole section: the bodies are translated from it later.
+                    let section = usize::try_from(unchecked_range.start)
+                        .ok()
+                        .zip(usize::try_from(unchecked_range.end).ok())
+                        .and_then(|(start, end)| bytes.get(start..end))
+                        .ok_or_else(|| Error::Malformed {
+                            message: "code section extends past the end of the module".into(),
+                        })?;
+                    m.code_section = section.into();
+                    m.code_section_offset = unchecked_range.start;
+                }
+            }
             Payload::CodeSectionEntry(_) => {
                 let ValidPayload::Func(to_validate, body) = valid else {
                     return Err(Error::Invalid {
                         message: "code entry without a function".into(),
                     });
                 };
-                let mut func_validator =
-                    to_validate.into_validator(core::mem::take(&mut func_validator_allocs));
-                let func_index = func_validator.index();
-                let compiled =
-                    translate_function(&m, func_index, &mut func_validator, &body, &mut allocs)?;
-                func_validator_allocs = func_validator.into_allocations();
-                m.code.push(Arc::new(compiled));
+                let code = if m.lazy {
+                    validate_function(to_validate, &body, &mut func_validator_allocs)?;
+                    let range = body.range();
+                    let start = range.start.checked_sub(m.code_section_offset);
+                    let end = range.end.checked_sub(m.code_section_offset);
+                    let body = start
+                        .zip(end)
+                        .and_then(|(s, e)| Some(u32::try_from(s).ok()?..u32::try_from(e).ok()?))
+                        .filter(|r| r.end as usize <= m.code_section.len())
+                        .ok_or_else(|| Error::Malformed {
+                            message: "function body outside the code section".into(),
+                        })?;
+                    FuncCode {
+                        body,
+                        compiled: OnceBox::new(),
+                    }
+                } else {
+                    let mut func_validator =
+                        to_validate.into_validator(core::mem::take(&mut func_validator_allocs));
+                    let func_index = func_validator.index();
+                    let compiled = translate_function(
+                        &m,
+                        func_index,
+                        Some(&mut func_validator),
+                        &body,
+                        &mut allocs,
+                    )?;
+                    func_validator_allocs = func_validator.into_allocations();
+                    FuncCode {
+                        body: 0..0,
+                        compiled: OnceBox::with_value(Box::new(compiled)),
+                    }
+                };
+                m.code.push(code);
             }
             _ => {}
         }

@@ -3,6 +3,7 @@
 use alloc::boxed::Box;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+use core::ptr::NonNull;
 
 use super::Extern;
 use crate::engine::CompiledFunc;
@@ -23,7 +24,14 @@ pub(crate) enum FuncEntity {
     Wasm {
         sig: u32,
         instance: u32,
-        code: Arc<CompiledFunc>,
+        /// Index of the function among its module's defined functions.
+        index: u32,
+        /// The function's translation, once this store has charged it to its budget: set at
+        /// instantiation for an eagerly translated module, by `StoreInner::callee` on the first
+        /// call otherwise. It points into the module (`FuncCode::compiled`), which the store
+        /// keeps alive (`InstanceEntity::module`) and which never moves or frees a translation
+        /// while it lives; so the pointer is valid as long as the store.
+        code: Option<NonNull<CompiledFunc>>,
     },
     Host {
         sig: u32,
@@ -188,6 +196,8 @@ pub(crate) struct GlobalEntity {
 
 pub(crate) struct InstanceEntity {
     pub(crate) module: Module,
+    /// Where the store keeps what it charged for `module` (`StoreInner::charged_modules`).
+    pub(crate) charged: u32,
     pub(crate) funcs: Vec<u32>,
     pub(crate) tables: Vec<u32>,
     pub(crate) memories: Vec<u32>,

@@ -3,6 +3,7 @@
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::ptr::NonNull;
 
 use super::entities::InstanceEntity;
 use super::store::{AsContext, Store};
@@ -111,9 +112,10 @@ pub(crate) fn instantiate<T>(
         });
     }
 
-    // 0. The module's code, once per store, and this instance's own bookkeeping, before any
-    //    of it is allocated.
-    store.inner.charge_module(module)?;
+    // 0. The module's code (all of it if translated eagerly; a lazily translated function is
+    //    charged on its first call), once per store, and this instance's own bookkeeping,
+    //    before any of it is allocated.
+    let charged = store.inner.charge_module(module)?;
     store.inner.budget.charge(
         MemoryCategory::Runtime,
         InstanceEntity::heap_bytes_for(module),
@@ -153,14 +155,21 @@ pub(crate) fn instantiate<T>(
     for ty in &m.types {
         sigs.push(store.inner.intern_sig(ty)?);
     }
-    for (i, code) in m.code.iter().enumerate() {
-        let func_index = m.num_imported_funcs as usize + i;
-        let ty = m.funcs.get(func_index).copied().unwrap_or(0);
+    for i in 0..m.code.len() as u32 {
+        let func_index = m.num_imported_funcs + i;
+        let ty = m.funcs.get(func_index as usize).copied().unwrap_or(0);
         let sig = sigs.get(ty as usize).copied().unwrap_or(0);
+        // Eagerly translated code is charged (above) and can be used at once.
+        let code = if m.lazy {
+            None
+        } else {
+            Some(NonNull::from(m.compiled(i)?))
+        };
         funcs.push(store.inner.push_func(FuncEntity::Wasm {
             sig,
             instance: instance_index,
-            code: code.clone(),
+            index: i,
+            code,
         })?);
     }
     let func_ref = |f: u32| funcs.get(f as usize).map_or(0, |&s| u64::from(s) + 1);
@@ -237,6 +246,7 @@ pub(crate) fn instantiate<T>(
 
     let entity = InstanceEntity {
         module: module.clone(),
+        charged,
         funcs,
         tables,
         memories,

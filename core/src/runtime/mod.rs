@@ -19,7 +19,7 @@ pub use store::{AsContext, AsContextMut, Caller, Store};
 pub(crate) use entities::MAX_PAGES;
 pub(crate) use entities::{FuncEntity, GlobalEntity, PAGE_SIZE};
 pub(crate) use func::check_values;
-pub(crate) use store::StoreInner;
+pub(crate) use store::{Callee, StoreInner};
 
 use crate::error::{Error, Result};
 use crate::types::{ExternType, GlobalType, MemoryType, Mutability, TableType};

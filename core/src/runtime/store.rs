@@ -4,12 +4,14 @@ use alloc::boxed::Box;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::any::Any;
+use core::ptr::NonNull;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use super::entities::{FuncEntity, GlobalEntity, InstanceEntity, MemoryEntity, TableEntity};
 use super::func::{HostFn, HostFuncEntity};
 use super::Extern;
 use crate::config::Engine;
+use crate::engine::CompiledFunc;
 use crate::error::{Error, Result};
 use crate::module::Module;
 use crate::resources::{push_accounted, vec_bytes, Budget, MemoryCategory, MemoryProfile};
@@ -17,6 +19,34 @@ use crate::types::{FuncType, MemoryType, TableType};
 use crate::value::Cell;
 
 static NEXT_STORE_ID: AtomicU32 = AtomicU32::new(1);
+
+/// A module whose code a store has charged to its budget.
+pub(crate) struct ChargedModule {
+    module: Module,
+    /// For a lazily translated module, one bit per defined function: set once the store has
+    /// charged that function's translated code. Empty for an eagerly translated module, whose
+    /// code is all charged at once.
+    funcs: Vec<u64>,
+}
+
+/// What a call to a store function enters (see `StoreInner::resolve_callee`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Callee {
+    /// A wasm function: its translated code (valid as long as the store, see
+    /// `FuncEntity::Wasm::code`) and the store index of its instance.
+    Wasm {
+        code: NonNull<CompiledFunc>,
+        instance: u32,
+    },
+    /// A host function.
+    Host,
+}
+
+fn internal(what: &str) -> Error {
+    Error::Instantiation {
+        message: alloc::format!("internal engine error: {what}"),
+    }
+}
 
 /// The part of a store that does not depend on the host data type.
 pub(crate) struct StoreInner {
@@ -38,8 +68,9 @@ pub(crate) struct StoreInner {
     /// Wasm frames active in calls that are suspended in host functions.
     pub(crate) depth: usize,
     pub(crate) budget: Budget,
-    /// Modules whose code is charged to this store's budget (by address of the shared module).
-    charged_modules: Vec<(usize, Module)>,
+    /// Modules whose code is charged to this store's budget, and which of their lazily
+    /// translated functions are.
+    charged_modules: Vec<ChargedModule>,
     pub(crate) fuel_enabled: bool,
     pub(crate) fuel: u64,
     pub(crate) fuel_consumed: u64,
@@ -69,20 +100,104 @@ impl StoreInner {
         Ok(id)
     }
 
-    /// Charges a module's translated code and metadata, once per store.
-    pub(crate) fn charge_module(&mut self, module: &Module) -> Result<()> {
-        let key = Arc::as_ptr(&module.inner) as usize;
-        if self.charged_modules.iter().any(|(k, _)| *k == key) {
-            return Ok(());
+    /// Charges a module's metadata and kept bodies, and its translated code if it was translated
+    /// eagerly, once per store. Returns where the store keeps the charge (for
+    /// `InstanceEntity::charged`).
+    pub(crate) fn charge_module(&mut self, module: &Module) -> Result<u32> {
+        if let Some(i) = self
+            .charged_modules
+            .iter()
+            .position(|c| Arc::ptr_eq(&c.module.inner, &module.inner))
+        {
+            return Ok(i as u32);
         }
-        self.budget
-            .charge(MemoryCategory::Code, module.inner.heap_bytes)?;
-        push_accounted(
-            &mut self.budget,
-            MemoryCategory::Runtime,
-            &mut self.charged_modules,
-            (key, module.clone()),
-        )
+        let words = if module.inner.lazy {
+            module.inner.code.len().div_ceil(64)
+        } else {
+            0
+        };
+        let code_bytes = module.inner.heap_bytes;
+        let bits_bytes = (words * core::mem::size_of::<u64>()) as u64;
+        self.budget.charge(MemoryCategory::Code, code_bytes)?;
+        let mut funcs = Vec::new();
+        let bits = match self.budget.charge(MemoryCategory::Runtime, bits_bytes) {
+            Ok(()) if funcs.try_reserve_exact(words).is_ok() => Ok(()),
+            Ok(()) => {
+                self.budget.release(MemoryCategory::Runtime, bits_bytes);
+                Err(Error::limit("out of host memory"))
+            }
+            Err(e) => Err(e),
+        };
+        let pushed = bits.and_then(|()| {
+            funcs.resize(words, 0);
+            push_accounted(
+                &mut self.budget,
+                MemoryCategory::Runtime,
+                &mut self.charged_modules,
+                ChargedModule {
+                    module: module.clone(),
+                    funcs,
+                },
+            )
+            .inspect_err(|_| self.budget.release(MemoryCategory::Runtime, bits_bytes))
+        });
+        if let Err(e) = pushed {
+            self.budget.release(MemoryCategory::Code, code_bytes);
+            return Err(e);
+        }
+        Ok(self.charged_modules.len() as u32 - 1)
+    }
+
+    /// What calling store function `func` enters, as an out-of-line call: the interpreter reads
+    /// a resolved entry itself (engine/exec/calls.rs) and calls this only for an unresolved
+    /// one, and before entering its loop.
+    ///
+    /// For a wasm function not called in this store before, this first translates it (unless
+    /// some store already did: the translation lives in the shared module) and charges its code
+    /// to this store's budget, once per store and module function however many instances share
+    /// it, then caches the code in the function's entry. If the code does not fit in the budget
+    /// the call fails with the budget's `Error::Limit` and nothing changes.
+    #[inline(never)]
+    pub(crate) fn resolve_callee(&mut self, func: u32) -> Result<Callee> {
+        let (instance, index) = match self.funcs.get(func as usize) {
+            Some(&FuncEntity::Wasm {
+                code: Some(code),
+                instance,
+                ..
+            }) => return Ok(Callee::Wasm { code, instance }),
+            Some(&FuncEntity::Wasm {
+                code: None,
+                instance,
+                index,
+                ..
+            }) => (instance, index),
+            Some(FuncEntity::Host { .. }) => return Ok(Callee::Host),
+            None => return Err(internal("unknown function")),
+        };
+        let slot = self
+            .instances
+            .get(instance as usize)
+            .ok_or_else(|| internal("unknown instance"))?
+            .charged as usize;
+        let charged = self
+            .charged_modules
+            .get_mut(slot)
+            .ok_or_else(|| internal("module not charged"))?;
+        let compiled = charged.module.inner.compiled(index)?;
+        let bytes = compiled.heap_bytes();
+        let code = NonNull::from(compiled);
+        // Eager modules were charged in full at instantiation; they have no bits.
+        let (word, bit) = (index as usize / 64, 1u64 << (index % 64));
+        if let Some(bits) = charged.funcs.get_mut(word) {
+            if *bits & bit == 0 {
+                self.budget.charge(MemoryCategory::Code, bytes)?;
+                *bits |= bit;
+            }
+        }
+        if let Some(FuncEntity::Wasm { code: slot, .. }) = self.funcs.get_mut(func as usize) {
+            *slot = Some(code);
+        }
+        Ok(Callee::Wasm { code, instance })
     }
 
     pub(crate) fn push_func(&mut self, func: FuncEntity) -> Result<u32> {

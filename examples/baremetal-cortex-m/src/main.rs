@@ -94,7 +94,10 @@ fn demo() -> Result<(), Failure> {
     );
 
     let mut config = Config::new();
+    // Eager translation: a real-time target pays for translation here, at load, never on a
+    // function's first call.
     config
+        .lazy_translation(false)
         .consume_fuel(true)
         .memory_budget(BUDGET)
         .max_call_depth(64)

@@ -5,8 +5,6 @@
 //! may allocate, call the host or fail goes through small out-of-line functions that take the
 //! execution state and plain values (so handlers keep no locals in memory and can tail-call).
 
-use alloc::sync::Arc;
-
 use super::dispatch::{Exec, Flow, Hot};
 use super::{ensure_stack, internal, resolve_indirect, Frame};
 use crate::engine::translate::CompiledFunc;
@@ -18,12 +16,11 @@ use crate::runtime::FuncEntity;
 /// Returns false when execution must stop (the reason is recorded in `s.st`).
 #[inline(always)]
 pub(super) fn call(s: &mut Hot<'_>, callee: u32, at: usize) -> bool {
-    // SAFETY: `inner` is valid for the execution; this shared borrow ends before anything
-    // below mutates the store.
-    let entity = unsafe { &*s.st.inner }.funcs.get(callee as usize);
-    match entity {
-        Some(FuncEntity::Wasm { code, instance, .. }) => {
-            let (code, instance) = (Arc::as_ptr(code), *instance);
+    let Some(target) = target(s.st, callee) else {
+        return false;
+    };
+    match target {
+        Target::Wasm(code, instance) => {
             let st = &mut *s.st;
             // SAFETY: `frames` is valid for the execution and not otherwise borrowed.
             let frames = unsafe { &mut *st.frames };
@@ -31,8 +28,8 @@ pub(super) fn call(s: &mut Hot<'_>, callee: u32, at: usize) -> bool {
                 st.trap(TrapCode::CallStackExhausted);
                 return false;
             }
-            // SAFETY: `code` points into an `Arc<CompiledFunc>` owned by a function entry of
-            // this store; entries are never removed while the store lives (see `execute`).
+            // SAFETY: `code` came from the function's entry: a translation owned by a module
+            // the store keeps alive, never moved or freed while it lives (see `execute`).
             let callee_ref = unsafe { &*code };
             if !enter(st, at, callee_ref) {
                 return false;
@@ -59,19 +56,65 @@ pub(super) fn call(s: &mut Hot<'_>, callee: u32, at: usize) -> bool {
             switch_to(s, instance);
             true
         }
-        Some(FuncEntity::Host { host, .. }) => {
-            let host = *host;
+        Target::Host(host, _) => {
             if !host_call(s.st, host, at) {
                 return false;
             }
             s.reload();
             true
         }
+    }
+}
+
+/// What a call of store function `f` enters.
+#[derive(Clone, Copy)]
+enum Target {
+    /// Translated code (valid as long as the store, see `FuncEntity::Wasm::code`) and the
+    /// callee's instance.
+    Wasm(*const CompiledFunc, u32),
+    /// A host function and its signature id.
+    Host(u32, u32),
+}
+
+/// The target of a call of store function `f`: read from the function's entry, or, on the
+/// store's first call of a lazily translated function, translated and charged first
+/// (`first_call`). `None` when that failed (recorded in `st`).
+#[inline(always)]
+fn target(st: &mut Exec, f: u32) -> Option<Target> {
+    let read = |st: &Exec| {
+        // SAFETY: `inner` is valid for the execution; the borrow ends in this closure.
+        match unsafe { &*st.inner }.funcs.get(f as usize) {
+            Some(&FuncEntity::Wasm {
+                code: Some(code),
+                instance,
+                ..
+            }) => Some(Target::Wasm(code.as_ptr().cast_const(), instance)),
+            Some(&FuncEntity::Host { host, sig }) => Some(Target::Host(host, sig)),
+            _ => None,
+        }
+    };
+    match read(st) {
+        Some(t) => Some(t),
         None => {
-            unknown_function(s.st);
-            false
+            if !first_call(st, f) {
+                return None;
+            }
+            let t = read(st);
+            if t.is_none() {
+                unknown_function(st);
+            }
+            t
         }
     }
+}
+
+/// Translates (if no store has yet) and charges a function on this store's first call of it.
+#[cold]
+#[inline(never)]
+fn first_call(st: &mut Exec, f: u32) -> bool {
+    // SAFETY: `inner` is valid for the execution and not otherwise borrowed here.
+    let r = unsafe { &mut *st.inner }.resolve_callee(f).map(|_| ());
+    st.ok(r)
 }
 
 /// Returns from the current function with `count` results starting at slot `src`.
@@ -108,11 +151,11 @@ fn return_to_caller(s: &mut Hot<'_>) -> Option<Flow> {
 /// are at slot `args`.
 #[inline(always)]
 pub(super) fn tail_call(s: &mut Hot<'_>, callee: u32, args: u32, count: u32) -> Option<Flow> {
-    // SAFETY: as in `call`.
-    let entity = unsafe { &*s.st.inner }.funcs.get(callee as usize);
-    match entity {
-        Some(FuncEntity::Wasm { code, instance, .. }) => {
-            let (code, instance) = (Arc::as_ptr(code), *instance);
+    let Some(target) = target(s.st, callee) else {
+        return Some(Flow::Error);
+    };
+    match target {
+        Target::Wasm(code, instance) => {
             // SAFETY: the arguments are slots of the current frame; `copy` allows overlap.
             unsafe { core::ptr::copy(s.regs.add(args as usize), s.regs, count as usize) };
             let st = &mut *s.st;
@@ -127,8 +170,7 @@ pub(super) fn tail_call(s: &mut Hot<'_>, callee: u32, args: u32, count: u32) -> 
             switch_to(s, instance);
             None
         }
-        Some(FuncEntity::Host { host, sig }) => {
-            let (host, sig) = (*host, *sig);
+        Target::Host(host, sig) => {
             let at = s.st.base + args as usize;
             if !host_call(s.st, host, at) {
                 return Some(Flow::Error);
@@ -143,10 +185,6 @@ pub(super) fn tail_call(s: &mut Hot<'_>, callee: u32, args: u32, count: u32) -> 
             // current frame's first slot, and `copy` allows overlap.
             unsafe { core::ptr::copy(s.regs.add(args as usize), s.regs, results) };
             return_to_caller(s)
-        }
-        None => {
-            unknown_function(s.st);
-            Some(Flow::Error)
         }
     }
 }
@@ -205,7 +243,7 @@ fn grow_stack(st: &mut Exec, len: usize) -> bool {
 
 /// Pushes the current frame when the frame stack is full (charging its growth).
 #[inline(never)]
-fn push_frame(st: &mut Exec, ip: *const crate::engine::Instr) -> bool {
+fn push_frame(st: &mut Exec, ip: *const crate::engine::ir::Instr) -> bool {
     let frame = Frame {
         code: st.code,
         ip,

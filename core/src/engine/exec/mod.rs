@@ -18,7 +18,7 @@ use super::translate::CompiledFunc;
 use crate::error::{Error, Result, Trap, TrapCode};
 use crate::resources::{vec_bytes, Budget, MemoryCategory};
 use crate::runtime::{
-    cell_to_val, check_values, val_to_cell, Caller, FuncEntity, Store, StoreInner,
+    cell_to_val, check_values, val_to_cell, Callee, Caller, FuncEntity, Store, StoreInner,
 };
 use crate::value::{Cell, Val};
 
@@ -360,16 +360,18 @@ fn execute<T>(
     let max_stack = store.inner.engine.config().max_value_stack;
     let max_depth = store.inner.engine.config().max_call_depth;
     let depth0 = store.inner.depth;
-    let (code, instance): (*const CompiledFunc, u32) = match store.inner.funcs.get(func as usize) {
-        Some(FuncEntity::Wasm { code, instance, .. }) => (Arc::as_ptr(code), *instance),
-        _ => return Err(internal("not a wasm function")),
+    // Resolved here, out of line: on the store's first call of a lazily translated function
+    // this translates and charges it.
+    let (code, instance): (*const CompiledFunc, u32) = match store.inner.resolve_callee(func)? {
+        Callee::Wasm { code, instance } => (code.as_ptr().cast_const(), instance),
+        Callee::Host => return Err(internal("not a wasm function")),
     };
     if depth0 + 1 > max_depth {
         return Err(trap(TrapCode::CallStackExhausted));
     }
-    // SAFETY: `code` points into an `Arc<CompiledFunc>` owned by a function entry of this store.
-    // Function entries are never removed while the store lives and `execute` holds the store
-    // exclusively, so every `CompiledFunc` pointer taken from them stays valid for this call.
+    // SAFETY: `code`, like every callee's in `calls.rs`, comes from a function entry of this
+    // store: a translation owned by a module the store keeps alive, which never moves or frees a
+    // translation while it lives (see `FuncEntity::Wasm::code`); so it stays valid for this call.
     let code_ref = unsafe { &*code };
     enter_frame(&mut store.inner.budget, stack, 0, code_ref, max_stack)?;
     let instrs = code_ref.instrs.as_ptr();

@@ -2,41 +2,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
-/// Exit codes documented in `wrtd --help` and the README.
-const FAILURE: i32 = 1;
-const USAGE: i32 = 2;
-const TRAP: i32 = 3;
+mod common;
 
-fn data(name: &str) -> String {
-    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn example(name: &str) -> String {
-    format!("{}/../examples/wasm/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn wrtd(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_wrtd"))
-        .args(args)
-        .output()
-        .expect("wrtd starts");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
-        "wrtd {args:?} panicked: {stderr}"
-    );
-    out
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
-}
+use common::{data, example, stderr, stdout, wrtd, FAILURE, TRAP, USAGE};
 
 /// Runs wrtd and expects success with exactly `expected` on stdout.
 fn expect_output(args: &[&str], expected: &str) {

@@ -4,36 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn example(name: &str) -> String {
-    format!("{}/../examples/wasm/{name}", env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
 
-fn json_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("wrtd-platform-{name}.json"))
-}
-
-fn wrtd(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_wrtd"))
-        .args(args)
-        .output()
-        .expect("wrtd starts");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
-        "wrtd {args:?} panicked: {err}"
-    );
-    out
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
-}
+use common::{example, json_path, stderr, stdout, wrtd};
 
 /// The product description's command line, as written: a module with a
 /// `_start` and the flag alone.
@@ -85,8 +60,8 @@ fn the_profile_and_fuel_are_the_same_with_and_without_the_flag() {
         let json = std::fs::read_to_string(json).expect("the profile was written");
         (stdout(&out), stderr(&out), json)
     };
-    let default = run(None, &json_path("default"));
-    let portable = run(Some("--no-platform-opt"), &json_path("portable"));
+    let default = run(None, &json_path("platform-default"));
+    let portable = run(Some("--no-platform-opt"), &json_path("platform-portable"));
     assert_eq!(default.0, "8\n");
     for needle in [
         "Peak memory: 529030 bytes",

@@ -5,50 +5,16 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 
-const FAILURE: i32 = 1;
-const USAGE: i32 = 2;
-const TRAP: i32 = 3;
+mod common;
+
+use common::{data, example, json_path, stderr, stdout, wrtd, FAILURE, TRAP, USAGE};
 
 /// One wasm page.
 const PAGE: u64 = 65536;
-
-fn data(name: &str) -> String {
-    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn example(name: &str) -> String {
-    format!("{}/../examples/wasm/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A fresh path for a JSON profile.
-fn json_path(test: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("wrtd-profile-{test}.json"))
-}
-
-fn wrtd(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_wrtd"))
-        .args(args)
-        .output()
-        .expect("wrtd starts");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
-        "wrtd {args:?} panicked: {err}"
-    );
-    out
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
-}
 
 fn read_json(path: &PathBuf) -> Value {
     let text = std::fs::read_to_string(path).expect("the profile was written");

@@ -11,21 +11,13 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-const FAILURE: i32 = 1;
-const USAGE: i32 = 2;
-const TRAP: i32 = 3;
+mod common;
+
+use common::{data, example, FAILURE, TRAP, USAGE};
 
 /// A program of `tests/wasi/`, e.g. `c/hello.wasm`.
 fn program(rel: &str) -> String {
     format!("{}/../tests/wasi/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn data(name: &str) -> String {
-    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn example(name: &str) -> String {
-    format!("{}/../examples/wasm/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// How to start wrtd: arguments, standard input, environment changes.

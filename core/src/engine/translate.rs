@@ -600,13 +600,17 @@ impl Translator<'_> {
         }
     }
 
+    /// The value instruction just emitted, when the temporary `slot` (no local) may hold its
+    /// result: the one case where a consumer may take that instruction back and fuse it.
+    fn adjacent_result(&self, slot: Slot) -> Option<usize> {
+        let idx = self.last_result?;
+        (idx + 1 == self.instrs.len() && slot >= self.num_locals).then_some(idx)
+    }
+
     /// Takes back the comparison just emitted into `cond`, so the branch consuming it can
     /// compare and jump in one instruction.
     fn take_compare(&mut self, cond: Slot) -> Option<Compare> {
-        let idx = self.last_result?;
-        if idx + 1 != self.instrs.len() || cond < self.num_locals {
-            return None;
-        }
+        let idx = self.adjacent_result(cond)?;
         let (dst, compare) = fuse::compare_of(&self.instrs[idx])?;
         if dst != cond {
             return None;
@@ -967,10 +971,7 @@ impl Translator<'_> {
     /// Takes back an `i32.add x, C` just emitted into the temporary `addr`, so the load using
     /// it as its address can add and load in one instruction.
     fn take_add_imm(&mut self, addr: Slot) -> Option<(Slot, i32)> {
-        let idx = self.last_result?;
-        if idx + 1 != self.instrs.len() || addr < self.num_locals {
-            return None;
-        }
+        let idx = self.adjacent_result(addr)?;
         match self.instrs[idx] {
             Instr::I32AddImm { dst, lhs, imm } if dst == addr => {
                 self.instrs.pop();

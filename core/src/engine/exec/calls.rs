@@ -6,7 +6,7 @@
 //! execution state and plain values (so handlers keep no locals in memory and can tail-call).
 
 use super::dispatch::{Exec, Flow, Hot};
-use super::{ensure_stack, internal, resolve_indirect, Frame};
+use super::{ensure_stack, init_frame_slots, internal, resolve_indirect, Frame};
 use crate::engine::translate::CompiledFunc;
 use crate::error::TrapCode;
 use crate::resources::{push_accounted, MemoryCategory};
@@ -225,12 +225,7 @@ fn init_frame(st: &mut Exec, base: usize, end: usize, code: &CompiledFunc) {
     // SAFETY: `stack` is valid for the execution and not otherwise borrowed; `enter` made it
     // hold at least `end` slots.
     let stack = unsafe { &mut *st.stack };
-    let frame = &mut stack[base..end];
-    let (params, locals) = (code.num_params as usize, code.num_locals as usize);
-    frame[params..locals].fill(0);
-    for (slot, value) in frame[locals..].iter_mut().zip(code.consts.iter()) {
-        *slot = *value;
-    }
+    init_frame_slots(&mut stack[base..end], code);
 }
 
 #[inline(never)]

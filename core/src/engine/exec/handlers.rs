@@ -124,10 +124,22 @@ macro_rules! ea {
 
 macro_rules! load {
     ($s:ident, $dst:expr, $addr:expr, $offset:expr, $n:literal, |$b:ident| $e:expr) => {{
-        let ea = ea!($s, $addr, $offset, $n);
+        let ea = u64::from(r!($s, $addr) as u32) + u64::from($offset);
+        load_ea!($s, $dst, ea, $n, |$b| $e);
+    }};
+}
+
+/// Loads `$n` bytes at effective address `$ea` (a `u64`), or traps.
+macro_rules! load_ea {
+    ($s:ident, $dst:expr, $ea:expr, $n:literal, |$b:ident| $e:expr) => {{
+        let ea: u64 = $ea;
+        if ea + $n > $s.len as u64 {
+            return $s.st.trap(TrapCode::MemoryOutOfBounds);
+        }
         // SAFETY: `ea + n <= len`, and `mem`/`len` describe the current instance's memory
         // (recomputed after every grow, call into another instance and host call).
-        let $b: [u8; $n] = unsafe { core::ptr::read_unaligned($s.mem.add(ea) as *const [u8; $n]) };
+        let $b: [u8; $n] =
+            unsafe { core::ptr::read_unaligned($s.mem.add(ea as usize) as *const [u8; $n]) };
         r!($s, $dst) = $e;
     }};
 }
@@ -136,13 +148,7 @@ macro_rules! load {
 macro_rules! load_add_imm {
     ($s:ident, $dst:expr, $base:expr, $imm:expr, $n:literal, |$b:ident| $e:expr) => {{
         let ea = u64::from((r!($s, $base) as u32).wrapping_add($imm as u32));
-        if ea + $n > $s.len as u64 {
-            return $s.st.trap(TrapCode::MemoryOutOfBounds);
-        }
-        // SAFETY: as for `load!`: `ea + n <= len`.
-        let $b: [u8; $n] =
-            unsafe { core::ptr::read_unaligned($s.mem.add(ea as usize) as *const [u8; $n]) };
-        r!($s, $dst) = $e;
+        load_ea!($s, $dst, ea, $n, |$b| $e);
     }};
 }
 

@@ -161,16 +161,18 @@ fn enter_frame(
     if end > stack.len() {
         ensure_stack(budget, stack, end, max)?;
     }
-    let frame = &mut stack[base..end];
+    init_frame_slots(&mut stack[base..end], code);
+    Ok(())
+}
+
+/// Zeroes a new frame's declared locals and copies in its constant pool (the parameters are
+/// already in place).
+fn init_frame_slots(frame: &mut [Cell], code: &CompiledFunc) {
     let (params, locals) = (code.num_params as usize, code.num_locals as usize);
-    // Few locals and constants are typical: plain loops beat calls to memset/memcpy.
-    for slot in &mut frame[params..locals] {
-        *slot = 0;
-    }
+    frame[params..locals].fill(0);
     for (slot, value) in frame[locals..].iter_mut().zip(code.consts.iter()) {
         *slot = *value;
     }
-    Ok(())
 }
 
 /// Charges fuel for work proportional to an operand (bulk memory, grow), before doing it.

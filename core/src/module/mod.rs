@@ -505,6 +505,20 @@ fn parse(bytes: &[u8], config: &crate::Config) -> Result<ModuleInner> {
 
     for payload in Parser::new(0).parse_all(bytes) {
         let payload = payload.map_err(malformed)?;
+        // The binary format fixes the module version; wasmparser's parser leaves it to the
+        // validator, which would call a wrong one invalid rather than malformed.
+        if let Payload::Version {
+            num,
+            encoding: wasmparser::Encoding::Module,
+            ..
+        } = payload
+        {
+            if num != 1 {
+                return Err(Error::Malformed {
+                    message: alloc::format!("unknown binary version: {num:#x}"),
+                });
+            }
+        }
         let valid = validator.payload(&payload).map_err(invalid)?;
         match payload {
             Payload::Version { encoding, .. } if encoding != wasmparser::Encoding::Module => {

@@ -46,11 +46,8 @@ fn call(
 /// Bytes of the code section of a binary module (what a lazily translated module keeps).
 fn code_section_len(wasm: &[u8]) -> u64 {
     for payload in wasmparser::Parser::new(0).parse_all(wasm) {
-        if let wasmparser::Payload::CodeSectionStart {
-            unchecked_range, ..
-        } = payload.unwrap()
-        {
-            return unchecked_range.end - unchecked_range.start;
+        if let wasmparser::Payload::CodeSectionStart { range, .. } = payload.unwrap() {
+            return range.len() as u64;
         }
     }
     0

@@ -94,10 +94,10 @@ impl ModuleInfo {
                     }
                 }
                 Payload::ImportSection(reader) => {
-                    for import in reader.into_imports() {
+                    for import in reader.into_iter() {
                         let import = import.map_err(malformed)?;
                         let (kind, func) = match import.ty {
-                            TypeRef::Func(t) | TypeRef::FuncExact(t) => {
+                            TypeRef::Func(t) => {
                                 funcs.push(t);
                                 (ExternKind::Func, func_type(&types, t))
                             }
@@ -131,7 +131,7 @@ impl ModuleInfo {
         // The export section comes after the function section, but resolve at the end anyway.
         for (name, kind, index) in exports {
             let (kind, func) = match kind {
-                ExternalKind::Func | ExternalKind::FuncExact => (
+                ExternalKind::Func => (
                     ExternKind::Func,
                     funcs
                         .get(index as usize)

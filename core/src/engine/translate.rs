@@ -128,45 +128,45 @@ pub(crate) fn validate_function(
     // the frame bound from the body's size, which holds for every body of realistic size.
     let mut validator = to_validate.into_validator(core::mem::take(allocs));
     let fast = validator.validate(body);
-    let locals = validator.len_locals();
-    let retry = FuncToValidate {
-        resources: validator.resources().clone(),
-        index: validator.index(),
-        ty,
-        features,
+    let range = body.range();
+    let max_height = (range.len() as u64).saturating_mul(MAX_PUSHED_PER_OPERATOR);
+    let verdict = if fast.is_ok() && check_frame_bound(validator.len_locals(), max_height).is_ok() {
+        Ok(())
+    } else {
+        // Slow path, for an invalid body or a huge one: operator by operator, as eager
+        // translation does, which tells malformed bytes from invalid code and measures the
+        // operand stack. Its verdict is the one eager translation would give, so it decides.
+        let retry = FuncToValidate {
+            resources: validator.resources(),
+            index: validator.index(),
+            ty,
+            features,
+        };
+        validate_operators(&mut retry.into_validator(Default::default()), body)
     };
     *allocs = validator.into_allocations();
-    let range = body.range();
-    let max_height = (range.end - range.start).saturating_mul(MAX_PUSHED_PER_OPERATOR);
-    if fast.is_ok() && check_frame_bound(locals, max_height).is_ok() {
-        return Ok(());
-    }
-    // Slow path, for an invalid body or a huge one: operator by operator, as eager translation
-    // does, which tells malformed bytes from invalid code and measures the operand stack.
-    let mut validator = retry.into_validator(core::mem::take(allocs));
-    // Its verdict is the one eager translation would give, so it decides.
-    let tracked = validate_operators(&mut validator, body);
-    *allocs = validator.into_allocations();
-    tracked
+    verdict
 }
 
 /// Validates a body operator by operator and checks the frame bound with the highest operand
 /// stack the validator reached.
-fn validate_operators(
-    validator: &mut FuncValidator<ValidatorResources>,
+fn validate_operators<R: wasmparser::WasmModuleResources>(
+    validator: &mut FuncValidator<R>,
     body: &FunctionBody<'_>,
 ) -> Result<()> {
     let mut reader = body.get_binary_reader();
     validator.read_locals(&mut reader).map_err(invalid)?;
     reader.set_features(*validator.features());
     let mut max_height = 0;
-    let mut ops = wasmparser::OperatorsReader::new(reader);
-    while !ops.eof() {
-        let (op, offset) = ops.read_with_offset().map_err(malformed)?;
+    while !reader.eof() {
+        let offset = reader.original_position();
+        let op = reader.read_operator().map_err(malformed)?;
         validator.op(offset, &op).map_err(invalid)?;
         max_height = max_height.max(validator.operand_stack_height());
     }
-    ops.finish().map_err(malformed)?;
+    validator
+        .finish(reader.original_position())
+        .map_err(invalid)?;
     check_frame_bound(validator.len_locals(), u64::from(max_height))
 }
 
@@ -271,18 +271,20 @@ pub(crate) fn translate_function(
     });
     t.begin_fuel_block();
 
-    let mut ops = wasmparser::OperatorsReader::new(reader);
     let mut max_height = 0;
-    while !ops.eof() {
-        let (op, offset) = ops.read_with_offset().map_err(malformed)?;
+    while !reader.eof() {
+        let offset = reader.original_position();
+        let op = reader.read_operator().map_err(malformed)?;
         if let Some(validator) = validator.as_deref_mut() {
             validator.op(offset, &op).map_err(invalid)?;
             max_height = max_height.max(validator.operand_stack_height());
         }
         t.translate(op)?;
     }
-    ops.finish().map_err(malformed)?;
-    if validator.is_some() {
+    if let Some(validator) = validator {
+        validator
+            .finish(reader.original_position())
+            .map_err(invalid)?;
         check_frame_bound(num_locals, u64::from(max_height))?;
     }
 
@@ -1525,7 +1527,7 @@ impl Translator<'_> {
 }
 
 fn mem_offset(memarg: wasmparser::MemArg) -> Result<u32> {
-    if memarg.target != wasmparser::MemArgTarget::Memory(0) {
+    if memarg.memory != 0 {
         return Err(Error::unsupported("multiple memories"));
     }
     u32::try_from(memarg.offset).map_err(|_| Error::unsupported("64-bit memory offsets"))

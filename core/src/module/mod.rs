@@ -99,7 +99,7 @@ pub(crate) struct ModuleInner {
     /// With lazy translation, a copy of the code section, which `code` points into.
     code_section: Box<[u8]>,
     /// Offset of `code_section` in the module's bytes (for the offsets in error messages).
-    code_section_offset: u64,
+    code_section_offset: usize,
     /// Whether functions are translated on their first call (`Config::lazy_translation`).
     pub(crate) lazy: bool,
     /// Whether the code charges fuel / canonicalises NaNs (it must match the store's engine).
@@ -188,7 +188,7 @@ impl ModuleInner {
             .ok_or_else(|| Error::Instantiation {
                 message: alloc::format!("internal engine error: no body for function {index}"),
             })?;
-        let offset = self.code_section_offset + u64::from(func.body.start);
+        let offset = self.code_section_offset + func.body.start as usize;
         let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new_features(
             bytes,
             offset,
@@ -505,6 +505,20 @@ fn parse(bytes: &[u8], config: &crate::Config) -> Result<ModuleInner> {
 
     for payload in Parser::new(0).parse_all(bytes) {
         let payload = payload.map_err(malformed)?;
+        // The binary format fixes the module version; wasmparser's parser leaves it to the
+        // validator, which would call a wrong one invalid rather than malformed.
+        if let Payload::Version {
+            num,
+            encoding: wasmparser::Encoding::Module,
+            ..
+        } = payload
+        {
+            if num != 1 {
+                return Err(Error::Malformed {
+                    message: alloc::format!("unknown binary version: {num:#x}"),
+                });
+            }
+        }
         let valid = validator.payload(&payload).map_err(invalid)?;
         match payload {
             Payload::Version { encoding, .. } if encoding != wasmparser::Encoding::Module => {
@@ -518,7 +532,7 @@ fn parse(bytes: &[u8], config: &crate::Config) -> Result<ModuleInner> {
                 }
             }
             Payload::ImportSection(reader) => {
-                for import in reader.into_imports() {
+                for import in reader.into_iter() {
                     let import = import.map_err(malformed)?;
                     let index = match import.ty {
                         wasmparser::TypeRef::Func(ty) => {
@@ -568,9 +582,7 @@ fn parse(bytes: &[u8], config: &crate::Config) -> Result<ModuleInner> {
                 }
             }
             Payload::MemorySection(reader) => {
-                check_memory_leb(
-                    bytes.get(reader.range().start as usize..reader.range().end as usize),
-                )?;
+                check_memory_leb(bytes.get(reader.range()))?;
                 for mem in reader {
                     m.memories.push(convert_memory(&mem.map_err(malformed)?)?);
                 }
@@ -654,23 +666,15 @@ fn parse(bytes: &[u8], config: &crate::Config) -> Result<ModuleInner> {
                     });
                 }
             }
-            Payload::CodeSectionStart {
-                count,
-                unchecked_range,
-                ..
-            } => {
+            Payload::CodeSectionStart { count, range, .. } => {
                 m.code.reserve_exact(count as usize);
                 if m.lazy {
                     // One copy of the whole section: the bodies are translated from it later.
-                    let section = usize::try_from(unchecked_range.start)
-                        .ok()
-                        .zip(usize::try_from(unchecked_range.end).ok())
-                        .and_then(|(start, end)| bytes.get(start..end))
-                        .ok_or_else(|| Error::Malformed {
-                            message: "code section extends past the end of the module".into(),
-                        })?;
+                    let section = bytes.get(range.clone()).ok_or_else(|| Error::Malformed {
+                        message: "code section extends past the end of the module".into(),
+                    })?;
                     m.code_section = section.into();
-                    m.code_section_offset = unchecked_range.start;
+                    m.code_section_offset = range.start;
                 }
             }
             Payload::CodeSectionEntry(_) => {

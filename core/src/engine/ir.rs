@@ -13,6 +13,9 @@
 /// Frame-relative index of a 64-bit value cell.
 pub(crate) type Slot = u32;
 
+/// Bytes between consecutive globals in the store (see `Instr::GlobalGetOwn`).
+pub(crate) const GLOBAL_STRIDE: u32 = core::mem::size_of::<crate::runtime::GlobalEntity>() as u32;
+
 /// `repr(u16)`: the interpreter reads the tag directly to index its handler table.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[repr(u16)]
@@ -102,6 +105,8 @@ pub(crate) enum Instr {
         a: Slot,
         b: Slot,
     },
+    /// Reads global `global` of the module's index space through the instance's table of store
+    /// indices: what imported globals use (defined ones use `GlobalGetOwn`).
     GlobalGet {
         dst: Slot,
         global: u32,
@@ -109,6 +114,36 @@ pub(crate) enum Instr {
     GlobalSet {
         src: Slot,
         global: u32,
+    },
+    /// Reads one of the instance's *defined* globals. They are contiguous in the store, so this
+    /// is one access relative to the first of them (`Exec::own_globals`): `offset` is the
+    /// defined global's index (module index minus imported globals) times [`GLOBAL_STRIDE`],
+    /// scaled here so the access needs no multiplication.
+    GlobalGetOwn {
+        dst: Slot,
+        offset: u32,
+    },
+    GlobalSetOwn {
+        src: Slot,
+        offset: u32,
+    },
+    /// `global.set $dst (global.get $src)` of two defined globals (offsets as in `GlobalGetOwn`).
+    GlobalCopyOwn {
+        dst: u32,
+        src: u32,
+    },
+    /// `global.set $g (i32.add (global.get $g) (i32.const imm))` of a defined global: adds to
+    /// the global in place and leaves the new value in `dst` too.
+    GlobalAddImm32Own {
+        dst: Slot,
+        offset: u32,
+        imm: i32,
+    },
+    /// The same for an i64 global.
+    GlobalAddImm64Own {
+        dst: Slot,
+        offset: u32,
+        imm: i32,
     },
 
     // ---- linear memory (memory 0) ----
@@ -1393,7 +1428,10 @@ impl Instr {
     pub(crate) fn result_slot_mut(&mut self) -> Option<&mut Slot> {
         use Instr::*;
         match self {
-            Copy { dst, .. } | Const { dst, .. } | GlobalGet { dst, .. } => Some(dst),
+            Copy { dst, .. }
+            | Const { dst, .. }
+            | GlobalGet { dst, .. }
+            | GlobalGetOwn { dst, .. } => Some(dst),
             Load32 { dst, .. }
             | Load64 { dst, .. }
             | Load8S { dst, .. }
@@ -1667,6 +1705,18 @@ impl Instr {
             }
             GlobalSet { src, .. } => {
                 f(src);
+            }
+            GlobalGetOwn { dst, .. } => {
+                f(dst);
+            }
+            GlobalSetOwn { src, .. } => {
+                f(src);
+            }
+            GlobalAddImm32Own { dst, .. } => {
+                f(dst);
+            }
+            GlobalAddImm64Own { dst, .. } => {
+                f(dst);
             }
             Load32 { dst, addr, .. } => {
                 f(dst);

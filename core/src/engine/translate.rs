@@ -19,7 +19,7 @@ use wasmparser::{
 };
 
 use super::fuse::{self, Cmp, Compare, Rhs};
-use super::ir::{Instr, Slot};
+use super::ir::{Instr, Slot, GLOBAL_STRIDE};
 use crate::error::{Error, Result};
 use crate::module::{invalid, ModuleInner};
 
@@ -63,6 +63,17 @@ enum Operand {
     Local(u32),
     /// A constant (deferred `*.const`).
     Const(u64),
+}
+
+/// See `Translator::last_global_set`.
+#[derive(Debug, Clone, Copy)]
+struct GlobalSetMemo {
+    /// The `global.set` instruction.
+    at: usize,
+    global: u32,
+    value: Operand,
+    /// Stack height after the pop: a `Temp` value is still in `canonical(height)`.
+    height: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,6 +263,7 @@ pub(crate) fn translate_function(
         dead_depth: 0,
         last_result: None,
         prev_result: None,
+        last_global_set: None,
         fuel: module.fuel,
         deterministic: module.deterministic,
         fuel_at: None,
@@ -375,6 +387,10 @@ struct Translator<'m> {
     /// The value instruction `last_result` was emitted right after, if any (for fusing
     /// `eqz(compare)` into one branch).
     prev_result: Option<usize>,
+    /// The last emitted instruction when it is a `global.set`: what it stored and the stack
+    /// height it was popped at, so a `global.get` of that global right after (the same
+    /// straight-line run, nothing emitted since) takes the stored operand instead.
+    last_global_set: Option<GlobalSetMemo>,
     /// Charge fuel (see `fuel_cost`).
     fuel: bool,
     /// Canonicalise NaN results of float instructions.
@@ -430,6 +446,105 @@ impl Translator<'_> {
         CONST_TAG | k as u32
     }
 
+    /// For a global the module defines (not imports), its offset from the first of them (see
+    /// `Instr::GlobalGetOwn`).
+    fn own_global(&self, global: u32) -> Option<u32> {
+        global
+            .checked_sub(self.module.num_imported_globals)?
+            .checked_mul(GLOBAL_STRIDE)
+    }
+
+    /// The operand `global.set global` just stored, when it was the last instruction emitted,
+    /// nothing can branch in between (`forget_results` runs at every label) and the operand is
+    /// still where it was: a `Temp` in the canonical slot of the current height, which nothing
+    /// has written since; a `Local`, which would need an emitted instruction to change.
+    fn just_stored(&self, global: u32) -> Option<Operand> {
+        let memo = self.last_global_set?;
+        (memo.global == global
+            && memo.at + 1 == self.instrs.len()
+            && memo.height == self.height()
+            && matches!(
+                self.instrs[memo.at],
+                Instr::GlobalSet { .. }
+                    | Instr::GlobalSetOwn { .. }
+                    | Instr::GlobalAddImm32Own { .. }
+                    | Instr::GlobalAddImm64Own { .. }
+            ))
+        .then_some(memo.value)
+    }
+
+    fn global_set(&mut self, global: u32) {
+        let (operand, pos) = self.pop();
+        let own = self.own_global(global);
+        // `global.set $a (global.get $b)` of two defined globals: one copy.
+        if let (Operand::Temp, Some(dst)) = (operand, own) {
+            let slot = self.canonical(pos);
+            if let Some(idx) = self.adjacent_result(slot) {
+                if let Instr::GlobalGetOwn { dst: read, offset } = self.instrs[idx] {
+                    if read == slot {
+                        self.instrs.pop();
+                        self.emit(Instr::GlobalCopyOwn { dst, src: offset });
+                        return;
+                    }
+                }
+            }
+        }
+        if let (Operand::Temp, Some(offset)) = (operand, own) {
+            if let Some(at) = self.take_global_add_imm(self.canonical(pos), offset) {
+                self.last_global_set = Some(GlobalSetMemo {
+                    at,
+                    global,
+                    value: operand,
+                    height: pos,
+                });
+                return;
+            }
+        }
+        let src = self.slot_of(operand, pos);
+        let at = self.emit(match own {
+            Some(offset) => Instr::GlobalSetOwn { src, offset },
+            None => Instr::GlobalSet { src, global },
+        }) as usize;
+        self.last_global_set = Some(GlobalSetMemo {
+            at,
+            global,
+            value: operand,
+            height: pos,
+        });
+    }
+
+    /// `global.set $g (i32.add (global.get $g) (i32.const C))` (also `i64`, and `sub`, which
+    /// arrives as an add of `-C`) of a defined global, just emitted as a read into `slot`, an add
+    /// in place and the store: replaces the read and the add with one instruction that adds to
+    /// the global and also leaves the sum in `slot`. Returns where that instruction is.
+    fn take_global_add_imm(&mut self, slot: Slot, offset: u32) -> Option<usize> {
+        let add = self.adjacent_result(slot)?;
+        let read = self.prev_result.filter(|&p| p + 1 == add)?;
+        let (dst, lhs, imm, wide) = match self.instrs[add] {
+            Instr::I32AddImm { dst, lhs, imm } => (dst, lhs, imm, false),
+            Instr::I64AddImm { dst, lhs, imm } => (dst, lhs, imm, true),
+            _ => return None,
+        };
+        let Instr::GlobalGetOwn {
+            dst: got,
+            offset: read_at,
+        } = self.instrs[read]
+        else {
+            return None;
+        };
+        if dst != slot || lhs != slot || got != slot || read_at != offset {
+            return None;
+        }
+        self.instrs.truncate(read);
+        self.forget_results();
+        let fused = if wide {
+            Instr::GlobalAddImm64Own { dst, offset, imm }
+        } else {
+            Instr::GlobalAddImm32Own { dst, offset, imm }
+        };
+        Some(self.emit(fused) as usize)
+    }
+
     fn height(&self) -> u32 {
         self.stack.len() as u32
     }
@@ -455,6 +570,7 @@ impl Translator<'_> {
     fn forget_results(&mut self) {
         self.last_result = None;
         self.prev_result = None;
+        self.last_global_set = None;
     }
 
     fn push(&mut self, operand: Operand) {
@@ -1189,19 +1305,21 @@ impl Translator<'_> {
             Operator::LocalSet { local_index } => self.local_set(local_index, false),
             Operator::LocalTee { local_index } => self.local_set(local_index, true),
             Operator::GlobalGet { global_index } => {
+                if let Some(value) = self.just_stored(global_index) {
+                    // The global holds what the instruction before stored: reuse that value.
+                    self.push(value);
+                    return Ok(());
+                }
                 let dst = self.push_temp();
-                self.emit_result(I::GlobalGet {
-                    dst,
-                    global: global_index,
+                self.emit_result(match self.own_global(global_index) {
+                    Some(offset) => I::GlobalGetOwn { dst, offset },
+                    None => I::GlobalGet {
+                        dst,
+                        global: global_index,
+                    },
                 });
             }
-            Operator::GlobalSet { global_index } => {
-                let src = self.pop_slot();
-                self.emit(I::GlobalSet {
-                    src,
-                    global: global_index,
-                });
-            }
+            Operator::GlobalSet { global_index } => self.global_set(global_index),
 
             Operator::I32Load { memarg } | Operator::F32Load { memarg } => {
                 self.load(memarg, |dst, addr, offset| I::Load32 { dst, addr, offset })?

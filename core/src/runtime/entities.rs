@@ -202,6 +202,10 @@ pub(crate) struct InstanceEntity {
     pub(crate) tables: Vec<u32>,
     pub(crate) memories: Vec<u32>,
     pub(crate) globals: Vec<u32>,
+    /// Store index of the instance's first defined (not imported) global. Instantiation pushes
+    /// the defined globals one after another, so defined global `i` is at `own_globals + i`
+    /// (the interpreter's `GlobalGetOwn` relies on this).
+    pub(crate) own_globals: u32,
     /// Element segments (emptied when dropped).
     pub(crate) elems: Vec<Vec<Cell>>,
     /// Data segments (`None` when dropped).

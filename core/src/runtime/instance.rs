@@ -174,7 +174,10 @@ pub(crate) fn instantiate<T>(
     }
     let func_ref = |f: u32| funcs.get(f as usize).map_or(0, |&s| u64::from(s) + 1);
 
-    // 3. Globals, in order (an initialiser may read earlier globals).
+    // 3. Globals, in order (an initialiser may read earlier globals). They must land one after
+    //    another in the store (see `InstanceEntity::own_globals`): nothing else pushes a global
+    //    here (initialisers are constant expressions, which run no code), and this checks it.
+    let own_globals = store.inner.globals.len() as u32;
     for (i, init) in m.global_inits.iter().enumerate() {
         let ty = m.globals[m.num_imported_globals as usize + i];
         let inner = &store.inner;
@@ -187,7 +190,13 @@ pub(crate) fn instantiate<T>(
             },
             func_ref,
         );
-        globals.push(store.inner.push_global(GlobalEntity { ty, value })?);
+        let index = store.inner.push_global(GlobalEntity { ty, value })?;
+        if u64::from(index) != u64::from(own_globals) + i as u64 {
+            return Err(Error::Instantiation {
+                message: "internal error: an instance's globals are not contiguous".into(),
+            });
+        }
+        globals.push(index);
     }
     let read_global = |inner: &super::StoreInner, g: u32| {
         globals
@@ -251,6 +260,7 @@ pub(crate) fn instantiate<T>(
         tables,
         memories,
         globals,
+        own_globals,
         elems,
         datas,
         sigs,

@@ -62,6 +62,9 @@ pub(super) struct Exec {
     pub(super) funcs: *const u32,
     pub(super) globals: *const u32,
     pub(super) global_cells: *mut GlobalEntity,
+    /// The current instance's first defined global in the store's globals; its defined globals
+    /// follow it contiguously (`InstanceEntity::own_globals`).
+    pub(super) own_globals: *mut GlobalEntity,
     /// Call depth of the host frames below this execution.
     pub(super) depth0: usize,
     pub(super) max_depth: usize,
@@ -82,11 +85,15 @@ impl Exec {
         let (inner, stack) = unsafe { (&mut *self.inner, &mut *self.stack) };
         self.hot.regs = stack[self.base..].as_mut_ptr();
         self.global_cells = inner.globals.as_mut_ptr();
+        self.own_globals = self.global_cells;
         let Some(inst) = inner.instances.get(self.instance as usize) else {
             return;
         };
         self.funcs = inst.funcs.as_ptr();
         self.globals = inst.globals.as_ptr();
+        if let Some(own) = inner.globals.get_mut(inst.own_globals as usize..) {
+            self.own_globals = own.as_mut_ptr();
+        }
         self.mem = inst.memories.first().map_or(usize::MAX, |&m| m as usize);
         match inner.memories.get_mut(self.mem) {
             Some(m) => {

@@ -395,6 +395,7 @@ fn execute<T>(
         funcs: core::ptr::null(),
         globals: core::ptr::null(),
         global_cells: core::ptr::null_mut(),
+        own_globals: core::ptr::null_mut(),
         depth0,
         max_depth,
         max_stack,

@@ -66,6 +66,74 @@ pub(super) fn call(s: &mut Hot<'_>, callee: u32, at: usize) -> bool {
     }
 }
 
+/// The common call, decided without side effects: a translated function of the current
+/// instance, room on both stacks, and no slots to initialise. Returns false, having changed
+/// nothing, for everything else, which the caller hands to the general path ([`call`]). It makes
+/// no calls, so the handlers that inline it keep to scratch registers and save none.
+#[inline(always)]
+pub(super) fn call_fast(s: &mut Hot<'_>, callee: u32, at: usize) -> bool {
+    let st = &mut *s.st;
+    // SAFETY: `inner`, `frames` and `stack` are valid for the execution, distinct, and not
+    // otherwise borrowed while a handler runs; these borrows end with this function.
+    let (inner, frames, stack) = unsafe { (&*st.inner, &mut *st.frames, &mut *st.stack) };
+    let Some(&FuncEntity::Wasm {
+        code: Some(code),
+        instance,
+        ..
+    }) = inner.funcs.get(callee as usize)
+    else {
+        return false;
+    };
+    // SAFETY: as in `call`: translations stay valid and unmoved while the store lives.
+    let callee_ref = unsafe { code.as_ref() };
+    let len = frames.len();
+    let fits = instance == st.instance
+        && st.depth0 + len + 2 <= st.max_depth
+        && len < frames.capacity()
+        && at + callee_ref.frame_size as usize <= stack.len()
+        && callee_ref.num_locals == callee_ref.num_params
+        && callee_ref.consts.is_empty();
+    if !fits {
+        return false;
+    }
+    // SAFETY: `len < capacity`: the slot is allocated and unused.
+    unsafe {
+        frames.as_mut_ptr().add(len).write(Frame {
+            code: st.code,
+            ip: s.ip,
+            base: st.base,
+            instance: st.instance,
+        });
+        frames.set_len(len + 1);
+    }
+    st.code = code.as_ptr().cast_const();
+    st.instrs = callee_ref.instrs.as_ptr();
+    st.base = at;
+    s.ip = st.instrs;
+    // SAFETY: `at + frame_size <= stack.len()` (checked above).
+    s.regs = unsafe { stack.as_mut_ptr().add(at) };
+    true
+}
+
+/// The function a `call_indirect` of table `table` at `index` reaches, if it is initialised
+/// and of type `ty`; `None` (changing nothing) for anything else, which the general path
+/// ([`resolve`]) turns into the right trap. Makes no calls, like [`call_fast`].
+#[inline(always)]
+pub(super) fn resolve_fast(st: &Exec, table: u32, ty: u32, index: u32) -> Option<u32> {
+    // SAFETY: `inner` is valid for the execution; this shared borrow ends here.
+    let inner = unsafe { &*st.inner };
+    let inst = inner.instances.get(st.instance as usize)?;
+    let t = inst.tables.get(table as usize)?;
+    let cell = *inner
+        .tables
+        .get(*t as usize)?
+        .elements
+        .get(index as usize)?;
+    let func = u32::try_from(cell.checked_sub(1)?).ok()?;
+    let expected = *inst.sigs.get(ty as usize)?;
+    (inner.funcs.get(func as usize)?.sig() == expected).then_some(func)
+}
+
 /// What a call of store function `f` enters.
 #[derive(Clone, Copy)]
 enum Target {
@@ -129,6 +197,38 @@ pub(super) fn ret(s: &mut Hot<'_>, src: u32, count: u32) -> Option<Flow> {
         _ => unsafe { core::ptr::copy(s.regs.add(src as usize), s.regs, count as usize) },
     }
     return_to_caller(s)
+}
+
+/// The common return, decided without side effects: at most one result, to a caller in the
+/// same instance. Returns false, having changed nothing, for everything else ([`ret`]). Makes
+/// no calls, like [`call_fast`].
+#[inline(always)]
+pub(super) fn ret_fast(s: &mut Hot<'_>, src: u32, count: u32) -> bool {
+    let st = &mut *s.st;
+    // SAFETY: `frames` is valid for the execution and not otherwise borrowed.
+    let frames = unsafe { &mut *st.frames };
+    let Some(last) = frames.len().checked_sub(1) else {
+        return false;
+    };
+    // SAFETY: `last < len`: the frame is initialised.
+    let f = unsafe { &*frames.as_ptr().add(last) };
+    if count > 1 || f.instance != st.instance {
+        return false;
+    }
+    if count == 1 {
+        // SAFETY: the translator keeps `src` within the frame; slot 0 is in it too.
+        unsafe { *s.regs = *s.regs.add(src as usize) };
+    }
+    st.code = f.code;
+    st.base = f.base;
+    s.ip = f.ip;
+    // SAFETY: see `call`: frame code pointers stay valid while the store lives.
+    st.instrs = unsafe { (*f.code).instrs.as_ptr() };
+    // SAFETY: the caller's frame at `f.base` is on the stack below the returning one.
+    s.regs = unsafe { (*st.stack).as_mut_ptr().add(f.base) };
+    // SAFETY: drops the (plain-data) last frame, read above.
+    unsafe { frames.set_len(last) };
+    true
 }
 
 /// Resumes the caller of the current frame, or reports that the outermost frame returned.
@@ -274,20 +374,7 @@ fn host_call(st: &mut Exec, host: u32, at: usize) -> bool {
 /// finds out which trap it is.
 #[inline(always)]
 pub(super) fn resolve(st: &mut Exec, table: u32, ty: u32, index: u32) -> Option<u32> {
-    // SAFETY: `inner` is valid for the execution; this shared borrow ends here.
-    let inner = unsafe { &*st.inner };
-    let found = inner.instances.get(st.instance as usize).and_then(|inst| {
-        let t = inst.tables.get(table as usize)?;
-        let cell = *inner
-            .tables
-            .get(*t as usize)?
-            .elements
-            .get(index as usize)?;
-        let func = u32::try_from(cell.checked_sub(1)?).ok()?;
-        let expected = *inst.sigs.get(ty as usize)?;
-        (inner.funcs.get(func as usize)?.sig() == expected).then_some(func)
-    });
-    match found {
+    match resolve_fast(st, table, ty, index) {
         Some(func) => Some(func),
         None => resolve_slow(st, table, ty, index),
     }

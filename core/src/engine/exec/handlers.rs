@@ -210,6 +210,63 @@ macro_rules! handlers {
     };
 }
 
+/// The general paths of `Call`, `CallIndirect` and `Return`: host functions, first calls of
+/// lazily translated functions, calls and returns across instances, stack growth, slot
+/// initialisation, several results, the outermost return and traps. The handlers enter them by a tail call with their own arguments, so the handlers'
+/// fast paths (`calls::call_fast`) make no call and save no registers.
+macro_rules! general_paths {
+    ($s:ident; $( $fn:ident: $name:ident { $($field:ident),* } => $body:block )*) => {
+        $(
+            #[inline(never)]
+            #[allow(unused_variables)]
+            unsafe fn $fn(
+                ip: *const Instr,
+                regs: *mut Cell,
+                mem: *mut u8,
+                len: usize,
+                st: &mut Exec,
+            ) -> Flow {
+                // SAFETY: only the handler of this instruction enters here, with its arguments.
+                let Instr::$name { $($field),* } = (unsafe { *ip }) else {
+                    // SAFETY: as above.
+                    unsafe { core::hint::unreachable_unchecked() }
+                };
+                // SAFETY: as in the handlers (`handlers!`).
+                let mut $s = Hot { ip: unsafe { ip.add(1) }, regs, mem, len, st };
+                $body
+                next!($s)
+            }
+        )*
+    };
+}
+
+general_paths! { s;
+    return_general: Return { src, count } => {
+        if let Some(flow) = calls::ret(&mut s, src, count) {
+            return flow;
+        }
+    }
+    call_general: Call { func, base } => {
+        // SAFETY: validation bounds `func` by the instance's function count.
+        let callee = unsafe { *s.st.funcs.add(func as usize) };
+        let at = s.st.base + base as usize;
+        if !calls::call(&mut s, callee, at) {
+            return Flow::Error;
+        }
+    }
+    call_indirect_general: CallIndirect { ty, index, base } => {
+        let (table, _) = aux!(s);
+        skip_aux!(s);
+        let Some(callee) = calls::resolve(s.st, table, ty, r!(s, index) as u32) else {
+            return Flow::Error;
+        };
+        let at = s.st.base + base as usize;
+        if !calls::call(&mut s, callee, at) {
+            return Flow::Error;
+        }
+    }
+}
+
 /// Number of instruction tags (`Instr` has fewer than this many variants; checked in tests).
 const COUNT: usize = 288;
 
@@ -248,27 +305,32 @@ handlers! { s;
         br_table!(s, (r!(s, index) as u32).wrapping_add(imm as u32), len);
     }
     Return { src, count } => {
-        if let Some(flow) = calls::ret(&mut s, src, count) {
-            return flow;
+        if !calls::ret_fast(&mut s, src, count) {
+            // SAFETY: as in `Call`.
+            return unsafe { return_general(s.ip.sub(1), s.regs, s.mem, s.len, s.st) };
         }
     }
     Call { func, base } => {
         // SAFETY: validation bounds `func` by the instance's function count.
         let callee = unsafe { *s.st.funcs.add(func as usize) };
         let at = s.st.base + base as usize;
-        if !calls::call(&mut s, callee, at) {
-            return Flow::Error;
+        if !calls::call_fast(&mut s, callee, at) {
+            // SAFETY: this handler's own arguments (`s.ip` is one past the `Call`), which
+            // `call_fast` left unchanged.
+            return unsafe { call_general(s.ip.sub(1), s.regs, s.mem, s.len, s.st) };
         }
     }
     CallIndirect { ty, index, base } => {
         let (table, _) = aux!(s);
         skip_aux!(s);
-        let Some(callee) = calls::resolve(s.st, table, ty, r!(s, index) as u32) else {
-            return Flow::Error;
-        };
         let at = s.st.base + base as usize;
-        if !calls::call(&mut s, callee, at) {
-            return Flow::Error;
+        let fast = match calls::resolve_fast(s.st, table, ty, r!(s, index) as u32) {
+            Some(callee) => calls::call_fast(&mut s, callee, at),
+            None => false,
+        };
+        if !fast {
+            // SAFETY: as in `Call`; `s.ip` is past the instruction and its `Aux`.
+            return unsafe { call_indirect_general(s.ip.sub(2), s.regs, s.mem, s.len, s.st) };
         }
     }
     ReturnCall { func, base, count } => {

@@ -23,6 +23,7 @@ use crate::runtime::{
 use crate::value::{Cell, Val};
 
 /// A suspended caller.
+#[derive(Clone, Copy)]
 pub(crate) struct Frame {
     /// Valid while the store lives (see `execute`).
     code: *const CompiledFunc,

@@ -9,6 +9,11 @@
 //! - an instruction needing more than three 32-bit operands is followed by an [`Instr::Aux`];
 //! - i32 values occupy the low 32 bits of a cell and readers ignore the high bits, so loads that
 //!   differ only in how they fill the high bits of an i32 share a variant.
+//!
+//! Branch targets (`target` operands) are instruction indices while a function is translated;
+//! its last step turns each into the signed distance in bytes from the branch to its target (an
+//! `i32` stored in the `u32`), so the interpreter jumps without looking up where the function
+//! starts.
 
 /// Frame-relative index of a 64-bit value cell.
 pub(crate) type Slot = u32;

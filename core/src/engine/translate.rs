@@ -318,7 +318,11 @@ pub(crate) fn translate_function(
     };
     let mut out_of_frame = false;
     let mut after_select = false;
-    for instr in t.instrs.iter_mut() {
+    for (at, instr) in t.instrs.iter_mut().enumerate() {
+        if let Some(target) = instr.branch_target_mut() {
+            *target = relative_target(at, *target)
+                .ok_or_else(|| Error::limit("function body too large"))?;
+        }
         match instr {
             // The condition of a select travels in the Aux that follows it.
             Instr::Aux { a, .. } if after_select => {
@@ -370,6 +374,15 @@ pub(crate) fn translate_function(
     allocs.stack = t.stack;
     allocs.ctrls = t.ctrls;
     Ok(compiled)
+}
+
+/// The branch target of the instruction at index `at`, given as an instruction index, as the
+/// interpreter takes it: the signed distance in bytes from the branch to its target, two's
+/// complement in a `u32` (`None` if it does not fit an `i32`).
+fn relative_target(at: usize, target: u32) -> Option<u32> {
+    let at = i64::try_from(at).ok()?;
+    let bytes = (i64::from(target) - at).checked_mul(core::mem::size_of::<Instr>() as i64)?;
+    i32::try_from(bytes).ok().map(|d| d as u32)
 }
 
 struct Translator<'m> {
@@ -1667,5 +1680,16 @@ mod tests {
         assert!(check_frame_bound(u32::MAX, u64::MAX).is_err());
         // Bodies of up to about 2 MiB are accepted on their size alone.
         assert!(check_frame_bound(locals, 2_000_000 * MAX_PUSHED_PER_OPERATOR).is_ok());
+    }
+
+    #[test]
+    fn branch_targets_become_byte_distances_from_the_branch() {
+        let size = core::mem::size_of::<Instr>() as i32;
+        assert_eq!(relative_target(3, 5), Some((2 * size) as u32));
+        assert_eq!(relative_target(7, 7), Some(0));
+        assert_eq!(relative_target(9, 1), Some((-8 * size) as u32));
+        let far = (i32::MAX / size) as u32 + 1;
+        assert_eq!(relative_target(0, far), None);
+        assert_eq!(relative_target(far as usize + 1, 0), None);
     }
 }

@@ -50,9 +50,8 @@ pub(super) fn call(s: &mut Hot<'_>, callee: u32, at: usize) -> bool {
                 return false;
             }
             st.code = code;
-            st.instrs = callee_ref.instrs.as_ptr();
             st.base = at;
-            s.ip = st.instrs;
+            s.ip = callee_ref.instrs.as_ptr();
             switch_to(s, instance);
             true
         }
@@ -240,8 +239,6 @@ fn return_to_caller(s: &mut Hot<'_>) -> Option<Flow> {
         return Some(Flow::Done);
     };
     st.code = f.code;
-    // SAFETY: see `call`: frame code pointers stay valid while the store lives.
-    st.instrs = unsafe { (*f.code).instrs.as_ptr() };
     st.base = f.base;
     s.ip = f.ip;
     switch_to(s, f.instance);
@@ -265,8 +262,7 @@ pub(super) fn tail_call(s: &mut Hot<'_>, callee: u32, args: u32, count: u32) -> 
                 return Some(Flow::Error);
             }
             st.code = code;
-            st.instrs = callee_ref.instrs.as_ptr();
-            s.ip = st.instrs;
+            s.ip = callee_ref.instrs.as_ptr();
             switch_to(s, instance);
             None
         }

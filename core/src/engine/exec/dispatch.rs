@@ -37,7 +37,6 @@ pub(super) struct Regs {
     pub(super) ip: *const Instr,
     pub(super) regs: *mut Cell,
     pub(super) mem: *mut u8,
-    pub(super) len: usize,
 }
 
 /// The slower-changing state of one execution. Handlers reach it through one pointer.
@@ -50,14 +49,19 @@ pub(super) struct Exec {
     pub(super) host: super::HostCaller,
     pub(super) stack: *mut Vec<Cell>,
     pub(super) frames: *mut Vec<Frame>,
-    /// The current function and its first instruction (branch targets index from there).
+    /// The current function.
     pub(super) code: *const CompiledFunc,
-    pub(super) instrs: *const Instr,
     /// The current frame's first slot, as a stack index.
     pub(super) base: usize,
     pub(super) instance: u32,
     /// Store index of the current instance's memory 0 (`usize::MAX`: none).
     pub(super) mem: usize,
+    /// Bounds of that memory (`hot.mem` points at its start): entry `k` is the number of
+    /// addresses at which an access of `2^k` bytes fits, `len - (2^k - 1)` or 0, so an access
+    /// checks `ea < limit` in one comparison (see [`Exec::limit`]); entry 0 is the length.
+    /// Handlers compare against these in memory rather than keep the length in a register (see
+    /// [`Handler`]).
+    pub(super) mem_limits: [u64; 4],
     /// The current instance's function and global index tables, and the store's globals.
     pub(super) funcs: *const u32,
     pub(super) globals: *const u32,
@@ -95,16 +99,31 @@ impl Exec {
             self.own_globals = own.as_mut_ptr();
         }
         self.mem = inst.memories.first().map_or(usize::MAX, |&m| m as usize);
-        match inner.memories.get_mut(self.mem) {
+        let len = match inner.memories.get_mut(self.mem) {
             Some(m) => {
-                self.hot.len = m.data.len();
                 self.hot.mem = m.data.as_mut_ptr();
+                m.data.len()
             }
             None => {
-                self.hot.len = 0;
                 self.hot.mem = core::ptr::NonNull::dangling().as_ptr();
+                0
             }
+        };
+        for (k, limit) in self.mem_limits.iter_mut().enumerate() {
+            *limit = (len as u64).saturating_sub((1 << k) - 1);
         }
+    }
+
+    /// Accesses of `n` bytes (1, 2, 4 or 8) at addresses below this lie inside memory 0.
+    #[inline(always)]
+    pub(super) fn limit(&self, n: u64) -> u64 {
+        self.mem_limits[n.trailing_zeros() as usize & 3]
+    }
+
+    /// The length in bytes of memory 0.
+    #[inline(always)]
+    pub(super) fn mem_len(&self) -> u64 {
+        self.mem_limits[0]
     }
 
     /// Records why execution stops.
@@ -136,15 +155,44 @@ impl Exec {
 }
 
 /// An instruction handler.
-pub(super) type Handler =
-    unsafe fn(ip: *const Instr, regs: *mut Cell, mem: *mut u8, len: usize, st: &mut Exec) -> Flow;
+///
+/// Every argument stays live in a register through every handler, since each passes it on; so
+/// the arguments are only what nearly every handler needs. The memory length lives in
+/// [`Exec::mem_limits`] rather than in an argument: with one register fewer, many handlers
+/// saved and restored a callee-saved one (the comparisons' `setcc` needs a zeroed register).
+///
+/// The two [`Free`] arguments are never defined: on x86-64 they hold the places of `rdx` and
+/// `rcx`, which division (`rdx:rax`) and variable shifts (`cl`) must use, so no handler moves a
+/// live value out of the way and back. Elsewhere they are empty and take no register.
+pub(super) type Handler = unsafe fn(
+    ip: *const Instr,
+    regs: *mut Cell,
+    free_dx: Free,
+    free_cx: Free,
+    mem: *mut u8,
+    st: &mut Exec,
+) -> Flow;
+
+/// An argument of [`Handler`] that only reserves its register (see there).
+#[cfg(target_arch = "x86_64")]
+pub(super) type Free = core::mem::MaybeUninit<usize>;
+#[cfg(not(target_arch = "x86_64"))]
+pub(super) type Free = ();
+
+/// The (undefined) value of a [`Free`] argument.
+#[inline(always)]
+pub(super) const fn free() -> Free {
+    #[cfg(target_arch = "x86_64")]
+    return core::mem::MaybeUninit::uninit();
+    #[cfg(not(target_arch = "x86_64"))]
+    return ();
+}
 
 /// The handler state inside one handler: the hot registers plus the execution.
 pub(super) struct Hot<'a> {
     pub(super) ip: *const Instr,
     pub(super) regs: *mut Cell,
     pub(super) mem: *mut u8,
-    pub(super) len: usize,
     pub(super) st: &'a mut Exec,
 }
 
@@ -154,7 +202,6 @@ impl Hot<'_> {
     pub(super) fn reload(&mut self) {
         self.regs = self.st.hot.regs;
         self.mem = self.st.hot.mem;
-        self.len = self.st.hot.len;
     }
 }
 
@@ -169,13 +216,12 @@ pub(super) const fn tag(instr: &Instr) -> u16 {
 ///
 /// # Safety
 /// `ip` points at an instruction of the current function (`st.code`), `regs` at the current
-/// frame, `mem`/`len` describe the current instance's memory 0.
+/// frame, `mem` points at the current instance's memory 0 (`st.mem_len()` bytes).
 #[inline(always)]
 pub(super) unsafe fn dispatch(
     ip: *const Instr,
     regs: *mut Cell,
     mem: *mut u8,
-    len: usize,
     st: &mut Exec,
 ) -> Flow {
     // SAFETY: `ip` points at an instruction (caller's contract).
@@ -184,7 +230,7 @@ pub(super) unsafe fn dispatch(
     // instructions in handlers.rs, checked by `handlers::every_instruction_has_a_handler`).
     let handler = unsafe { *super::handlers::HANDLERS.get_unchecked(tag as usize) };
     // SAFETY: the handler for `tag` expects exactly this instruction; the rest is the caller's.
-    unsafe { handler(ip, regs, mem, len, st) }
+    unsafe { handler(ip, regs, free(), free(), mem, st) }
 }
 
 /// Runs from `st.hot` until the outermost frame returns or something stops execution.
@@ -193,13 +239,13 @@ pub(super) fn run(st: &mut Exec) -> Flow {
     {
         let h = st.hot;
         // SAFETY: `execute` set `st.hot` up for the entry function (see `dispatch`).
-        unsafe { dispatch(h.ip, h.regs, h.mem, h.len, st) }
+        unsafe { dispatch(h.ip, h.regs, h.mem, st) }
     }
     #[cfg(not(wrt_tail_dispatch))]
     loop {
         let h = st.hot;
         // SAFETY: as above; handlers park the next state in `st.hot` before `Continue`.
-        match unsafe { dispatch(h.ip, h.regs, h.mem, h.len, st) } {
+        match unsafe { dispatch(h.ip, h.regs, h.mem, st) } {
             Flow::Continue => {}
             other => return other,
         }
@@ -211,9 +257,7 @@ pub(super) fn run(st: &mut Exec) -> Flow {
 macro_rules! next {
     ($s:ident) => {
         // SAFETY: handlers keep `Hot` valid for the next instruction (see `dispatch`).
-        return unsafe {
-            $crate::engine::exec::dispatch::dispatch($s.ip, $s.regs, $s.mem, $s.len, $s.st)
-        }
+        return unsafe { $crate::engine::exec::dispatch::dispatch($s.ip, $s.regs, $s.mem, $s.st) }
     };
 }
 #[cfg(not(wrt_tail_dispatch))]
@@ -223,7 +267,6 @@ macro_rules! next {
             ip: $s.ip,
             regs: $s.regs,
             mem: $s.mem,
-            len: $s.len,
         };
         return $crate::engine::exec::dispatch::Flow::Continue;
     }};

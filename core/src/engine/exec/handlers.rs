@@ -6,7 +6,7 @@
 // `!(a < b)` on floats is intended: the `Not` branches must also jump on NaN.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
-use super::dispatch::{next, tag, Exec, Flow, Handler, Hot};
+use super::dispatch::{next, tag, Exec, Flow, Free, Handler, Hot};
 use super::{bulk, calls};
 use crate::engine::ir::Instr;
 use crate::engine::num;
@@ -32,10 +32,12 @@ macro_rules! r {
 /// The operands in the `Aux` word following the current instruction (`s.ip` points at it).
 macro_rules! aux {
     ($s:ident) => {
-        // SAFETY: instructions documented to carry an `Aux` are always followed by one.
+        // SAFETY: instructions documented to carry an `Aux` are always followed by one (the
+        // translator emits the two together), so the read is in bounds and the second arm is
+        // never taken; checking the tag would cost every such instruction a compare and a branch.
         match unsafe { *$s.ip } {
             Instr::Aux { a, b } => (a, b),
-            _ => (0, 0),
+            _ => unsafe { core::hint::unreachable_unchecked() },
         }
     };
 }
@@ -48,11 +50,32 @@ macro_rules! skip_aux {
     };
 }
 
+/// Jumps by `$target`, a branch's distance in bytes from itself (see `ir`), when `s.ip` points
+/// at the instruction after the branch.
 macro_rules! jump {
     ($s:ident, $target:expr) => {
-        // SAFETY: branch targets are indices into the current function's instructions.
-        $s.ip = unsafe { $s.st.instrs.add($target as usize) }
+        // SAFETY: the branch is the instruction before `s.ip`, and the translator computed the
+        // distance from it to an instruction of the same function.
+        $s.ip = unsafe { opaque($s.ip.sub(1)).byte_offset($target as i32 as isize) }
     };
+}
+
+/// Returns `p`, hiding from the compiler that it is the instruction pointer plus an offset.
+/// Without this, LLVM rewrites a conditional branch's `ip + (taken ? offset : 16)` into one
+/// shared address computation, which costs the not-taken path three instructions.
+#[inline(always)]
+fn opaque(p: *const Instr) -> *const Instr {
+    #[cfg(wrt_tail_dispatch)]
+    {
+        let mut p = p;
+        // SAFETY: the assembly is empty: it reads and writes nothing, and `p` keeps its value.
+        unsafe {
+            core::arch::asm!("/* {0} */", inout(reg) p, options(pure, nomem, nostack, preserves_flags))
+        };
+        p
+    }
+    #[cfg(not(wrt_tail_dispatch))]
+    p
 }
 
 /// Takes entry `$i` of the `$len` `Br` entries that follow (the last one for any larger `$i`).
@@ -62,11 +85,14 @@ macro_rules! br_table {
         // SAFETY: `len` `Br` entries follow the table instruction; `i < len`.
         let entry = unsafe { $s.ip.add(i as usize) };
         // Take the entry's branch here rather than dispatching it (one dispatch, not two).
-        // SAFETY: as above.
-        match unsafe { *entry } {
-            Instr::Br { target } => jump!($s, target),
-            _ => $s.ip = entry,
-        }
+        // SAFETY: as above; every entry is a `Br` (`translate_br_table` emits nothing else
+        // there), so the `else` is never taken.
+        let Instr::Br { target } = (unsafe { *entry }) else {
+            unsafe { core::hint::unreachable_unchecked() }
+        };
+        // SAFETY: the translator computed the distance from the entry to an instruction of the
+        // same function.
+        $s.ip = unsafe { entry.byte_offset(target as i32 as isize) };
     }};
 }
 
@@ -115,7 +141,7 @@ macro_rules! bin {
 macro_rules! ea {
     ($s:ident, $addr:expr, $offset:expr, $n:literal) => {{
         let ea = u64::from(r!($s, $addr) as u32) + u64::from($offset);
-        if ea + $n > $s.len as u64 {
+        if ea >= $s.st.limit($n) {
             return $s.st.trap(TrapCode::MemoryOutOfBounds);
         }
         ea as usize
@@ -133,11 +159,12 @@ macro_rules! load {
 macro_rules! load_ea {
     ($s:ident, $dst:expr, $ea:expr, $n:literal, |$b:ident| $e:expr) => {{
         let ea: u64 = $ea;
-        if ea + $n > $s.len as u64 {
+        if ea >= $s.st.limit($n) {
             return $s.st.trap(TrapCode::MemoryOutOfBounds);
         }
-        // SAFETY: `ea + n <= len`, and `mem`/`len` describe the current instance's memory
-        // (recomputed after every grow, call into another instance and host call).
+        // SAFETY: `ea < limit(n)`, so `ea + n <= len`; `mem` and the limits describe the current
+        // instance's memory (recomputed after every grow, call into another instance and host
+        // call).
         let $b: [u8; $n] =
             unsafe { core::ptr::read_unaligned($s.mem.add(ea as usize) as *const [u8; $n]) };
         r!($s, $dst) = $e;
@@ -171,8 +198,9 @@ macro_rules! handlers {
             unsafe fn $name(
                 ip: *const Instr,
                 regs: *mut Cell,
+                _: Free,
+                _: Free,
                 mem: *mut u8,
-                len: usize,
                 st: &mut Exec,
             ) -> Flow {
                 // SAFETY: `dispatch` calls this handler only for this instruction's tag.
@@ -182,7 +210,7 @@ macro_rules! handlers {
                 };
                 // SAFETY: every body ends in an instruction that leaves it, so the next
                 // instruction exists whenever this one falls through.
-                let mut $s = Hot { ip: unsafe { ip.add(1) }, regs, mem, len, st };
+                let mut $s = Hot { ip: unsafe { ip.add(1) }, regs, mem, st };
                 $body
                 next!($s)
             }
@@ -277,7 +305,14 @@ const fn zero<T: Copy>() -> T {
 }
 
 /// Fills table entries no instruction uses; never reached.
-unsafe fn invalid(_: *const Instr, _: *mut Cell, _: *mut u8, _: usize, st: &mut Exec) -> Flow {
+unsafe fn invalid(
+    _: *const Instr,
+    _: *mut Cell,
+    _: Free,
+    _: Free,
+    _: *mut u8,
+    st: &mut Exec,
+) -> Flow {
     st.fail(super::internal("instruction without a handler"))
 }
 
@@ -405,7 +440,7 @@ handlers! { s;
         r!(s, dst) = u64::from(f) + 1;
     }
     MemorySize { dst } => {
-        r!(s, dst) = (s.len / PAGE_SIZE) as u64;
+        r!(s, dst) = s.st.mem_len() / PAGE_SIZE as u64;
     }
     MemoryGrow { dst, delta } => {
         let Some(old) = bulk::memory_grow(s.st, r!(s, delta) as u32) else {

@@ -389,10 +389,10 @@ fn execute<T>(
         stack,
         frames,
         code,
-        instrs,
         base: 0,
         instance,
         mem: usize::MAX,
+        mem_limits: [0; 4],
         funcs: core::ptr::null(),
         globals: core::ptr::null(),
         global_cells: core::ptr::null_mut(),
@@ -405,7 +405,6 @@ fn execute<T>(
             ip: instrs,
             regs: core::ptr::null_mut(),
             mem: core::ptr::NonNull::dangling().as_ptr(),
-            len: 0,
         },
     };
     st.refresh();

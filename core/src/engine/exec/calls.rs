@@ -106,9 +106,8 @@ pub(super) fn call_fast(s: &mut Hot<'_>, callee: u32, at: usize) -> bool {
         frames.set_len(len + 1);
     }
     st.code = code.as_ptr().cast_const();
-    st.instrs = callee_ref.instrs.as_ptr();
     st.base = at;
-    s.ip = st.instrs;
+    s.ip = callee_ref.instrs.as_ptr();
     // SAFETY: `at + frame_size <= stack.len()` (checked above).
     s.regs = unsafe { stack.as_mut_ptr().add(at) };
     true
@@ -221,8 +220,6 @@ pub(super) fn ret_fast(s: &mut Hot<'_>, src: u32, count: u32) -> bool {
     st.code = f.code;
     st.base = f.base;
     s.ip = f.ip;
-    // SAFETY: see `call`: frame code pointers stay valid while the store lives.
-    st.instrs = unsafe { (*f.code).instrs.as_ptr() };
     // SAFETY: the caller's frame at `f.base` is on the stack below the returning one.
     s.regs = unsafe { (*st.stack).as_mut_ptr().add(f.base) };
     // SAFETY: drops the (plain-data) last frame, read above.

@@ -6,7 +6,7 @@
 // `!(a < b)` on floats is intended: the `Not` branches must also jump on NaN.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
-use super::dispatch::{next, tag, Exec, Flow, Free, Handler, Hot};
+use super::dispatch::{free, next, tag, Exec, Flow, Free, Handler, Hot};
 use super::{bulk, calls};
 use crate::engine::ir::Instr;
 use crate::engine::num;
@@ -250,8 +250,9 @@ macro_rules! general_paths {
             unsafe fn $fn(
                 ip: *const Instr,
                 regs: *mut Cell,
+                _: Free,
+                _: Free,
                 mem: *mut u8,
-                len: usize,
                 st: &mut Exec,
             ) -> Flow {
                 // SAFETY: only the handler of this instruction enters here, with its arguments.
@@ -260,7 +261,7 @@ macro_rules! general_paths {
                     unsafe { core::hint::unreachable_unchecked() }
                 };
                 // SAFETY: as in the handlers (`handlers!`).
-                let mut $s = Hot { ip: unsafe { ip.add(1) }, regs, mem, len, st };
+                let mut $s = Hot { ip: unsafe { ip.add(1) }, regs, mem, st };
                 $body
                 next!($s)
             }
@@ -342,7 +343,7 @@ handlers! { s;
     Return { src, count } => {
         if !calls::ret_fast(&mut s, src, count) {
             // SAFETY: as in `Call`.
-            return unsafe { return_general(s.ip.sub(1), s.regs, s.mem, s.len, s.st) };
+            return unsafe { return_general(s.ip.sub(1), s.regs, free(), free(), s.mem, s.st) };
         }
     }
     Call { func, base } => {
@@ -352,7 +353,7 @@ handlers! { s;
         if !calls::call_fast(&mut s, callee, at) {
             // SAFETY: this handler's own arguments (`s.ip` is one past the `Call`), which
             // `call_fast` left unchanged.
-            return unsafe { call_general(s.ip.sub(1), s.regs, s.mem, s.len, s.st) };
+            return unsafe { call_general(s.ip.sub(1), s.regs, free(), free(), s.mem, s.st) };
         }
     }
     CallIndirect { ty, index, base } => {
@@ -365,7 +366,7 @@ handlers! { s;
         };
         if !fast {
             // SAFETY: as in `Call`; `s.ip` is past the instruction and its `Aux`.
-            return unsafe { call_indirect_general(s.ip.sub(2), s.regs, s.mem, s.len, s.st) };
+            return unsafe { call_indirect_general(s.ip.sub(2), s.regs, free(), free(), s.mem, s.st) };
         }
     }
     ReturnCall { func, base, count } => {

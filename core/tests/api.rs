@@ -427,3 +427,76 @@ fn fused_br_table_index_wraps_like_i32_add() {
         assert_eq!(out[0], Val::I32(expected), "f({arg})");
     }
 }
+
+/// A loop counter's step `x += C` and the branch testing `x` are fused into one instruction:
+/// the step must wrap like `i32.add`/`i64.add`, and a branch to a label between the step and
+/// the test must still skip the step (there the two stay apart).
+#[test]
+fn fused_counter_steps_wrap_and_respect_labels() {
+    let wat = r#"(module
+      (func (export "ne") (param i32 i32) (result i32) (local i32)
+        (loop $l
+          (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+          (local.set 0 (i32.add (local.get 0) (i32.const 3)))
+          (br_if $l (i32.ne (local.get 0) (local.get 1))))
+        (local.get 2))
+      (func (export "ne_imm") (param i32) (result i32) (local i32)
+        (loop $l
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (local.set 0 (i32.add (local.get 0) (i32.const 3)))
+          (br_if $l (i32.ne (local.get 0) (i32.const 3))))
+        (local.get 1))
+      (func (export "nez") (param i32) (result i32) (local i32)
+        (loop $l
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (local.set 0 (i32.add (local.get 0) (i32.const -3)))
+          (br_if $l (local.get 0)))
+        (local.get 1))
+      (func (export "ne64") (param i64 i64) (result i32) (local i32)
+        (loop $l
+          (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+          (local.set 0 (i64.add (local.get 0) (i64.const 3)))
+          (br_if $l (i64.ne (local.get 0) (local.get 1))))
+        (local.get 2))
+      (func (export "label") (param i32) (result i32) (local i32)
+        (loop $l
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (block $b
+            ;; On odd passes skip the step: the branch lands between step and test.
+            (br_if $b (i32.and (local.get 1) (i32.const 1)))
+            (local.set 0 (i32.add (local.get 0) (i32.const -1))))
+          (br_if $l (local.get 0)))
+        (local.get 1)))"#;
+    let engine = Engine::default();
+    let m = module(&engine, wat);
+    let ir = m.debug_ir();
+    for fused in [
+        "I32AddImmBrNe {",
+        "I32AddImmBrNeImm",
+        "I32AddImmBrNez",
+        "I64AddImmBrNe",
+    ] {
+        assert!(ir.contains(fused), "no {fused}:\n{ir}");
+    }
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+    let mut call = |name: &str, args: &[Val]| {
+        let f = instance.get_func(&store, name).unwrap();
+        let mut out = [Val::I32(0)];
+        f.call(&mut store, args, &mut out).unwrap();
+        out[0]
+    };
+    // -6 + 3 + 3 wraps to 0; one more step reaches 3.
+    assert_eq!(call("ne", &[Val::I32(-6), Val::I32(3)]), Val::I32(3));
+    assert_eq!(call("ne", &[Val::I32(0), Val::I32(3)]), Val::I32(1));
+    assert_eq!(call("ne_imm", &[Val::I32(-6)]), Val::I32(3));
+    assert_eq!(call("nez", &[Val::I32(9)]), Val::I32(3));
+    assert_eq!(call("ne64", &[Val::I64(-6), Val::I64(3)]), Val::I32(3));
+    // The step carries into the high half: 0xffff_fffa, 0xffff_fffd, 0x1_0000_0000, ...
+    assert_eq!(
+        call("ne64", &[Val::I64(0xffff_fffa), Val::I64(0x1_0000_0003)]),
+        Val::I32(3)
+    );
+    // Three steps from 3 to 0, each after a skipped pass: six passes.
+    assert_eq!(call("label", &[Val::I32(3)]), Val::I32(6));
+}

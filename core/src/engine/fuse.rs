@@ -536,3 +536,45 @@ pub(crate) fn load_add_imm(probe: &Instr, dst: Slot, base: Slot, imm: i32) -> Op
         _ => return None,
     })
 }
+
+/// The fused form of an in-place step `x += C` followed by a branch that tests `x` against
+/// zero or for inequality: the counter update and test that close many loops. The step's
+/// constant must fit 16 bits (so the instruction stays 16 bytes).
+pub(crate) fn counter_branch(step: &Instr, branch: &Instr) -> Option<Instr> {
+    use Instr::*;
+    let (slot, imm, wide) = match *step {
+        I32AddImm { dst, lhs, imm } if dst == lhs => (dst, imm, false),
+        I64AddImm { dst, lhs, imm } if dst == lhs => (dst, imm, true),
+        _ => return None,
+    };
+    let imm = i16::try_from(imm).ok()?;
+    Some(match (*branch, wide) {
+        (BrIfNez { cond, target }, false) if cond == slot => I32AddImmBrNez { slot, imm, target },
+        (BrI32Ne { lhs, rhs, target }, false) if lhs == slot => I32AddImmBrNe {
+            slot,
+            imm,
+            rhs,
+            target,
+        },
+        (
+            BrI32NeImm {
+                lhs,
+                imm: rhs,
+                target,
+            },
+            false,
+        ) if lhs == slot => I32AddImmBrNeImm {
+            slot,
+            imm,
+            rhs,
+            target,
+        },
+        (BrI64Ne { lhs, rhs, target }, true) if lhs == slot => I64AddImmBrNe {
+            slot,
+            imm,
+            rhs,
+            target,
+        },
+        _ => return None,
+    })
+}

@@ -1039,36 +1039,6 @@ pub(crate) enum Instr {
         imm: i32,
         target: u32,
     },
-    /// `slot += imm` (i32, wrapping), then jump when the new value is not zero: the counter
-    /// step and test that close many loops, in one dispatch (`fuse::counter_branch`). `imm`
-    /// comes first in these four: a `repr(u16)` enum lays each variant out as a C struct after
-    /// the tag, and there the 16-bit field fills the gap that keeps the instruction 16 bytes.
-    I32AddImmBrNez {
-        imm: i16,
-        slot: Slot,
-        target: u32,
-    },
-    /// `slot += imm` (i32, wrapping), then jump when the new value differs from slot `rhs`.
-    I32AddImmBrNe {
-        imm: i16,
-        slot: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    /// `slot += imm` (i32, wrapping), then jump when the new value differs from `rhs`.
-    I32AddImmBrNeImm {
-        imm: i16,
-        slot: Slot,
-        rhs: i32,
-        target: u32,
-    },
-    /// `slot += imm` (i64, wrapping), then jump when the new value differs from slot `rhs`.
-    I64AddImmBrNe {
-        imm: i16,
-        slot: Slot,
-        rhs: Slot,
-        target: u32,
-    },
     BrI32LtSImm {
         lhs: Slot,
         imm: i32,
@@ -1618,10 +1588,6 @@ impl Instr {
             | BrI32EqImm { target, .. }
             | BrI32Ne { target, .. }
             | BrI32NeImm { target, .. }
-            | I32AddImmBrNez { target, .. }
-            | I32AddImmBrNe { target, .. }
-            | I32AddImmBrNeImm { target, .. }
-            | I64AddImmBrNe { target, .. }
             | BrI32LtS { target, .. }
             | BrI32LtSImm { target, .. }
             | BrI32LtU { target, .. }
@@ -2544,13 +2510,6 @@ impl Instr {
             }
             BrI32NeImm { lhs, .. } => {
                 f(lhs);
-            }
-            I32AddImmBrNez { slot, .. } | I32AddImmBrNeImm { slot, .. } => {
-                f(slot);
-            }
-            I32AddImmBrNe { slot, rhs, .. } | I64AddImmBrNe { slot, rhs, .. } => {
-                f(slot);
-                f(rhs);
             }
             BrI32LtSImm { lhs, .. } => {
                 f(lhs);

@@ -267,7 +267,6 @@ pub(crate) fn translate_function(
         fuel: module.fuel,
         deterministic: module.deterministic,
         fuel_at: None,
-        label_at: 0,
         consts: Vec::new(),
     };
     t.instrs.clear();
@@ -411,9 +410,6 @@ struct Translator<'m> {
     deterministic: bool,
     /// The `ConsumeFuel` of the current straight-line run.
     fuel_at: Option<usize>,
-    /// Where the latest run that branches may land on starts (see `begin_fuel_block`): no
-    /// fusion may merge an instruction before it with one at or after it.
-    label_at: u32,
     /// The constant pool.
     consts: Vec<u64>,
 }
@@ -782,33 +778,19 @@ impl Translator<'_> {
         when: bool,
         target: u32,
     ) -> u32 {
-        let branch = match fused {
-            Some(c) => fuse::branch_on(if when { c } else { c.negate() }, target),
-            None if when => Instr::BrIfNez { cond, target },
-            None => Instr::BrIfEqz { cond, target },
-        };
-        // A step `x += C` just before a branch testing `x` becomes one instruction, unless a
-        // label sits between them: a branch to the label must not take the step again.
-        let pc = self.instrs.len();
-        if pc > 0 && self.label_at as usize != pc {
-            if let Some(fused) = fuse::counter_branch(&self.instrs[pc - 1], &branch) {
-                self.instrs[pc - 1] = fused;
-                self.forget_results();
-                return pc as u32 - 1;
+        match fused {
+            Some(c) => {
+                let c = if when { c } else { c.negate() };
+                self.emit(fuse::branch_on(c, target))
             }
+            None if when => self.emit(Instr::BrIfNez { cond, target }),
+            None => self.emit(Instr::BrIfEqz { cond, target }),
         }
-        self.emit(branch)
     }
 
     /// Starts a new straight-line run: code here can be reached other than by falling through.
     /// Returns where the run starts, which is where branches to it must land.
     fn begin_fuel_block(&mut self) -> u32 {
-        let start = self.fuel_block_start();
-        self.label_at = start;
-        start
-    }
-
-    fn fuel_block_start(&mut self) -> u32 {
         if !self.fuel {
             return self.pc();
         }

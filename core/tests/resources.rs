@@ -56,9 +56,24 @@ fn fuel_can_be_added_to_continue() {
     let mut out = [Val::I32(0)];
     store.set_fuel(50).unwrap();
     assert!(f.call(&mut store, &[Val::I32(100)], &mut out).is_err());
+    // What ran before the trap was paid for; setting and adding fuel consumes none.
+    let before = store.fuel_consumed();
+    assert_eq!(before, 50 - store.get_fuel().unwrap());
     store.add_fuel(10_000).unwrap();
+    assert_eq!(store.fuel_consumed(), before);
     f.call(&mut store, &[Val::I32(100)], &mut out).unwrap();
     assert_eq!(out[0], Val::I32(100));
+    // 100 iterations of 9 units, the exit test (4) and the result (1).
+    let total = before + 100 * 9 + 4 + 1;
+    assert_eq!(store.fuel_consumed(), total);
+    // Replacing the fuel, even with the most there is, keeps the count of what was consumed.
+    store.set_fuel(u64::MAX).unwrap();
+    store.add_fuel(5).unwrap();
+    assert_eq!(store.get_fuel().unwrap(), u64::MAX);
+    assert_eq!(store.fuel_consumed(), total);
+    f.call(&mut store, &[Val::I32(1)], &mut out).unwrap();
+    assert_eq!(store.fuel_consumed(), total + 9 + 4 + 1);
+    assert_eq!(store.get_fuel().unwrap(), u64::MAX - (9 + 4 + 1));
 }
 
 #[test]

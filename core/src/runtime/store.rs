@@ -72,8 +72,11 @@ pub(crate) struct StoreInner {
     /// translated functions are.
     charged_modules: Vec<ChargedModule>,
     pub(crate) fuel_enabled: bool,
+    /// Fuel remaining: the only fuel state code running wasm touches.
     pub(crate) fuel: u64,
-    pub(crate) fuel_consumed: u64,
+    /// All fuel ever made available, so that consumption is `fuel_issued - fuel` and charging
+    /// fuel is one subtraction (wide enough never to overflow).
+    fuel_issued: u128,
 }
 
 impl StoreInner {
@@ -336,7 +339,7 @@ impl<T> Store<T> {
                 charged_modules: Vec::new(),
                 fuel_enabled: config.consume_fuel,
                 fuel: 0,
-                fuel_consumed: 0,
+                fuel_issued: 0,
             },
             hosts: Vec::new(),
             host_ids: Vec::new(),
@@ -363,6 +366,7 @@ impl<T> Store<T> {
     /// Sets the fuel available to wasm code. Fails unless the engine consumes fuel.
     pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
         self.check_fuel()?;
+        self.inner.fuel_issued = u128::from(self.fuel_consumed()) + u128::from(fuel);
         self.inner.fuel = fuel;
         Ok(())
     }
@@ -370,7 +374,9 @@ impl<T> Store<T> {
     /// Adds fuel (saturating), for example to resume after "out of fuel".
     pub fn add_fuel(&mut self, fuel: u64) -> Result<()> {
         self.check_fuel()?;
-        self.inner.fuel = self.inner.fuel.saturating_add(fuel);
+        let fuel = self.inner.fuel.saturating_add(fuel);
+        self.inner.fuel_issued += u128::from(fuel - self.inner.fuel);
+        self.inner.fuel = fuel;
         Ok(())
     }
 
@@ -382,7 +388,8 @@ impl<T> Store<T> {
 
     /// Fuel consumed since the store was created.
     pub fn fuel_consumed(&self) -> u64 {
-        self.inner.fuel_consumed
+        let consumed = self.inner.fuel_issued - u128::from(self.inner.fuel);
+        u64::try_from(consumed).unwrap_or(u64::MAX)
     }
 
     fn check_fuel(&self) -> Result<()> {

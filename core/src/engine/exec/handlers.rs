@@ -329,7 +329,6 @@ handlers! { s;
             return s.st.trap(TrapCode::OutOfFuel);
         }
         inner.fuel -= amount;
-        inner.fuel_consumed += amount;
     }
     Aux { a, b } => {
         // Operands of the preceding instruction, which steps over them; never dispatched.

@@ -186,7 +186,6 @@ fn charge_fuel(inner: &mut StoreInner, units: u64) -> Result<()> {
         return Err(trap(TrapCode::OutOfFuel));
     }
     inner.fuel -= units;
-    inner.fuel_consumed += units;
     Ok(())
 }
 

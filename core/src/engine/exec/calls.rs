@@ -34,18 +34,9 @@ pub(super) fn call(s: &mut Hot<'_>, callee: u32, at: usize) -> bool {
             if !enter(st, at, callee_ref) {
                 return false;
             }
-            let len = frames.len();
-            if len < frames.capacity() {
-                // SAFETY: `len < capacity`: the slot is allocated and unused.
-                unsafe {
-                    frames.as_mut_ptr().add(len).write(Frame {
-                        code: st.code,
-                        ip: s.ip,
-                        base: st.base,
-                        instance: st.instance,
-                    });
-                    frames.set_len(len + 1);
-                }
+            if frames.len() < frames.capacity() {
+                // SAFETY: just checked.
+                unsafe { push_within_capacity(frames, caller_frame(st, s.ip)) };
             } else if !push_frame(st, s.ip) {
                 return false;
             }
@@ -95,16 +86,8 @@ pub(super) fn call_fast(s: &mut Hot<'_>, callee: u32, at: usize) -> bool {
     if !fits {
         return false;
     }
-    // SAFETY: `len < capacity`: the slot is allocated and unused.
-    unsafe {
-        frames.as_mut_ptr().add(len).write(Frame {
-            code: st.code,
-            ip: s.ip,
-            base: st.base,
-            instance: st.instance,
-        });
-        frames.set_len(len + 1);
-    }
+    // SAFETY: `len < capacity` (checked above).
+    unsafe { push_within_capacity(frames, caller_frame(st, s.ip)) };
     st.code = code.as_ptr().cast_const();
     st.base = at;
     s.ip = callee_ref.instrs.as_ptr();
@@ -329,15 +312,35 @@ fn grow_stack(st: &mut Exec, len: usize) -> bool {
     st.ok(r)
 }
 
-/// Pushes the current frame when the frame stack is full (charging its growth).
-#[inline(never)]
-fn push_frame(st: &mut Exec, ip: *const crate::engine::ir::Instr) -> bool {
-    let frame = Frame {
+/// The current frame, suspended to resume at `ip`.
+#[inline(always)]
+fn caller_frame(st: &Exec, ip: *const crate::engine::ir::Instr) -> Frame {
+    Frame {
         code: st.code,
         ip,
         base: st.base,
         instance: st.instance,
-    };
+    }
+}
+
+/// Appends `frame` without growing `frames`.
+///
+/// # Safety
+/// `frames.len() < frames.capacity()`.
+#[inline(always)]
+unsafe fn push_within_capacity(frames: &mut alloc::vec::Vec<Frame>, frame: Frame) {
+    let len = frames.len();
+    // SAFETY: `len < capacity` (the caller's contract): the slot is allocated and unused.
+    unsafe {
+        frames.as_mut_ptr().add(len).write(frame);
+        frames.set_len(len + 1);
+    }
+}
+
+/// Pushes the current frame when the frame stack is full (charging its growth).
+#[inline(never)]
+fn push_frame(st: &mut Exec, ip: *const crate::engine::ir::Instr) -> bool {
+    let frame = caller_frame(st, ip);
     // SAFETY: `inner` and `frames` are valid for the execution and distinct.
     let (inner, frames) = unsafe { (&mut *st.inner, &mut *st.frames) };
     match push_accounted(&mut inner.budget, MemoryCategory::Stacks, frames, frame) {

@@ -176,8 +176,10 @@ pub(super) type Handler = unsafe fn(
 /// An argument of [`Handler`] that only reserves its register (see there).
 #[cfg(target_arch = "x86_64")]
 pub(super) type Free = core::mem::MaybeUninit<usize>;
+/// Elsewhere an empty value, which takes no register.
 #[cfg(not(target_arch = "x86_64"))]
-pub(super) type Free = ();
+#[derive(Clone, Copy)]
+pub(super) struct Free;
 
 /// The (undefined) value of a [`Free`] argument.
 #[inline(always)]
@@ -185,7 +187,7 @@ pub(super) const fn free() -> Free {
     #[cfg(target_arch = "x86_64")]
     return core::mem::MaybeUninit::uninit();
     #[cfg(not(target_arch = "x86_64"))]
-    return ();
+    return Free;
 }
 
 /// The handler state inside one handler: the hot registers plus the execution.

@@ -193,26 +193,10 @@ macro_rules! store_mem {
 macro_rules! handlers {
     ($s:ident; $( $name:ident { $($field:ident),* $(,)? } => $body:block )*) => {
         $(
-            #[allow(non_snake_case, unused_variables, unused_mut, clippy::unnecessary_cast)]
-            #[allow(unreachable_code)] // bodies that always leave (e.g. `Unreachable`)
-            unsafe fn $name(
-                ip: *const Instr,
-                regs: *mut Cell,
-                _: Free,
-                _: Free,
-                mem: *mut u8,
-                st: &mut Exec,
-            ) -> Flow {
-                // SAFETY: `dispatch` calls this handler only for this instruction's tag.
-                let Instr::$name { $($field),* } = (unsafe { *ip }) else {
-                    // SAFETY: as above; other variants never reach this handler.
-                    unsafe { core::hint::unreachable_unchecked() }
-                };
-                // SAFETY: every body ends in an instruction that leaves it, so the next
-                // instruction exists whenever this one falls through.
-                let mut $s = Hot { ip: unsafe { ip.add(1) }, regs, mem, st };
-                $body
-                next!($s)
+            handler_fn! {
+                #[allow(non_snake_case, unused_variables, unused_mut, clippy::unnecessary_cast)]
+                #[allow(unreachable_code)] // bodies that always leave (e.g. `Unreachable`)
+                $name: $s; $name { $($field),* } => $body
             }
         )*
 
@@ -238,32 +222,46 @@ macro_rules! handlers {
     };
 }
 
+/// A function with a handler's signature, running `$body` for instruction `$name` at `ip`
+/// with the handler state `$s`, then passing control on.
+macro_rules! handler_fn {
+    ($(#[$attr:meta])* $fn:ident: $s:ident; $name:ident { $($field:ident),* } => $body:block) => {
+        $(#[$attr])*
+        unsafe fn $fn(
+            ip: *const Instr,
+            regs: *mut Cell,
+            _: Free,
+            _: Free,
+            mem: *mut u8,
+            st: &mut Exec,
+        ) -> Flow {
+            // SAFETY: only this instruction's handler runs this (`dispatch` picks the handler
+            // by tag; a general path is entered from its handler, with the same arguments).
+            let Instr::$name { $($field),* } = (unsafe { *ip }) else {
+                // SAFETY: as above; other variants never reach this function.
+                unsafe { core::hint::unreachable_unchecked() }
+            };
+            // SAFETY: every body ends in an instruction that leaves it, so the next
+            // instruction exists whenever this one falls through.
+            let mut $s = Hot { ip: unsafe { ip.add(1) }, regs, mem, st };
+            $body
+            next!($s)
+        }
+    };
+}
+
 /// The general paths of `Call`, `CallIndirect` and `Return`: host functions, first calls of
 /// lazily translated functions, calls and returns across instances, stack growth, slot
-/// initialisation, several results, the outermost return and traps. The handlers enter them by a tail call with their own arguments, so the handlers'
-/// fast paths (`calls::call_fast`) make no call and save no registers.
+/// initialisation, several results, the outermost return and traps. The handlers enter them
+/// by a tail call with their own arguments, so the handlers' fast paths (`calls::call_fast`,
+/// `calls::ret_fast`) make no call and save no registers.
 macro_rules! general_paths {
     ($s:ident; $( $fn:ident: $name:ident { $($field:ident),* } => $body:block )*) => {
         $(
-            #[inline(never)]
-            #[allow(unused_variables)]
-            unsafe fn $fn(
-                ip: *const Instr,
-                regs: *mut Cell,
-                _: Free,
-                _: Free,
-                mem: *mut u8,
-                st: &mut Exec,
-            ) -> Flow {
-                // SAFETY: only the handler of this instruction enters here, with its arguments.
-                let Instr::$name { $($field),* } = (unsafe { *ip }) else {
-                    // SAFETY: as above.
-                    unsafe { core::hint::unreachable_unchecked() }
-                };
-                // SAFETY: as in the handlers (`handlers!`).
-                let mut $s = Hot { ip: unsafe { ip.add(1) }, regs, mem, st };
-                $body
-                next!($s)
+            handler_fn! {
+                #[inline(never)]
+                #[allow(unused_variables)]
+                $fn: $s; $name { $($field),* } => $body
             }
         )*
     };

@@ -290,3 +290,45 @@ fn host_allocations_are_charged() {
         0
     );
 }
+
+/// A run of instructions that charges nothing (a label right before `end`) gets no fuel
+/// instruction, and branches to it land on what follows: results and charges stay exact.
+#[test]
+fn empty_fuel_runs_are_dropped_without_changing_charges() {
+    let engine = Engine::new(Config::new().consume_fuel(true));
+    let module = compile(
+        &engine,
+        r#"(module
+          (func (export "f") (param i32) (result i32) (local i32)
+            (block
+              (block
+                (br_if 1 (local.get 0))
+                (local.set 1 (i32.const 5))))
+            (local.get 1))
+          (func (export "g") (param i32) (result i32)
+            (if (result i32) (local.get 0)
+              (then (i32.const 1))
+              (else (i32.const 2)))))"#,
+    );
+    let ir = module.debug_ir();
+    assert!(!ir.contains("amount: 0"), "{ir}");
+    let mut store = Store::new(&engine, ());
+    store.set_fuel(1_000).unwrap();
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let mut call = |name: &str, arg: i32| {
+        let f = instance.get_func(&store, name).unwrap();
+        let before = store.fuel_consumed();
+        let mut out = [Val::I32(0)];
+        f.call(&mut store, &[Val::I32(arg)], &mut out).unwrap();
+        (out[0], store.fuel_consumed() - before)
+    };
+    // local.get, br_if, local.get.
+    assert_eq!(call("f", 1), (Val::I32(0), 3));
+    // local.get, br_if, i32.const, local.set, local.get.
+    assert_eq!(call("f", 0), (Val::I32(5), 5));
+    // local.get, if, i32.const.
+    assert_eq!(call("g", 1), (Val::I32(1), 3));
+    assert_eq!(call("g", 0), (Val::I32(2), 3));
+}

@@ -210,6 +210,32 @@ fn check_frame_bound(num_locals: u32, max_height: u64) -> Result<()> {
     }
 }
 
+/// Removes the fuel charges of runs that charge nothing (a label right before `end`, `return`
+/// or another label opens a run of free instructions), which would cost a dispatch and charge
+/// nothing. Branch targets, still instruction indices here, move with the instructions; a
+/// branch to a removed charge lands on what followed it.
+fn drop_empty_fuel_charges(instrs: &mut Vec<Instr>) {
+    let empty = |i: &Instr| matches!(i, Instr::ConsumeFuel { amount: 0 });
+    if !instrs.iter().any(empty) {
+        return;
+    }
+    // `kept_before[i]`: how many instructions before `i` stay, i.e. `i`'s new index (or, for a
+    // removed one, the new index of the next that stays).
+    let mut kept_before = Vec::with_capacity(instrs.len() + 1);
+    let mut kept = 0u32;
+    for instr in instrs.iter() {
+        kept_before.push(kept);
+        kept += u32::from(!empty(instr));
+    }
+    kept_before.push(kept);
+    instrs.retain(|i| !empty(i));
+    for instr in instrs.iter_mut() {
+        if let Some(target) = instr.branch_target_mut() {
+            *target = kept_before.get(*target as usize).copied().unwrap_or(kept);
+        }
+    }
+}
+
 /// Counts a body's locals, parameters included, leaving `reader` at its first operator. For
 /// bodies already validated (lazy translation), where the validator is not there to count.
 fn count_locals(reader: &mut wasmparser::BinaryReader<'_>, num_params: u32) -> Result<u32> {
@@ -298,6 +324,10 @@ pub(crate) fn translate_function(
             .finish(reader.original_position())
             .map_err(invalid)?;
         check_frame_bound(num_locals, u64::from(max_height))?;
+    }
+
+    if t.fuel {
+        drop_empty_fuel_charges(&mut t.instrs);
     }
 
     // Frame layout: locals, then the constant pool, then the operand stack.

@@ -23,8 +23,8 @@ const DEFAULT_ENTRY_POINTS: [&str; 2] = ["_start", "main"];
 const INITIALIZER: &str = "_initialize";
 
 /// The runtime configuration for a run: fuel, the memory budget, platform
-/// optimizations (off with `--no-platform-opt`), and with `--no-std` the
-/// bounded configuration of a small embedded target.
+/// optimizations (off with `--no-platform-opt`), eager translation, and with
+/// `--no-std` the bounded configuration of a small embedded target.
 fn engine_config(opts: &RunArgs) -> Config {
     let mut config = Config::default();
     let resources = &opts.resources;
@@ -34,12 +34,6 @@ fn engine_config(opts: &RunArgs) -> Config {
     if opts.mode.no_platform_opt {
         config.platform_optimizations(false);
     }
-    if opts.mode.no_std {
-        nostd::configure(&mut config, resources.memory);
-    } else if let Some(budget) = resources.memory {
-        config.memory_budget(budget);
-    }
-
     if opts.mode.eager_translation {
         config.lazy_translation(false);
     }

@@ -801,6 +801,14 @@ struct wrt_error_t *wrt_config_platform_optimizations(struct wrt_config_t *confi
 struct wrt_error_t *wrt_config_lazy_translation(struct wrt_config_t *config, bool enable);
 
 /**
+ * Whether `wrt_module_new` may check (and, translating eagerly, translate) function bodies on
+ * several threads when the machine has several cores and the module is large (the default:
+ * true). The result is the same either way, including which error a module with several bad
+ * bodies gets. Embedders that must not have the runtime start threads pass false.
+ */
+struct wrt_error_t *wrt_config_parallel_compilation(struct wrt_config_t *config, bool enable);
+
+/**
  * Sets how many instances one store may hold (more fail with `WRT_ERROR_LIMIT`). Default: 10000.
  */
 struct wrt_error_t *wrt_config_max_instances(struct wrt_config_t *config, size_t count);

@@ -136,7 +136,15 @@ struct WrtInstance {
 
 impl WrtInstance {
     fn new(wasm: &[u8], fuel: Option<u64>) -> Result<Self, String> {
-        let engine = wrt::Engine::new(wrt::Config::new().consume_fuel(fuel.is_some()));
+        Self::with_config(wasm, fuel, wrt::Config::new())
+    }
+
+    fn with_config(
+        wasm: &[u8],
+        fuel: Option<u64>,
+        mut config: wrt::Config,
+    ) -> Result<Self, String> {
+        let engine = wrt::Engine::new(config.consume_fuel(fuel.is_some()));
         let module = wrt::Module::new(&engine, wasm).map_err(err)?;
         let mut store = wrt::Store::new(&engine, ());
         if let Some(fuel) = fuel {
@@ -264,7 +272,10 @@ impl Instance for WasmiInstance {
 /// A way to compile and instantiate the large start-up module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StartupKind {
+    /// wrt's default: every body validated in `Module::new`, on as many threads as pay.
     Wrt,
+    /// wrt checking the bodies on the calling thread only (`parallel_compilation(false)`).
+    WrtOneThread,
     /// wasmi's default: validate eagerly, translate each function on its first call.
     WasmiDefault,
     /// Validate and translate each function on its first call.
@@ -274,9 +285,10 @@ pub enum StartupKind {
 }
 
 impl StartupKind {
-    pub const ALL: [StartupKind; 4] = [
+    pub const ALL: [StartupKind; 5] = [
         StartupKind::WasmiDefault,
         StartupKind::Wrt,
+        StartupKind::WrtOneThread,
         StartupKind::WasmiLazy,
         StartupKind::WasmiEager,
     ];
@@ -284,6 +296,7 @@ impl StartupKind {
     pub fn name(self) -> &'static str {
         match self {
             StartupKind::Wrt => "wrt",
+            StartupKind::WrtOneThread => "wrt (one thread)",
             StartupKind::WasmiDefault => "wasmi (default: lazy translation)",
             StartupKind::WasmiLazy => "wasmi (lazy)",
             StartupKind::WasmiEager => "wasmi (eager)",
@@ -294,6 +307,7 @@ impl StartupKind {
     pub fn short(self) -> &'static str {
         match self {
             StartupKind::Wrt => "wrt",
+            StartupKind::WrtOneThread => "wrt-1thread",
             StartupKind::WasmiDefault => "wasmi",
             StartupKind::WasmiLazy => "wasmi-lazy",
             StartupKind::WasmiEager => "wasmi-eager",
@@ -304,6 +318,11 @@ impl StartupKind {
     pub fn instantiate(self, wasm: &[u8]) -> Result<Box<dyn Instance>, String> {
         let mode = match self {
             StartupKind::Wrt => return Ok(Box::new(WrtInstance::new(wasm, None)?)),
+            StartupKind::WrtOneThread => {
+                let mut config = wrt::Config::new();
+                config.parallel_compilation(false);
+                return Ok(Box::new(WrtInstance::with_config(wasm, None, config)?));
+            }
             StartupKind::WasmiDefault => wasmi::CompilationMode::LazyTranslation,
             StartupKind::WasmiLazy => wasmi::CompilationMode::Lazy,
             StartupKind::WasmiEager => wasmi::CompilationMode::Eager,

@@ -39,7 +39,7 @@ OPTIONS:
   --iters N            timed calls per program and engine (default 15)
   --only NAME[,NAME]   run only these programs ('startup' is the start-up benchmark)
   --engine E[,E]       run only these engines: wasmi, wrt, wasmi-fuel, wrt-fuel; for
-                       startup also wasmi-lazy, wasmi-eager
+                       startup also wrt-1thread, wasmi-lazy, wasmi-eager
   --n N                call run(N) instead of each program's benchmark n
   --no-startup         skip the start-up benchmark
   --out FILE           write the report to FILE (default: BENCHMARKS.md for a full run;

@@ -154,6 +154,13 @@ fn target_lines(results: &[ProgramResult], startup: Option<&StartupResult>) -> V
                 ms(d),
                 if x <= 1.0 { "met" } else { "not met" }
             ));
+            if let Some(one) = get(StartupKind::WrtOneThread) {
+                lines.push(format!(
+                    "- Start-up with wrt on one thread (`parallel_compilation(false)`; wasmi uses one): {} ms, ratio {:.2}.",
+                    ms(one),
+                    ratio(one, d)
+                ));
+            }
         }
     }
     let fuel: Vec<f64> = results

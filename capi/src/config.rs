@@ -181,6 +181,22 @@ pub unsafe extern "C" fn wrt_config_lazy_translation(
     })
 }
 
+/// Whether `wrt_module_new` may check (and, translating eagerly, translate) function bodies on
+/// several threads when the machine has several cores and the module is large (the default:
+/// true). The result is the same either way, including which error a module with several bad
+/// bodies gets. Embedders that must not have the runtime start threads pass false.
+#[no_mangle]
+pub unsafe extern "C" fn wrt_config_parallel_compilation(
+    config: *mut wrt_config_t,
+    enable: bool,
+) -> *mut wrt_error_t {
+    guard(|| {
+        // SAFETY: forwarded API contract on `config`.
+        unsafe { config_mut(config) }?.parallel_compilation(enable);
+        Ok(())
+    })
+}
+
 /// Sets how many instances one store may hold (more fail with `WRT_ERROR_LIMIT`). Default: 10000.
 #[no_mangle]
 pub unsafe extern "C" fn wrt_config_max_instances(

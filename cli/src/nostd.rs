@@ -54,6 +54,8 @@ pub const MAX_TABLE_ELEMENTS: u64 = 4096;
 pub fn configure(config: &mut Config, budget: Option<u64>) {
     config
         .platform_optimizations(false)
+        // A bare-metal target has no threads to check function bodies on.
+        .parallel_compilation(false)
         .memory_budget(budget.unwrap_or(BUDGET))
         .max_call_depth(MAX_CALL_DEPTH)
         .max_value_stack(MAX_VALUE_STACK)

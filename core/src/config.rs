@@ -16,6 +16,7 @@ pub struct Config {
     pub(crate) max_table_elements: u64,
     pub(crate) platform_optimizations: bool,
     pub(crate) lazy_translation: bool,
+    pub(crate) parallel_compilation: bool,
 }
 
 impl Default for Config {
@@ -32,6 +33,7 @@ impl Default for Config {
             max_table_elements: 10_000_000,
             platform_optimizations: true,
             lazy_translation: true,
+            parallel_compilation: true,
         }
     }
 }
@@ -136,6 +138,17 @@ impl Config {
         self
     }
 
+    /// Let `Module::new` check (and, translating eagerly, translate) function bodies on several
+    /// threads when the machine has several cores and the module is large enough to gain from
+    /// it (default: on). The result is the same either way, down to which error a module with
+    /// several bad bodies gets. Needs the `std` feature; without it, and when off, bodies are
+    /// checked one by one on the calling thread, which embedders that must not have the
+    /// runtime start threads ask for with `parallel_compilation(false)`.
+    pub fn parallel_compilation(&mut self, enable: bool) -> &mut Self {
+        self.parallel_compilation = enable;
+        self
+    }
+
     pub fn get_memory_budget(&self) -> Option<u64> {
         self.memory_budget
     }
@@ -157,6 +170,10 @@ impl Config {
 
     pub fn is_lazy_translation(&self) -> bool {
         self.lazy_translation
+    }
+
+    pub fn is_parallel_compilation(&self) -> bool {
+        self.parallel_compilation
     }
 }
 

@@ -41,6 +41,7 @@ static void test_config(void) {
     OK(wrt_config_consume_fuel(config, true));
     OK(wrt_config_deterministic(config, true));
     OK(wrt_config_lazy_translation(config, false));
+    OK(wrt_config_parallel_compilation(config, false));
     OK(wrt_config_max_instances(config, 4));
     OK(wrt_config_max_memories(config, 4));
     OK(wrt_config_max_tables(config, 4));
@@ -60,6 +61,7 @@ static void test_config(void) {
     FAILS(wrt_config_consume_fuel(NULL, true), WRT_ERROR_NULL_ARGUMENT);
     FAILS(wrt_config_deterministic(NULL, true), WRT_ERROR_NULL_ARGUMENT);
     FAILS(wrt_config_lazy_translation(NULL, true), WRT_ERROR_NULL_ARGUMENT);
+    FAILS(wrt_config_parallel_compilation(NULL, true), WRT_ERROR_NULL_ARGUMENT);
     FAILS(wrt_config_max_instances(NULL, 1), WRT_ERROR_NULL_ARGUMENT);
     FAILS(wrt_config_max_memories(NULL, 1), WRT_ERROR_NULL_ARGUMENT);
     FAILS(wrt_config_max_tables(NULL, 1), WRT_ERROR_NULL_ARGUMENT);

@@ -1,5 +1,6 @@
 //! Modules: decoded, validated and translated once, then instantiated any number of times.
 
+mod compile;
 mod const_expr;
 
 use alloc::boxed::Box;
@@ -13,7 +14,7 @@ use once_cell::race::OnceBox;
 pub(crate) use const_expr::ConstExpr;
 
 use crate::config::Engine;
-use crate::engine::{translate_function, validate_function, CompiledFunc, FuncTranslatorAllocs};
+use crate::engine::{translate_function, CompiledFunc, FuncTranslatorAllocs};
 use crate::error::{Error, Result};
 use crate::types::{
     ExportType, ExternType, FuncType, GlobalType, ImportType, MemoryType, Mutability, RefType,
@@ -491,18 +492,31 @@ fn check_memory_leb(section: Option<&[u8]>) -> Result<()> {
 }
 
 fn parse(bytes: &[u8], config: &crate::Config) -> Result<ModuleInner> {
-    use wasmparser::{Parser, Payload, ValidPayload, Validator};
-
-    let mut validator = Validator::new_with_features(features());
     let mut m = ModuleInner {
         fuel: config.consume_fuel,
         deterministic: config.deterministic,
         lazy: config.lazy_translation,
         ..ModuleInner::default()
     };
-    let mut allocs = FuncTranslatorAllocs::default();
-    let mut func_validator_allocs = wasmparser::FuncValidatorAllocations::default();
+    let mut pending = Vec::new();
+    let sections = read_sections(bytes, &mut m, &mut pending);
+    // The bodies read before a section error come before it in the binary, so their errors
+    // are reported first, as when each body is checked where it appears.
+    compile::compile_bodies(&m, pending, config.parallel_compilation)?;
+    sections?;
+    Ok(m)
+}
 
+/// Reads every section into `m`, leaving the function bodies in `pending` for
+/// `compile::compile_bodies`.
+fn read_sections<'a>(
+    bytes: &'a [u8],
+    m: &mut ModuleInner,
+    pending: &mut Vec<compile::PendingBody<'a>>,
+) -> Result<()> {
+    use wasmparser::{Parser, Payload, ValidPayload, Validator};
+
+    let mut validator = Validator::new_with_features(features());
     for payload in Parser::new(0).parse_all(bytes) {
         let payload = payload.map_err(malformed)?;
         // The binary format fixes the module version; wasmparser's parser leaves it to the
@@ -684,7 +698,6 @@ fn parse(bytes: &[u8], config: &crate::Config) -> Result<ModuleInner> {
                     });
                 };
                 let code = if m.lazy {
-                    validate_function(to_validate, &body, &mut func_validator_allocs)?;
                     let range = body.range();
                     let start = range.start.checked_sub(m.code_section_offset);
                     let end = range.end.checked_sub(m.code_section_offset);
@@ -700,26 +713,17 @@ fn parse(bytes: &[u8], config: &crate::Config) -> Result<ModuleInner> {
                         compiled: OnceBox::new(),
                     }
                 } else {
-                    let mut func_validator =
-                        to_validate.into_validator(core::mem::take(&mut func_validator_allocs));
-                    let func_index = func_validator.index();
-                    let compiled = translate_function(
-                        &m,
-                        func_index,
-                        Some(&mut func_validator),
-                        &body,
-                        &mut allocs,
-                    )?;
-                    func_validator_allocs = func_validator.into_allocations();
+                    // Translated by `compile_bodies`.
                     FuncCode {
                         body: 0..0,
-                        compiled: OnceBox::with_value(Box::new(compiled)),
+                        compiled: OnceBox::new(),
                     }
                 };
+                pending.push(compile::PendingBody { to_validate, body });
                 m.code.push(code);
             }
             _ => {}
         }
     }
-    Ok(m)
+    Ok(())
 }

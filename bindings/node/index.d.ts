@@ -29,6 +29,12 @@ export interface EngineOptions {
   maxMemories?: number;
   maxTables?: number;
   maxTableElements?: number;
+  /** Translate each function on its first call (default: true) rather than when compiling. */
+  lazyTranslation?: boolean;
+  /** Platform-specific speed-ups such as mmap-reserved linear memory (default: true). */
+  platformOptimizations?: boolean;
+  /** Let compiling a large module check its functions on several threads (default: true). */
+  parallelCompilation?: boolean;
 }
 
 export interface WasiOptions {

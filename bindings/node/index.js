@@ -169,6 +169,12 @@ function engineSettings(options = {}) {
     if (!Number.isInteger(n) || n < 0) throw new TypeError(`${name} must be a non-negative integer`);
     return n;
   };
+  // undefined keeps wrt's default.
+  const flag = (v, name) => {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'boolean') throw new TypeError(`${name} must be a boolean`);
+    return v;
+  };
   return {
     consumeFuel: options.fuel !== undefined && options.fuel !== null ? true : !!options.consumeFuel,
     deterministic: !!options.deterministic,
@@ -179,6 +185,9 @@ function engineSettings(options = {}) {
     maxMemories: int(options.maxMemories, 'maxMemories'),
     maxTables: int(options.maxTables, 'maxTables'),
     maxTableElements: int(options.maxTableElements, 'maxTableElements'),
+    lazyTranslation: flag(options.lazyTranslation, 'lazyTranslation'),
+    platformOptimizations: flag(options.platformOptimizations, 'platformOptimizations'),
+    parallelCompilation: flag(options.parallelCompilation, 'parallelCompilation'),
   };
 }
 
@@ -231,14 +240,22 @@ class Engine {
   }
 }
 
+// What a module's compiled form depends on; the other settings are the store's.
+function compileKey(settings) {
+  return [settings.consumeFuel, settings.deterministic, settings.lazyTranslation,
+    settings.parallelCompilation].join('|');
+}
+
 const engineCache = new Map();
 function engineFor(settings) {
-  const key = `${settings.consumeFuel}|${settings.deterministic}`;
+  const key = compileKey(settings);
   let engine = engineCache.get(key);
   if (!engine) {
     engine = new native.NativeEngine({
       consumeFuel: settings.consumeFuel,
       deterministic: settings.deterministic,
+      lazyTranslation: settings.lazyTranslation,
+      parallelCompilation: settings.parallelCompilation,
     });
     engineCache.set(key, engine);
   }
@@ -257,7 +274,7 @@ class Module {
 
   // The module compiled for engines with these fuel/determinism settings.
   _native(settings) {
-    const key = `${settings.consumeFuel}|${settings.deterministic}`;
+    const key = compileKey(settings);
     let m = this._compiled.get(key);
     if (!m) {
       m = new native.NativeModule(engineFor(settings), this._bytes);

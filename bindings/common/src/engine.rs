@@ -30,6 +30,12 @@ pub struct Config {
     pub max_tables: Option<usize>,
     /// `wrt_config_max_table_elements`.
     pub max_table_elements: Option<u64>,
+    /// `wrt_config_lazy_translation` (None: lazy, the default).
+    pub lazy_translation: Option<bool>,
+    /// `wrt_config_platform_optimizations` (None: on, the default).
+    pub platform_optimizations: Option<bool>,
+    /// `wrt_config_parallel_compilation` (None: on, the default).
+    pub parallel_compilation: Option<bool>,
 }
 
 /// Owns a `wrt_config_t` for the time it takes to create an engine.
@@ -74,6 +80,15 @@ impl Config {
             }
             if let Some(n) = self.max_table_elements {
                 check(wrt::wrt_config_max_table_elements(c, n))?;
+            }
+            if let Some(on) = self.lazy_translation {
+                check(wrt::wrt_config_lazy_translation(c, on))?;
+            }
+            if let Some(on) = self.platform_optimizations {
+                check(wrt::wrt_config_platform_optimizations(c, on))?;
+            }
+            if let Some(on) = self.parallel_compilation {
+                check(wrt::wrt_config_parallel_compilation(c, on))?;
             }
         }
         Ok(raw)

@@ -202,3 +202,47 @@ fn wasi_output_is_captured() {
     );
     assert_eq!(store.wasi_take_stderr().unwrap(), b"a line on stderr\n");
 }
+
+#[test]
+fn translation_settings_reach_the_engine() {
+    // The translated code a store holds: with lazy translation (the default) it appears on the
+    // first call; translated eagerly, it is there from instantiation.
+    let code_bytes = |store: &Store| {
+        let profile = store.memory_profile().unwrap();
+        let code = profile
+            .categories
+            .iter()
+            .find(|(name, _, _)| name == "code");
+        code.map(|(_, current, _)| *current).unwrap()
+    };
+    let run = |config: Config| {
+        let e = engine(config);
+        let store = Store::new(&e).unwrap();
+        let m = Module::new(
+            &e,
+            b"(module (func (export \"f\") (result i32) i32.const 7))",
+        )
+        .unwrap();
+        let i = Linker::new(&e).unwrap().instantiate(&store, &m).unwrap();
+        let before = code_bytes(&store);
+        let Extern::Func(f) = store.instance_export(i, "f").unwrap() else {
+            panic!()
+        };
+        assert_eq!(store.call(f, &[]).unwrap(), [Val::I32(7)]);
+        (before, code_bytes(&store))
+    };
+    let (lazy_before, lazy_after) = run(Config::default());
+    assert!(lazy_after > lazy_before, "{lazy_before} -> {lazy_after}");
+    for parallel in [None, Some(false), Some(true)] {
+        for platform in [None, Some(false)] {
+            let (before, after) = run(Config {
+                lazy_translation: Some(false),
+                parallel_compilation: parallel,
+                platform_optimizations: platform,
+                ..Config::default()
+            });
+            assert_eq!(before, after);
+            assert!(before > lazy_before, "{before} vs {lazy_before}");
+        }
+    }
+}

@@ -255,6 +255,9 @@ pub struct EngineOptions {
     pub max_memories: Option<i64>,
     pub max_tables: Option<i64>,
     pub max_table_elements: Option<i64>,
+    pub lazy_translation: Option<bool>,
+    pub platform_optimizations: Option<bool>,
+    pub parallel_compilation: Option<bool>,
 }
 
 #[napi]
@@ -283,6 +286,9 @@ impl NativeEngine {
                 .max_table_elements
                 .map(|b| u64_arg(b, "maxTableElements"))
                 .transpose()?;
+            c.lazy_translation = o.lazy_translation;
+            c.platform_optimizations = o.platform_optimizations;
+            c.parallel_compilation = o.parallel_compilation;
         }
         Ok(NativeEngine {
             inner: common::Engine::new(&c).js(&env)?,

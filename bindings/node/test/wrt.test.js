@@ -196,6 +196,24 @@ test('memory budget: growth refused, instantiation refused, profile', () => {
   assert.throws(() => store.chargeHost(1 << 20), wrt.LimitError);
 });
 
+test('translation settings reach the engine', () => {
+  // Translated code is charged to a store when it is made: on the first call by default,
+  // at instantiation when translated eagerly.
+  const codeBytes = (options) => {
+    const { instance, store } = wrt.instantiateSync('(module (func (export "f") (result i32) i32.const 7))', {}, options);
+    const before = store.memoryProfile().categories.code.current;
+    assert.equal(instance.exports.f(), 7);
+    return [before, store.memoryProfile().categories.code.current];
+  };
+  const [lazyBefore, lazyAfter] = codeBytes({});
+  assert.ok(lazyAfter > lazyBefore);
+  const [before, after] = codeBytes({ lazyTranslation: false, parallelCompilation: false, platformOptimizations: false });
+  assert.equal(before, after);
+  assert.ok(before > lazyBefore);
+  assert.deepEqual(codeBytes({ lazyTranslation: true }), [lazyBefore, lazyAfter]);
+  assert.throws(() => codeBytes({ lazyTranslation: 'no' }), TypeError);
+});
+
 test('memory reads and writes', () => {
   const { instance } = wrt.instantiateSync('(module (memory (export "memory") 1 2))');
   const mem = instance.exports.memory;

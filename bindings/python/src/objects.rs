@@ -53,7 +53,8 @@ impl Config {
     #[new]
     #[pyo3(signature = (*, consume_fuel=false, deterministic=false, memory_budget=None,
         max_call_depth=None, max_value_stack=None, max_instances=None, max_memories=None,
-        max_tables=None, max_table_elements=None))]
+        max_tables=None, max_table_elements=None, lazy_translation=None,
+        platform_optimizations=None, parallel_compilation=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         consume_fuel: bool,
@@ -65,6 +66,9 @@ impl Config {
         max_memories: Option<usize>,
         max_tables: Option<usize>,
         max_table_elements: Option<u64>,
+        lazy_translation: Option<bool>,
+        platform_optimizations: Option<bool>,
+        parallel_compilation: Option<bool>,
     ) -> Config {
         Config {
             inner: common::Config {
@@ -77,6 +81,9 @@ impl Config {
                 max_memories,
                 max_tables,
                 max_table_elements,
+                lazy_translation,
+                platform_optimizations,
+                parallel_compilation,
             },
         }
     }
@@ -169,6 +176,39 @@ impl Config {
     #[setter]
     fn set_max_table_elements(&mut self, value: Option<u64>) {
         self.inner.max_table_elements = value;
+    }
+
+    /// Whether functions are translated on their first call (`None`: yes, wrt's default)
+    /// rather than when the module is compiled; either way compiling validates everything.
+    #[getter]
+    fn get_lazy_translation(&self) -> Option<bool> {
+        self.inner.lazy_translation
+    }
+    #[setter]
+    fn set_lazy_translation(&mut self, value: Option<bool>) {
+        self.inner.lazy_translation = value;
+    }
+
+    /// Whether platform-specific speed-ups such as mmap-reserved linear memory are used
+    /// (`None`: yes, wrt's default). Results are the same either way.
+    #[getter]
+    fn get_platform_optimizations(&self) -> Option<bool> {
+        self.inner.platform_optimizations
+    }
+    #[setter]
+    fn set_platform_optimizations(&mut self, value: Option<bool>) {
+        self.inner.platform_optimizations = value;
+    }
+
+    /// Whether compiling a large module may check its functions on several threads (`None`:
+    /// yes, wrt's default). Results, including errors, are the same either way.
+    #[getter]
+    fn get_parallel_compilation(&self) -> Option<bool> {
+        self.inner.parallel_compilation
+    }
+    #[setter]
+    fn set_parallel_compilation(&mut self, value: Option<bool>) {
+        self.inner.parallel_compilation = value;
     }
 
     fn __repr__(&self) -> String {

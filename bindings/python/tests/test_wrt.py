@@ -390,6 +390,27 @@ def test_host_charges_count_against_the_budget():
     store.charge_host(60_000)
 
 
+def test_translation_settings_reach_the_engine():
+    # Translated code is charged to a store when it is made: on the first call by default,
+    # at instantiation when translated eagerly.
+    def code_bytes(config):
+        engine = wrt.Engine(config)
+        store = wrt.Store(engine)
+        _, inst = instantiate('(module (func (export "f") (result i32) i32.const 7))', engine, store)
+        before = store.memory_profile().categories["code"][0]
+        assert inst.exports.f() == 7
+        return before, store.memory_profile().categories["code"][0]
+
+    lazy_before, lazy_after = code_bytes(wrt.Config())
+    assert lazy_after > lazy_before
+    config = wrt.Config(lazy_translation=False, parallel_compilation=False, platform_optimizations=False)
+    assert (config.lazy_translation, config.parallel_compilation) == (False, False)
+    before, after = code_bytes(config)
+    assert before == after > lazy_before
+    config.lazy_translation = None
+    assert code_bytes(config) == (lazy_before, lazy_after)
+
+
 # -- memory -----------------------------------------------------------------------------
 
 

@@ -25,6 +25,9 @@ class Config:
     max_memories: Optional[int]
     max_tables: Optional[int]
     max_table_elements: Optional[int]
+    lazy_translation: Optional[bool]
+    platform_optimizations: Optional[bool]
+    parallel_compilation: Optional[bool]
     def __init__(
         self,
         *,
@@ -37,6 +40,9 @@ class Config:
         max_memories: Optional[int] = None,
         max_tables: Optional[int] = None,
         max_table_elements: Optional[int] = None,
+        lazy_translation: Optional[bool] = None,
+        platform_optimizations: Optional[bool] = None,
+        parallel_compilation: Optional[bool] = None,
     ) -> None: ...
 
 class Engine:

@@ -190,15 +190,67 @@ typedef struct wrt_bytes_t {
 } wrt_bytes_t;
 
 /**
- * A finalizer: called once with the pointer it was registered with, when wrt no longer needs
- * that pointer. It must not call back into wrt.
+ * The kind of an export or import (one of the `WRT_EXTERN_*` constants).
  */
-typedef void (*wrt_finalizer_t)(void *data);
+typedef uint8_t wrt_extern_kind_t;
 
 /**
  * The kind of a value (one of the `WRT_VAL_*` constants).
  */
 typedef uint8_t wrt_valkind_t;
+
+/**
+ * One import or export of a module and its type. Plain data that borrows from the module: the
+ * pointers in it stay valid until the module is deleted.
+ *
+ * Names are UTF-8 of the given length, not NUL-terminated (a WebAssembly name may contain a
+ * NUL); a pointer with length 0 must not be read.
+ */
+typedef struct wrt_extern_type_t {
+  /**
+   * The module name of an import; length 0 for an export.
+   */
+  const char *module;
+  size_t module_len;
+  /**
+   * The import's or export's name.
+   */
+  const char *name;
+  size_t name_len;
+  /**
+   * What it is (`WRT_EXTERN_*`); says which fields below are meant.
+   */
+  wrt_extern_kind_t kind;
+  /**
+   * Functions: the parameter and result kinds (`WRT_VAL_*`).
+   */
+  const wrt_valkind_t *params;
+  size_t nparams;
+  const wrt_valkind_t *results;
+  size_t nresults;
+  /**
+   * Globals: the value kind. Tables: the element kind (`WRT_VAL_FUNCREF` or
+   * `WRT_VAL_EXTERNREF`).
+   */
+  wrt_valkind_t valkind;
+  /**
+   * Globals: whether the global is mutable.
+   */
+  bool is_mutable;
+  /**
+   * Memories (in 64 KiB pages) and tables (in elements): the initial size and, when
+   * `has_max`, the largest size.
+   */
+  uint64_t min;
+  uint64_t max;
+  bool has_max;
+} wrt_extern_type_t;
+
+/**
+ * A finalizer: called once with the pointer it was registered with, when wrt no longer needs
+ * that pointer. It must not call back into wrt.
+ */
+typedef void (*wrt_finalizer_t)(void *data);
 
 /**
  * A function of a store (a wasm function of an instance, or a host function).
@@ -276,11 +328,6 @@ typedef struct wrt_val_t {
  * The callback must not unwind (no C++ exception or `longjmp` may leave it).
  */
 typedef struct wrt_error_t *(*wrt_func_callback_t)(void *env, struct wrt_caller_t *caller, const struct wrt_val_t *args, size_t nargs, struct wrt_val_t *results, size_t nresults);
-
-/**
- * The kind of an export or import (one of the `WRT_EXTERN_*` constants).
- */
-typedef uint8_t wrt_extern_kind_t;
 
 /**
  * A linear memory of a store.
@@ -872,6 +919,18 @@ struct wrt_error_t *wrt_wat2wasm(const uint8_t *text, size_t len, struct wrt_byt
  * a buffer whose `data` is NULL, are ignored. Do not pass buffers allocated elsewhere.
  */
 void wrt_bytes_delete(struct wrt_bytes_t *bytes);
+
+/**
+ * The module's imports in the module's order: `*out` points to `*count` descriptions, which
+ * belong to the module and stay valid until it is deleted.
+ */
+struct wrt_error_t *wrt_module_imports(const struct wrt_module_t *module, const struct wrt_extern_type_t **out, size_t *count);
+
+/**
+ * The module's exports in the module's order (`module_len` is 0 in each): `*out` points to
+ * `*count` descriptions, which belong to the module and stay valid until it is deleted.
+ */
+struct wrt_error_t *wrt_module_exports(const struct wrt_module_t *module, const struct wrt_extern_type_t **out, size_t *count);
 
 /**
  * Creates a store. `data` is the embedder's pointer, returned by `wrt_context_user_data`;

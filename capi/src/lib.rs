@@ -22,6 +22,8 @@ mod config;
 
 mod module;
 
+mod module_types;
+
 mod store;
 
 mod linker;
@@ -38,6 +40,7 @@ pub use config::*;
 pub use error::*;
 pub use linker::*;
 pub use module::*;
+pub use module_types::{wrt_extern_type_t, wrt_module_exports, wrt_module_imports};
 pub use objects::*;
 pub use resources::*;
 pub use store::{

@@ -8,6 +8,7 @@ use crate::config::{engine_ref, wrt_engine_t};
 use crate::error::{
     c_slice, guard, guard_value, need_out, null_arg, write_out, wrt_error_t, CResult,
 };
+use crate::module_types::ModuleTypes;
 
 /// A compiled (decoded, validated and translated) WebAssembly module.
 ///
@@ -16,6 +17,8 @@ use crate::error::{
 /// thread-safe: one module may be instantiated from any number of threads at once.
 pub struct wrt_module_t {
     pub(crate) module: Module,
+    /// Its imports and exports as C data (`wrt_module_imports`, `wrt_module_exports`).
+    pub(crate) types: ModuleTypes,
 }
 
 /// A byte buffer owned by the caller, from `wrt_wat2wasm` or `wrt_context_wasi_take_stdout` /
@@ -55,9 +58,9 @@ pub unsafe extern "C" fn wrt_module_new(
         // SAFETY: `bytes` points to `len` readable bytes (API contract).
         let bytes = unsafe { c_slice(bytes, len, "bytes") }?;
         need_out(out, "out")?;
-        let module = Box::new(wrt_module_t {
-            module: Module::new(engine, bytes)?,
-        });
+        let module = Module::new(engine, bytes)?;
+        let types = ModuleTypes::new(&module)?;
+        let module = Box::new(wrt_module_t { module, types });
         // SAFETY: `out` is not NULL (checked) and writable (API contract).
         unsafe { write_out(out, Box::into_raw(module)) };
         Ok(())

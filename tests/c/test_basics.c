@@ -121,6 +121,74 @@ static void test_modules(void) {
     wrt_module_delete(module);
 }
 
+static int name_is(const char *name, size_t len, const char *expected) {
+    return len == strlen(expected) && (len == 0 || memcmp(name, expected, len) == 0);
+}
+
+static void test_module_types(void) {
+    const char *text =
+        "(module"
+        "  (import \"env\" \"log\" (func (param i32 i64) (result f32)))"
+        "  (import \"env\" \"mem\" (memory 1 3))"
+        "  (import \"spectest\" \"g\" (global (mut f64)))"
+        "  (table (export \"tab\") 2 externref)"
+        "  (global (export \"answer\") i32 (i32.const 42))"
+        "  (func (export \"f\") (result i32) i32.const 7)"
+        "  (export \"log2\" (func 0))"
+        "  (export \"memory\" (memory 0)))";
+    wrt_bytes_t wasm = {NULL, 0};
+    wrt_engine_t *engine = NULL;
+    wrt_module_t *module = NULL;
+    const wrt_extern_type_t *types = NULL;
+    size_t count = 99;
+    OK(wrt_wat2wasm((const uint8_t *)text, strlen(text), &wasm));
+    OK(wrt_engine_new(NULL, &engine));
+    OK(wrt_module_new(engine, wasm.data, wasm.len, &module));
+    wrt_bytes_delete(&wasm);
+
+    OK(wrt_module_imports(module, &types, &count));
+    CHECK(count == 3);
+    CHECK(name_is(types[0].module, types[0].module_len, "env"));
+    CHECK(name_is(types[0].name, types[0].name_len, "log"));
+    CHECK(types[0].kind == WRT_EXTERN_FUNC);
+    CHECK(types[0].nparams == 2 && types[0].params[0] == WRT_VAL_I32 && types[0].params[1] == WRT_VAL_I64);
+    CHECK(types[0].nresults == 1 && types[0].results[0] == WRT_VAL_F32);
+    CHECK(name_is(types[1].name, types[1].name_len, "mem"));
+    CHECK(types[1].kind == WRT_EXTERN_MEMORY);
+    CHECK(types[1].min == 1 && types[1].has_max && types[1].max == 3);
+    CHECK(name_is(types[2].module, types[2].module_len, "spectest"));
+    CHECK(types[2].kind == WRT_EXTERN_GLOBAL);
+    CHECK(types[2].valkind == WRT_VAL_F64 && types[2].is_mutable);
+
+    OK(wrt_module_exports(module, &types, &count));
+    CHECK(count == 5);
+    CHECK(name_is(types[0].name, types[0].name_len, "tab"));
+    CHECK(types[0].module_len == 0);
+    CHECK(types[0].kind == WRT_EXTERN_TABLE);
+    CHECK(types[0].valkind == WRT_VAL_EXTERNREF && types[0].min == 2 && !types[0].has_max);
+    CHECK(name_is(types[1].name, types[1].name_len, "answer"));
+    CHECK(types[1].kind == WRT_EXTERN_GLOBAL);
+    CHECK(types[1].valkind == WRT_VAL_I32 && !types[1].is_mutable);
+    CHECK(name_is(types[2].name, types[2].name_len, "f"));
+    CHECK(types[2].kind == WRT_EXTERN_FUNC && types[2].nparams == 0);
+    CHECK(types[2].nresults == 1 && types[2].results[0] == WRT_VAL_I32);
+    CHECK(name_is(types[3].name, types[3].name_len, "log2"));
+    CHECK(types[3].nparams == 2 && types[3].results[0] == WRT_VAL_F32);
+    CHECK(types[4].kind == WRT_EXTERN_MEMORY && types[4].min == 1);
+
+    /* The descriptions belong to the module and outlive the engine. */
+    wrt_engine_delete(engine);
+    CHECK(name_is(types[2].name, types[2].name_len, "f"));
+
+    types = NULL;
+    count = 99;
+    FAILS(wrt_module_imports(NULL, &types, &count), WRT_ERROR_NULL_ARGUMENT);
+    FAILS(wrt_module_exports(module, NULL, &count), WRT_ERROR_NULL_ARGUMENT);
+    FAILS(wrt_module_exports(module, &types, NULL), WRT_ERROR_NULL_ARGUMENT);
+    CHECK(types == NULL && count == 99);
+    wrt_module_delete(module);
+}
+
 static void test_wat(void) {
     const char *text = "(module (func (export \"f\") (result i32) i32.const 42))";
     const char *bad = "(module (func (export \"f\") (result i32) i32.const))";
@@ -146,6 +214,7 @@ int main(void) {
     test_errors();
     test_config();
     test_modules();
+    test_module_types();
     test_wat();
     return wrt_test_report("test_basics");
 }

@@ -225,14 +225,14 @@ impl Module {
         }?;
         let raw = NonNull::new(raw)
             .ok_or_else(|| Error::new(ErrorKind::Internal, "wrt_module_new returned NULL"))?;
-        // `inner` releases the module if reading its imports fails (it cannot: the C API
-        // accepted the bytes).
+        // `inner` releases the module if reading its imports fails.
         let mut inner = ModuleInner {
             raw,
             engine: engine.clone(),
             info: ModuleInfo::default(),
         };
-        inner.info = ModuleInfo::parse(binary)?;
+        // SAFETY: `raw` is the live module just created.
+        inner.info = unsafe { ModuleInfo::read(raw.as_ptr()) }?;
         Ok(Module(Arc::new(inner)))
     }
 

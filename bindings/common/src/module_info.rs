@@ -1,15 +1,13 @@
-//! The names, kinds and function types of a module's imports and exports.
-//!
-//! The C API has no function to list a module's imports or an instance's exports yet, and the
-//! bindings need them: JavaScript-style `instantiate(bytes, imports)` takes host functions without
-//! declared types, and `instance.exports` lists every export. Until the C API offers such a
-//! listing, this reads the import, type, function and export sections with wasmparser. It is
-//! only run on bytes that `wrt_module_new` accepted, and it decides nothing about behaviour:
-//! every check, link and call still goes through the C API.
+//! The names, kinds and function types of a module's imports and exports, as the C API lists
+//! them (`wrt_module_imports`, `wrt_module_exports`). JavaScript-style
+//! `instantiate(bytes, imports)` needs them to wrap host functions given without types, and
+//! `instance.exports` lists every export.
 
-use wasmparser::{CompositeInnerType, ExternalKind, Parser, Payload, TypeRef, ValType};
+use std::slice;
 
-use crate::error::{Error, ErrorKind, Result};
+use wrt::{wrt_extern_type_t, wrt_module_t};
+
+use crate::error::{check, Error, ErrorKind, Result};
 use crate::val::{ExternKind, ValKind};
 
 /// The parameter and result types of a function.
@@ -25,7 +23,7 @@ pub struct ImportType {
     pub module: String,
     pub name: String,
     pub kind: ExternKind,
-    /// For functions whose types the bindings can express.
+    /// The type, for functions.
     pub func: Option<FuncType>,
 }
 
@@ -34,7 +32,7 @@ pub struct ImportType {
 pub struct ExportType {
     pub name: String,
     pub kind: ExternKind,
-    /// For functions whose types the bindings can express.
+    /// The type, for functions.
     pub func: Option<FuncType>,
 }
 
@@ -45,105 +43,117 @@ pub struct ModuleInfo {
     pub exports: Vec<ExportType>,
 }
 
-fn val_kind(ty: &ValType) -> Option<ValKind> {
-    match *ty {
-        ValType::I32 => Some(ValKind::I32),
-        ValType::I64 => Some(ValKind::I64),
-        ValType::F32 => Some(ValKind::F32),
-        ValType::F64 => Some(ValKind::F64),
-        ValType::FUNCREF => Some(ValKind::FuncRef),
-        ValType::EXTERNREF => Some(ValKind::ExternRef),
-        _ => None,
+/// Reads `len` bytes of a name the C API lends.
+///
+/// # Safety
+/// `ptr` points to `len` readable bytes when `len` is not 0.
+unsafe fn name(ptr: *const std::os::raw::c_char, len: usize) -> Result<String> {
+    if len == 0 {
+        return Ok(String::new());
     }
+    // SAFETY: `len` readable bytes (caller's contract).
+    let bytes = unsafe { slice::from_raw_parts(ptr.cast::<u8>(), len) };
+    String::from_utf8(bytes.to_vec()).map_err(|_| {
+        Error::new(
+            ErrorKind::Internal,
+            "the C API gave a name that is not UTF-8",
+        )
+    })
 }
 
-fn malformed(e: wasmparser::BinaryReaderError) -> Error {
-    Error::new(ErrorKind::Malformed, e.to_string())
+/// Reads `n` value kinds the C API lends.
+///
+/// # Safety
+/// `ptr` points to `n` readable kinds when `n` is not 0.
+unsafe fn kinds(ptr: *const u8, n: usize) -> Result<Vec<ValKind>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    // SAFETY: `n` readable kinds (caller's contract).
+    unsafe { slice::from_raw_parts(ptr, n) }
+        .iter()
+        .map(|&k| ValKind::from_raw(k))
+        .collect()
+}
+
+/// One description (an export's has an empty module name).
+///
+/// # Safety
+/// `d` came from `wrt_module_imports` or `wrt_module_exports` of a module still alive.
+unsafe fn read(d: &wrt_extern_type_t) -> Result<ImportType> {
+    let kind = match d.kind {
+        wrt::WRT_EXTERN_FUNC => ExternKind::Func,
+        wrt::WRT_EXTERN_MEMORY => ExternKind::Memory,
+        wrt::WRT_EXTERN_GLOBAL => ExternKind::Global,
+        wrt::WRT_EXTERN_TABLE => ExternKind::Table,
+        _ => ExternKind::Other,
+    };
+    let func = if kind == ExternKind::Func {
+        // SAFETY: the C API's descriptions of functions point to their kinds.
+        let (params, results) =
+            unsafe { (kinds(d.params, d.nparams)?, kinds(d.results, d.nresults)?) };
+        Some(FuncType { params, results })
+    } else {
+        None
+    };
+    // SAFETY: the C API's names are `*_len` readable bytes, alive with the module.
+    let (module, name) = unsafe { (name(d.module, d.module_len)?, name(d.name, d.name_len)?) };
+    Ok(ImportType {
+        module,
+        name,
+        kind,
+        func,
+    })
+}
+
+/// The descriptions one of the two listing functions gives.
+///
+/// # Safety
+/// `module` is a live module.
+unsafe fn list(
+    module: *const wrt_module_t,
+    f: unsafe extern "C" fn(
+        *const wrt_module_t,
+        *mut *const wrt_extern_type_t,
+        *mut usize,
+    ) -> *mut wrt::wrt_error_t,
+) -> Result<Vec<ImportType>> {
+    let mut ptr = std::ptr::null();
+    let mut count = 0;
+    // SAFETY: `module` is live (caller's contract); the out-pointers are valid.
+    unsafe { check(f(module, &mut ptr, &mut count)) }?;
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    // SAFETY: the C API gives `count` descriptions at `ptr`, owned by the live module.
+    let all = unsafe { slice::from_raw_parts(ptr, count) };
+    // SAFETY: each description comes from the live module.
+    all.iter().map(|d| unsafe { read(d) }).collect()
 }
 
 impl ModuleInfo {
-    /// Reads the imports and exports of a binary module.
-    pub fn parse(bytes: &[u8]) -> Result<ModuleInfo> {
-        // Function types by type index (None for types the bindings cannot express).
-        let mut types: Vec<Option<FuncType>> = Vec::new();
-        // The type index of every function, imported ones first.
-        let mut funcs: Vec<u32> = Vec::new();
-        let mut info = ModuleInfo::default();
-        let mut exports = Vec::new();
-        let func_type = |types: &[Option<FuncType>], index: u32| -> Option<FuncType> {
-            types.get(index as usize).cloned().flatten()
+    /// Reads the imports and exports of a compiled module.
+    ///
+    /// # Safety
+    /// `module` is a live module.
+    pub(crate) unsafe fn read(module: *const wrt_module_t) -> Result<ModuleInfo> {
+        // SAFETY: `module` is live (caller's contract).
+        let (imports, exports) = unsafe {
+            (
+                list(module, wrt::wrt_module_imports)?,
+                list(module, wrt::wrt_module_exports)?,
+            )
         };
-        for payload in Parser::new(0).parse_all(bytes) {
-            match payload.map_err(malformed)? {
-                Payload::TypeSection(reader) => {
-                    for group in reader {
-                        for sub in group.map_err(malformed)?.types() {
-                            types.push(match &sub.composite_type.inner {
-                                CompositeInnerType::Func(f) => {
-                                    let params: Option<Vec<_>> =
-                                        f.params().iter().map(val_kind).collect();
-                                    let results: Option<Vec<_>> =
-                                        f.results().iter().map(val_kind).collect();
-                                    params
-                                        .zip(results)
-                                        .map(|(params, results)| FuncType { params, results })
-                                }
-                                _ => None,
-                            });
-                        }
-                    }
-                }
-                Payload::ImportSection(reader) => {
-                    for import in reader.into_iter() {
-                        let import = import.map_err(malformed)?;
-                        let (kind, func) = match import.ty {
-                            TypeRef::Func(t) => {
-                                funcs.push(t);
-                                (ExternKind::Func, func_type(&types, t))
-                            }
-                            TypeRef::Memory(_) => (ExternKind::Memory, None),
-                            TypeRef::Global(_) => (ExternKind::Global, None),
-                            TypeRef::Table(_) => (ExternKind::Table, None),
-                            TypeRef::Tag(_) => (ExternKind::Other, None),
-                        };
-                        info.imports.push(ImportType {
-                            module: import.module.to_owned(),
-                            name: import.name.to_owned(),
-                            kind,
-                            func,
-                        });
-                    }
-                }
-                Payload::FunctionSection(reader) => {
-                    for t in reader {
-                        funcs.push(t.map_err(malformed)?);
-                    }
-                }
-                Payload::ExportSection(reader) => {
-                    for export in reader {
-                        let export = export.map_err(malformed)?;
-                        exports.push((export.name.to_owned(), export.kind, export.index));
-                    }
-                }
-                _ => {}
-            }
-        }
-        // The export section comes after the function section, but resolve at the end anyway.
-        for (name, kind, index) in exports {
-            let (kind, func) = match kind {
-                ExternalKind::Func => (
-                    ExternKind::Func,
-                    funcs
-                        .get(index as usize)
-                        .and_then(|&t| func_type(&types, t)),
-                ),
-                ExternalKind::Memory => (ExternKind::Memory, None),
-                ExternalKind::Global => (ExternKind::Global, None),
-                ExternalKind::Table => (ExternKind::Table, None),
-                ExternalKind::Tag => (ExternKind::Other, None),
-            };
-            info.exports.push(ExportType { name, kind, func });
-        }
-        Ok(info)
+        Ok(ModuleInfo {
+            imports,
+            exports: exports
+                .into_iter()
+                .map(|e| ExportType {
+                    name: e.name,
+                    kind: e.kind,
+                    func: e.func,
+                })
+                .collect(),
+        })
     }
 }

@@ -101,9 +101,7 @@ struct Ctrl {
 }
 
 fn malformed(e: wasmparser::BinaryReaderError) -> Error {
-    Error::Malformed {
-        message: alloc::format!("{} (at offset {:#x})", e.message(), e.offset()),
-    }
+    crate::module::reader_error(e)
 }
 
 /// Validates a function body without translating it, for lazy translation: `Module::new` calls

@@ -2,9 +2,10 @@
 
 mod compile;
 mod const_expr;
+mod decode;
 
 use alloc::boxed::Box;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::ops::Range;
@@ -240,9 +241,24 @@ pub(crate) fn features() -> wasmparser::WasmFeatures {
 }
 
 fn malformed(e: wasmparser::BinaryReaderError) -> Error {
-    Error::Malformed {
-        message: e.message().to_string() + &alloc::format!(" (at offset {:#x})", e.offset()),
+    reader_error(e)
+}
+
+/// An error of wasmparser's binary reader: malformed, except for the rules the reader checks
+/// that the specification counts as validation (a typed `select` with other than one result
+/// type).
+pub(crate) fn reader_error(e: wasmparser::BinaryReaderError) -> Error {
+    let message = alloc::format!("{} (at offset {:#x})", e.message(), e.offset());
+    if is_validation_rule(&e) {
+        Error::Invalid { message }
+    } else {
+        Error::Malformed { message }
     }
+}
+
+/// Whether the binary reader failed on a rule the specification checks in validation.
+pub(crate) fn is_validation_rule(e: &wasmparser::BinaryReaderError) -> bool {
+    e.message() == "invalid result arity"
 }
 
 pub(crate) fn invalid(e: wasmparser::BinaryReaderError) -> Error {
@@ -331,7 +347,15 @@ impl Module {
     /// translated on its first call. Every error the module can have, including anything the
     /// engine does not support, is reported here either way.
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-        let mut inner = parse(bytes, engine.config())?;
+        let mut inner = match parse(bytes, engine.config()) {
+            Ok(inner) => inner,
+            // A module that is malformed anywhere is malformed, even if reading it stopped
+            // at a validation error (or an unsupported feature) first.
+            Err(e @ (Error::Invalid { .. } | Error::Unsupported { .. })) => {
+                return Err(decode::malformation(bytes).unwrap_or(e))
+            }
+            Err(e) => return Err(e),
+        };
         inner.heap_bytes = inner.compute_heap_bytes();
         if let Some(budget) = engine.config().memory_budget {
             if inner.heap_bytes > budget {
@@ -521,25 +545,24 @@ fn read_sections<'a>(
         let payload = payload.map_err(malformed)?;
         // The binary format fixes the module version; wasmparser's parser leaves it to the
         // validator, which would call a wrong one invalid rather than malformed.
-        if let Payload::Version {
-            num,
-            encoding: wasmparser::Encoding::Module,
-            ..
-        } = payload
-        {
-            if num != 1 {
-                return Err(Error::Malformed {
-                    message: alloc::format!("unknown binary version: {num:#x}"),
-                });
+        if let Payload::Version { num, encoding, .. } = payload {
+            match (encoding, num) {
+                (wasmparser::Encoding::Module, 1) => {}
+                // The version components have today (a layer other than 0 marks a component).
+                (wasmparser::Encoding::Component, 0xd) => {
+                    return Err(Error::unsupported(
+                        "components need the component model, which is not implemented yet",
+                    ))
+                }
+                (_, num) => {
+                    return Err(Error::Malformed {
+                        message: alloc::format!("unknown binary version: {num:#x}"),
+                    })
+                }
             }
         }
         let valid = validator.payload(&payload).map_err(invalid)?;
         match payload {
-            Payload::Version { encoding, .. } if encoding != wasmparser::Encoding::Module => {
-                return Err(Error::unsupported(
-                    "components need the component model, which is not implemented yet",
-                ));
-            }
             Payload::TypeSection(reader) => {
                 for ty in reader.into_iter_err_on_gc_types() {
                     m.types.push(convert_functype(&ty.map_err(invalid)?)?);

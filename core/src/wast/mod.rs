@@ -18,8 +18,10 @@
 //!   trap whose own message is a prefix of it (`"uninitialized element"`).
 //! * `assert_unlinkable`: instantiation must fail with an error that is not a trap and whose
 //!   `Display` contains the expected message (`"unknown import"`, `"incompatible import type"`).
-//! * `assert_invalid`, `assert_malformed`: the module only has to be rejected (by the text parser
-//!   or by [`Module::new`]); the wording is not compared, as engines word these freely. A rejection
+//! * `assert_invalid`, `assert_malformed`: the module must be rejected by the text parser or by
+//!   [`Module::new`], with [`Error::Invalid`] or [`Error::Malformed`] respectively (any class for
+//!   quoted text, whose text-format rules the text parser may not all enforce); the wording is
+//!   not compared, as engines word these freely. A rejection
 //!   with [`Error::Unsupported`] (or by a validator that has the module's proposal disabled)
 //!   counts as "not run", since it says nothing about the expected rejection.
 //!
@@ -345,6 +347,30 @@ impl Problem {
     }
 }
 
+/// The class of error an `assert_invalid` or `assert_malformed` expects.
+#[derive(Clone, Copy)]
+enum Rejection {
+    Invalid,
+    Malformed,
+}
+
+impl Rejection {
+    fn matches(self, err: &Error) -> bool {
+        matches!(
+            (self, err),
+            (Rejection::Invalid, Error::Invalid { .. })
+                | (Rejection::Malformed, Error::Malformed { .. })
+        )
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Rejection::Invalid => "an invalid-module error",
+            Rejection::Malformed => "a malformed-module error",
+        }
+    }
+}
+
 const COMPONENTS_NOT_RUN: &str = "the component model is not implemented";
 
 struct Runner<'s> {
@@ -437,8 +463,12 @@ impl<'s> Runner<'s> {
                 Ok(result) => expect_trap(result, message, &self.store),
                 Err(outcome) => outcome,
             },
-            WastDirective::AssertInvalid { module, .. }
-            | WastDirective::AssertMalformed { module, .. } => self.assert_rejected(module),
+            WastDirective::AssertInvalid { module, .. } => {
+                self.assert_rejected(module, Rejection::Invalid)
+            }
+            WastDirective::AssertMalformed { module, .. } => {
+                self.assert_rejected(module, Rejection::Malformed)
+            }
             WastDirective::AssertUnlinkable {
                 mut module,
                 message,
@@ -701,13 +731,17 @@ impl<'s> Runner<'s> {
         }
     }
 
-    fn assert_rejected(&mut self, mut module: QuoteWat<'_>) -> Outcome {
+    fn assert_rejected(&mut self, mut module: QuoteWat<'_>, expected: Rejection) -> Outcome {
         if matches!(
             module,
             QuoteWat::QuoteComponent(..) | QuoteWat::Wat(Wat::Component(_))
         ) {
             return Outcome::NotRun(COMPONENTS_NOT_RUN.to_string());
         }
+        // Quoted text is malformed by rules of the text format, which the text parser used
+        // here may not all enforce; whatever the binary it produces is then rejected for says
+        // nothing about the class of the error.
+        let quoted = matches!(module, QuoteWat::QuoteModule(..));
         let bytes = match module.encode() {
             Ok(bytes) => bytes,
             // Rejected by the text parser: that is the expected outcome.
@@ -718,7 +752,8 @@ impl<'s> Runner<'s> {
             Err(err) if is_unsupported(&err) => Outcome::NotRun(format!(
                 "rejected as unsupported ({err}), which does not show the expected rejection"
             )),
-            Err(_) => Outcome::Pass,
+            Err(err) if quoted || expected.matches(&err) => Outcome::Pass,
+            Err(err) => Outcome::Fail(format!("expected {}, got: {err}", expected.describe())),
         }
     }
 

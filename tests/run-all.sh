@@ -87,6 +87,17 @@ step "alloc-only build: cargo test -p wrt --no-default-features --features alloc
 cargo test -p wrt --no-default-features --features alloc
 step_done
 
+# The build features users type (core/Cargo.toml): safety-critical changes the defaults, which
+# its test checks; component-model must fail the build with its message, not build without it.
+step "build features: safety-critical defaults; component-model refused"
+cargo test -p wrt --features safety-critical --lib config::tests
+if component_model=$(cargo check -p wrt --features component-model 2>&1); then
+    fail "cargo check --features component-model built; it must say the component model is missing"
+fi
+grep -q "does not implement the WebAssembly component model" <<<"$component_model" ||
+    fail "cargo check --features component-model failed without its message: $(tail -5 <<<"$component_model")"
+step_done
+
 step "bare-metal build: cargo build -p wrt --no-default-features --features alloc,wasi --target $EMBEDDED_TARGET"
 cargo build -p wrt --no-default-features --features alloc,wasi --target "$EMBEDDED_TARGET"
 step_done

@@ -19,21 +19,26 @@ pub struct Config {
     pub(crate) parallel_compilation: bool,
 }
 
+/// Whether this build has the `safety-critical` feature, which changes some defaults.
+const SAFETY_CRITICAL: bool = cfg!(feature = "safety-critical");
+
 impl Default for Config {
+    /// The defaults. With the `safety-critical` feature: deterministic, eager translation and
+    /// no compilation threads (see that feature in Cargo.toml).
     fn default() -> Self {
         Config {
             max_call_depth: 16 * 1024,
             max_value_stack: 1024 * 1024,
             memory_budget: None,
             consume_fuel: false,
-            deterministic: false,
+            deterministic: SAFETY_CRITICAL,
             max_instances: 10_000,
             max_memories: 10_000,
             max_tables: 10_000,
             max_table_elements: 10_000_000,
             platform_optimizations: true,
-            lazy_translation: true,
-            parallel_compilation: true,
+            lazy_translation: !SAFETY_CRITICAL,
+            parallel_compilation: !SAFETY_CRITICAL,
         }
     }
 }
@@ -192,5 +197,42 @@ impl Engine {
 
     pub fn config(&self) -> &Config {
         &self.inner
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Config, Engine, Linker, Module, Store, Val};
+
+    /// The defaults in this build, seen in what they do: whether `Module::new` translated the
+    /// function, and whether an arithmetic NaN comes back canonical.
+    #[test]
+    fn defaults_follow_the_safety_critical_feature() {
+        let safety_critical = cfg!(feature = "safety-critical");
+        let engine = Engine::new(&Config::default());
+        let wasm = wat::parse_str(
+            r#"(module (func (export "nan") (param f64) (result f64)
+                 local.get 0 local.get 0 f64.add))"#,
+        )
+        .unwrap();
+        let module = Module::new(&engine, &wasm).unwrap();
+        assert_eq!(module.debug_translated_funcs() == 1, safety_critical);
+
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .unwrap();
+        let nan = instance.get_func(&store, "nan").unwrap();
+        // A NaN with a payload: x86 keeps it through an addition; canonicalisation clears it.
+        let mut out = [Val::F64(0)];
+        nan.call(&mut store, &[Val::F64(0x7ff8_0000_0000_0001)], &mut out)
+            .unwrap();
+        let Val::F64(bits) = out[0] else { panic!() };
+        assert_eq!(bits == 0x7ff8_0000_0000_0000, safety_critical);
+
+        let config = Config::default();
+        assert_eq!(config.is_deterministic(), safety_critical);
+        assert_eq!(config.is_lazy_translation(), !safety_critical);
+        assert_eq!(config.is_parallel_compilation(), !safety_critical);
     }
 }

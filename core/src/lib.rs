@@ -28,6 +28,12 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(feature = "component-model")]
+compile_error!(
+    "wrt does not implement the WebAssembly component model yet: it runs core modules. \
+     Build without the `component-model` feature (`wrtd --component` says the same at run time)."
+);
+
 mod config;
 mod engine;
 mod error;

@@ -377,6 +377,42 @@ mod tests {
         }
     }
 
+    /// Cutting a valid module short never makes it invalid: every prefix is malformed, or (cut
+    /// between sections) a smaller valid module.
+    #[test]
+    fn every_prefix_of_a_module_is_malformed_or_valid() {
+        let wasm = wat::parse_str(
+            r#"(module
+                 (type $t (func (param i32) (result i32)))
+                 (import "env" "f" (func $f (type $t)))
+                 (import "env" "g" (global $g i32))
+                 (table 2 funcref)
+                 (memory 1 2)
+                 (global $h (mut i64) (i64.const -1))
+                 (export "run" (func $run))
+                 (start $init)
+                 (elem (i32.const 0) $run $f)
+                 (func $init)
+                 (func $run (type $t)
+                   (loop
+                     (if (local.get 0) (then
+                       (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                       (memory.init 0 (i32.const 0) (i32.const 0) (i32.const 1))
+                       (br 1))))
+                   (i32.load offset=4 (global.get $g)))
+                 (data "passive")
+                 (data (i32.const 8) "active"))"#,
+        )
+        .unwrap();
+        compile(&wasm).unwrap();
+        for len in 0..wasm.len() {
+            match compile(&wasm[..len]) {
+                Ok(_) | Err(Error::Malformed { .. }) => {}
+                Err(other) => panic!("{len} of {} bytes: {other}", wasm.len()),
+            }
+        }
+    }
+
     #[test]
     fn components_are_unsupported_and_other_versions_malformed() {
         let component = b"\0asm\x0d\0\x01\0";

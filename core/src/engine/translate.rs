@@ -34,6 +34,9 @@ pub(crate) struct CompiledFunc {
     pub(crate) consts: alloc::boxed::Box<[u64]>,
     /// Slots the frame needs: locals plus the deepest operand stack.
     pub(crate) frame_size: u32,
+    /// Entering needs no slot initialisation: no declared locals and no constants (one test
+    /// for the call fast path).
+    pub(crate) bare: bool,
 }
 
 impl CompiledFunc {
@@ -395,6 +398,7 @@ pub(crate) fn translate_function(
     }
     let compiled = CompiledFunc {
         instrs: t.instrs.as_slice().into(),
+        bare: num_locals == num_params && t.consts.is_empty(),
         consts: t.consts.as_slice().into(),
         num_params,
         num_locals,

@@ -357,11 +357,8 @@ handlers! { s;
         let (table, _) = aux!(s);
         skip_aux!(s);
         let at = s.st.base + base as usize;
-        let fast = match calls::resolve_fast(s.st, table, ty, r!(s, index) as u32) {
-            Some(callee) => calls::call_fast(&mut s, callee, at),
-            None => false,
-        };
-        if !fast {
+        let i = r!(s, index) as u32;
+        if !calls::call_indirect_fast(&mut s, table, ty, i, at) {
             // SAFETY: as in `Call`; `s.ip` is past the instruction and its `Aux`.
             return unsafe { call_indirect_general(s.ip.sub(2), s.regs, free(), free(), s.mem, s.st) };
         }

@@ -129,3 +129,96 @@ fn call_indirect_sees_table_changes_and_traps() {
         Err(TrapCode::UninitializedElement)
     );
 }
+
+fn ir_of(wat: &str) -> String {
+    let engine = Engine::default();
+    let bytes = wat::parse_str(wat).expect("test module parses");
+    Module::new(&engine, &bytes)
+        .expect("test module compiles")
+        .debug_ir()
+}
+
+/// `i32.shl x, K; i32.add C` (`I32ShlAddImm`) and a load from it (`Load32ShlAddImm`,
+/// `Load64ShlAddImm`): the sum wraps in 32 bits before the load checks its bounds, as the
+/// separate operators do.
+const SHL_ADD: &str = r#"(module
+  (memory 1)
+  (data (i32.const 0) "\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\10")
+  (data (i32.const 65528) "\a1\a2\a3\a4\a5\a6\a7\a8")
+  (func (export "addr") (param $i i32) (result i32)
+    (i32.add (i32.shl (local.get $i) (i32.const 2)) (i32.const 1024)))
+  ;; The constant on the left of the add, and a shift count above 31 (taken mod 32).
+  (func (export "addr_left") (param $i i32) (result i32)
+    (i32.add (i32.const -8) (i32.shl (local.get $i) (i32.const 35))))
+  (func (export "load32") (param $i i32) (result i32)
+    (i32.load (i32.add (i32.shl (local.get $i) (i32.const 2)) (i32.const 4))))
+  (func (export "load64") (param $i i32) (result i64)
+    (i64.load (i32.add (i32.shl (local.get $i) (i32.const 3)) (i32.const -8))))
+  (func (export "loadf64") (param $i i32) (result f64)
+    (f64.load (i32.add (i32.shl (local.get $i) (i32.const 3)) (i32.const 0))))
+  ;; The shifted value also kept in a local: no fusion may drop that write.
+  (func (export "tee") (param $i i32) (result i32)
+    (local $t i32)
+    (i32.add
+      (i32.load (i32.add (local.tee $t (i32.shl (local.get $i) (i32.const 2))) (i32.const 4)))
+      (local.get $t)))
+  ;; The fused sum stored into a local, then used as an address.
+  (func (export "set_then_load") (param $i i32) (result i32)
+    (local $p i32)
+    (local.set $p (i32.add (i32.shl (local.get $i) (i32.const 2)) (i32.const 8)))
+    (i32.add (i32.load8_u (local.get $p)) (local.get $p))))"#;
+
+#[test]
+fn shl_add_imm_and_indexed_loads() {
+    let ir = ir_of(SHL_ADD);
+    for form in ["I32ShlAddImm", "Load32ShlAddImm", "Load64ShlAddImm"] {
+        assert!(ir.contains(form), "no {form} in\n{ir}");
+    }
+    let (mut store, instance) = instantiate(SHL_ADD);
+    let s = &mut store;
+    let one = |s: &mut Store<()>, name: &str, i: i32| call(s, instance, name, &[Val::I32(i)]);
+    assert_eq!(one(s, "addr", 3), Ok(Val::I32(1036)));
+    assert_eq!(one(s, "addr", -1), Ok(Val::I32(1020)));
+    assert_eq!(one(s, "addr", 0x4000_0000), Ok(Val::I32(1024)));
+    assert_eq!(one(s, "addr", i32::MAX), Ok(Val::I32(1020)));
+    assert_eq!(one(s, "addr_left", 1), Ok(Val::I32(0)));
+    assert_eq!(one(s, "addr_left", -1), Ok(Val::I32(-16)));
+    assert_eq!(one(s, "load32", 0), Ok(Val::I32(0x0807_0605)));
+    assert_eq!(one(s, "load32", 2), Ok(Val::I32(0x100f_0e0d)));
+    // (-1 << 2) + 4 wraps to address 0.
+    assert_eq!(one(s, "load32", -1), Ok(Val::I32(0x0403_0201)));
+    // 65532 + 4 is past the end; 65528 + 4 is the last word.
+    assert_eq!(one(s, "load32", 16383), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(
+        one(s, "load32", 16382),
+        Ok(Val::I32(0xa8a7_a6a5_u32 as i32))
+    );
+    assert_eq!(
+        one(s, "load32", 16381),
+        Ok(Val::I32(0xa4a3_a2a1_u32 as i32))
+    );
+    assert_eq!(
+        one(s, "load32", 0x2000_0000),
+        Err(TrapCode::MemoryOutOfBounds)
+    );
+    assert_eq!(one(s, "load64", 1), Ok(Val::I64(0x0807_0605_0403_0201)));
+    assert_eq!(
+        one(s, "load64", 8192),
+        Ok(Val::I64(0xa8a7_a6a5_a4a3_a2a1_u64 as i64))
+    );
+    assert_eq!(one(s, "load64", 8193), Err(TrapCode::MemoryOutOfBounds));
+    // (0x2000_0001 << 3) - 8 wraps to address 0.
+    assert_eq!(
+        one(s, "load64", 0x2000_0001),
+        Ok(Val::I64(0x0807_0605_0403_0201))
+    );
+    assert_eq!(one(s, "load64", 0), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(
+        one(s, "loadf64", 1),
+        Ok(Val::F64(u64::from_le_bytes([
+            9, 10, 11, 12, 13, 14, 15, 16
+        ])))
+    );
+    assert_eq!(one(s, "tee", 1), Ok(Val::I32(0x0c0b_0a09 + 4)));
+    assert_eq!(one(s, "set_then_load", 1), Ok(Val::I32(13 + 12)));
+}

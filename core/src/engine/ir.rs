@@ -226,6 +226,20 @@ pub(crate) enum Instr {
         base: Slot,
         imm: i32,
     },
+    /// A load from `(base << shift) + imm` (32-bit wrapping, as `I32ShlAddImm`) with offset 0:
+    /// `a[i]` of an array at a fixed address.
+    Load32ShlAddImm {
+        shift: u8,
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
+    Load64ShlAddImm {
+        shift: u8,
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
     Store8 {
         addr: Slot,
         src: Slot,
@@ -798,6 +812,15 @@ pub(crate) enum Instr {
     },
 
     // ---- operations with a 32-bit immediate right operand (sign-extended for i64) ----
+    /// `dst = (lhs << shift) + imm` (32-bit, wrapping): the fused `i32.shl x, K; i32.add C` of
+    /// C array indexing. `shift` comes first so it fills the bytes after the tag (the
+    /// instruction stays 16 bytes); it is below 32.
+    I32ShlAddImm {
+        shift: u8,
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
     I32AddImm {
         dst: Slot,
         lhs: Slot,
@@ -1539,7 +1562,10 @@ impl Instr {
             F64ConvertI64S { dst, .. } | F64ConvertI64U { dst, .. } => Some(dst),
             F32DemoteF64 { dst, .. } | F64PromoteF32 { dst, .. } => Some(dst),
             Extend8S { dst, .. } | Extend16S { dst, .. } | Extend32S { dst, .. } => Some(dst),
-            I32AddImm { dst, .. }
+            I32ShlAddImm { dst, .. }
+            | Load32ShlAddImm { dst, .. }
+            | Load64ShlAddImm { dst, .. }
+            | I32AddImm { dst, .. }
             | I32MulImm { dst, .. }
             | I32AndImm { dst, .. }
             | I32OrImm { dst, .. }
@@ -2321,9 +2347,13 @@ impl Instr {
                 f(lhs);
                 f(rhs);
             }
-            I32AddImm { dst, lhs, .. } => {
+            I32AddImm { dst, lhs, .. } | I32ShlAddImm { dst, lhs, .. } => {
                 f(dst);
                 f(lhs);
+            }
+            Load32ShlAddImm { dst, base, .. } | Load64ShlAddImm { dst, base, .. } => {
+                f(dst);
+                f(base);
             }
             I32MulImm { dst, lhs, .. } => {
                 f(dst);

@@ -1088,7 +1088,7 @@ impl Translator<'_> {
                     let lhs = self.pop_slot();
                     let dst = self.push_temp();
                     if let Some(instr) = fuse::imm_form(&probe, v, dst, lhs) {
-                        self.emit_result(instr);
+                        self.emit_imm(instr);
                     }
                     return;
                 }
@@ -1100,7 +1100,7 @@ impl Translator<'_> {
                     self.stack.pop();
                     let dst = self.push_temp();
                     if let Some(instr) = fuse::imm_form(&probe, v, dst, lhs) {
-                        self.emit_result(instr);
+                        self.emit_imm(instr);
                     }
                     return;
                 }
@@ -1112,6 +1112,76 @@ impl Translator<'_> {
         self.emit_result(make(dst, lhs, rhs));
     }
 
+    /// Emits `instr`, an operation with an immediate operand. An `i32.add C` of an `i32.shl x, K`
+    /// just emitted into a temporary becomes one `I32ShlAddImm`.
+    fn emit_imm(&mut self, instr: Instr) {
+        if let Instr::I32AddImm { dst, lhs, imm } = instr {
+            if let Some(idx) = self.adjacent_result(lhs) {
+                if let Instr::I32ShlImm {
+                    dst: shifted,
+                    lhs: x,
+                    imm: k,
+                } = self.instrs[idx]
+                {
+                    if shifted == lhs {
+                        self.instrs.pop();
+                        self.forget_results();
+                        self.emit_result(Instr::I32ShlAddImm {
+                            shift: (k & 31) as u8,
+                            dst,
+                            lhs: x,
+                            imm,
+                        });
+                        return;
+                    }
+                }
+            }
+        }
+        self.emit_result(instr);
+    }
+
+    /// Takes back an `I32ShlAddImm` just emitted into the temporary `addr`, when the load using
+    /// it as its address (`probe`, offset 0) has a form that computes the address itself.
+    fn take_shl_add_imm(&mut self, probe: &Instr, addr: Slot) -> Option<impl Fn(Slot) -> Instr> {
+        let idx = self.adjacent_result(addr)?;
+        let Instr::I32ShlAddImm {
+            shift,
+            dst,
+            lhs: base,
+            imm,
+        } = self.instrs[idx]
+        else {
+            return None;
+        };
+        let wide = match probe {
+            Instr::Load32 { .. } => false,
+            Instr::Load64 { .. } => true,
+            _ => return None,
+        };
+        if dst != addr {
+            return None;
+        }
+        self.instrs.pop();
+        self.forget_results();
+        Some(move |dst| {
+            if wide {
+                Instr::Load64ShlAddImm {
+                    shift,
+                    dst,
+                    base,
+                    imm,
+                }
+            } else {
+                Instr::Load32ShlAddImm {
+                    shift,
+                    dst,
+                    base,
+                    imm,
+                }
+            }
+        })
+    }
+
     fn load(
         &mut self,
         memarg: wasmparser::MemArg,
@@ -1119,6 +1189,13 @@ impl Translator<'_> {
     ) -> Result<()> {
         let offset = mem_offset(memarg)?;
         let addr = self.pop_slot();
+        if offset == 0 {
+            if let Some(fused) = self.take_shl_add_imm(&make(0, 0, 0), addr) {
+                let dst = self.push_temp();
+                self.emit_result(fused(dst));
+                return Ok(());
+            }
+        }
         if offset == 0 && fuse::load_add_imm(&make(0, 0, 0), 0, 0, 0).is_some() {
             if let Some((base, imm)) = self.take_add_imm(addr) {
                 let dst = self.push_temp();

@@ -188,6 +188,14 @@ macro_rules! store_mem {
     }};
 }
 
+/// `(x << shift) + imm` in 32 bits, wrapping (`I32ShlAddImm`).
+#[inline(always)]
+fn shl_add(x: Cell, shift: u8, imm: i32) -> u32 {
+    (x as u32)
+        .wrapping_shl(u32::from(shift))
+        .wrapping_add(imm as u32)
+}
+
 /// Defines a handler per instruction, the table `dispatch` indexes by tag, and a function whose
 /// exhaustive `match` fails to compile if an instruction has no handler.
 macro_rules! handlers {
@@ -295,7 +303,7 @@ general_paths! { s;
 }
 
 /// Number of instruction tags (`Instr` has fewer than this many variants; checked in tests).
-const COUNT: usize = 288;
+const COUNT: usize = 296;
 
 /// An all-zero operand, for building one instruction of each kind at compile time.
 const fn zero<T: Copy>() -> T {
@@ -587,6 +595,14 @@ handlers! { s;
     Load32SAddImm { dst, base, imm } => {
         load_add_imm!(s, dst, base, imm, 4, |b| i32::from_le_bytes(b) as i64 as u64);
     }
+    Load32ShlAddImm { shift, dst, base, imm } => {
+        let ea = u64::from(shl_add(r!(s, base), shift, imm));
+        load_ea!(s, dst, ea, 4, |b| u64::from(u32::from_le_bytes(b)));
+    }
+    Load64ShlAddImm { shift, dst, base, imm } => {
+        let ea = u64::from(shl_add(r!(s, base), shift, imm));
+        load_ea!(s, dst, ea, 8, |b| u64::from_le_bytes(b));
+    }
     Store8 { addr, src, offset } => {
         store_mem!(s, addr, src, offset, 1, |v: u64| [v as u8]);
     }
@@ -600,6 +616,9 @@ handlers! { s;
         store_mem!(s, addr, src, offset, 8, |v: u64| v.to_le_bytes());
     }
     // ---- immediates ----
+    I32ShlAddImm { shift, dst, lhs, imm } => {
+        r!(s, dst) = u64::from(shl_add(r!(s, lhs), shift, imm));
+    }
     I32AddImm { dst, lhs, imm } => {
         let a = r!(s, lhs);
         let b = imm;

@@ -222,3 +222,41 @@ fn shl_add_imm_and_indexed_loads() {
     assert_eq!(one(s, "tee", 1), Ok(Val::I32(0x0c0b_0a09 + 4)));
     assert_eq!(one(s, "set_then_load", 1), Ok(Val::I32(13 + 12)));
 }
+
+/// A `select` whose result is stored into a local writes the local directly (no copy), also
+/// when the local is one of its operands.
+const SELECT_SET: &str = r#"(module
+  (func (export "max") (param $a i32) (param $b i32) (result i32)
+    (local.set $a (select (local.get $a) (local.get $b) (i32.gt_s (local.get $a) (local.get $b))))
+    (local.get $a))
+  (func (export "swapsel") (param $a i32) (param $b i32) (param $c i32) (result i32)
+    (local.set $a (select (local.get $b) (local.get $c) (local.get $a)))
+    (i32.sub (local.get $a) (local.get $c)))
+  ;; The condition is the local being written.
+  (func (export "cond") (param $a i32) (param $b i32) (result i32)
+    (local.set $a (select (local.get $b) (i32.const 7) (local.get $a)))
+    (local.get $a))
+  ;; local.tee keeps the value on the stack too.
+  (func (export "tee") (param $a i32) (param $b i32) (result i64)
+    (local $x i64)
+    (i64.add
+      (local.tee $x (select (i64.const -1) (i64.const 5) (i32.lt_u (local.get $a) (local.get $b))))
+      (local.get $x))))"#;
+
+#[test]
+fn select_writes_the_local_it_is_stored_into() {
+    let ir = ir_of(SELECT_SET);
+    assert!(!ir.contains("Copy"), "a select's result was copied:\n{ir}");
+    let (mut store, instance) = instantiate(SELECT_SET);
+    let s = &mut store;
+    assert_eq!(i32s(s, instance, "max", &[3, 9]), Ok(9));
+    assert_eq!(i32s(s, instance, "max", &[-3, -9]), Ok(-3));
+    assert_eq!(i32s(s, instance, "swapsel", &[5, 2, 5]), Ok(-3));
+    assert_eq!(i32s(s, instance, "swapsel", &[0, 2, 5]), Ok(0));
+    assert_eq!(i32s(s, instance, "cond", &[1, 2]), Ok(2));
+    assert_eq!(i32s(s, instance, "cond", &[0, 2]), Ok(7));
+    let tee =
+        |s: &mut Store<()>, a: i32, b: i32| call(s, instance, "tee", &[Val::I32(a), Val::I32(b)]);
+    assert_eq!(tee(s, 1, 2), Ok(Val::I64(-2)));
+    assert_eq!(tee(s, -1, 2), Ok(Val::I64(10)));
+}

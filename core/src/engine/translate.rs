@@ -1274,6 +1274,16 @@ impl Translator<'_> {
                         .filter(|dst| **dst == src)
                         .map(|dst| *dst = local)
                         .is_some(),
+                    // A select, followed by its `Aux`.
+                    Some(idx) if !aliased && idx + 2 == self.instrs.len() => {
+                        match &mut self.instrs[idx] {
+                            Instr::Select { dst, .. } if *dst == src => {
+                                *dst = local;
+                                true
+                            }
+                            _ => false,
+                        }
+                    }
                     _ => false,
                 };
                 if !retarget {
@@ -1422,8 +1432,10 @@ impl Translator<'_> {
                 let b = self.pop_slot();
                 let a = self.pop_slot();
                 let dst = self.push_temp();
-                self.emit(I::Select { dst, a, b });
-                self.emit(I::Aux { a: cond, b: 0 });
+                self.forget_results();
+                self.emit_result(I::Select { dst, a, b });
+                // Not `emit`: a `local.set` right after may still retarget the select's result.
+                self.instrs.push(I::Aux { a: cond, b: 0 });
             }
             Operator::LocalGet { local_index } => self.push(Operand::Local(local_index)),
             Operator::LocalSet { local_index } => self.local_set(local_index, false),

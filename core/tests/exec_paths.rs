@@ -260,3 +260,98 @@ fn select_writes_the_local_it_is_stored_into() {
     assert_eq!(tee(s, 1, 2), Ok(Val::I64(-2)));
     assert_eq!(tee(s, -1, 2), Ok(Val::I64(10)));
 }
+
+/// Bit tests: `and C; eqz; br_if`, `and C; br_if`, `if (and C)` and the i64 forms become
+/// `BrI32AndImm*` / `BrI64AndImm*`; masks with the sign bit set (sign-extended for i64).
+const BIT_TEST: &str = r#"(module
+  (func (export "eqz32") (param $x i32) (param $m i32) (result i32)
+    (block $b
+      (br_if $b (i32.eqz (i32.and (local.get $x) (i32.const 0x80000001))))
+      (return (i32.const 1)))
+    (i32.const 0))
+  (func (export "nez32") (param $x i32) (param $m i32) (result i32)
+    (block $b
+      (br_if $b (i32.and (local.get $x) (i32.const 6)))
+      (return (i32.const 0)))
+    (i32.const 1))
+  (func (export "if32") (param $x i32) (param $m i32) (result i32)
+    (if (result i32) (i32.and (local.get $x) (i32.const -16))
+      (then (i32.const 1))
+      (else (i32.const 0))))
+  (func (export "ne32") (param $x i32) (param $m i32) (result i32)
+    (block $b
+      (br_if $b (i32.ne (i32.and (local.get $x) (i32.const 4)) (i32.const 0)))
+      (return (i32.const 0)))
+    (i32.const 1))
+  (func (export "eqz64") (param $x i64) (param $m i32) (result i32)
+    (block $b
+      (br_if $b (i64.eqz (i64.and (local.get $x) (i64.const -2))))
+      (return (i32.const 1)))
+    (i32.const 0))
+  (func (export "ne64") (param $x i64) (param $m i32) (result i32)
+    (block $b
+      (br_if $b (i64.ne (i64.and (local.get $x) (i64.const 0x40000000)) (i64.const 0)))
+      (return (i32.const 0)))
+    (i32.const 1))
+  ;; A loop on bit tests, as in modular exponentiation: counts the set bits.
+  (func (export "loop") (param $x i32) (param $m i32) (result i32)
+    (local $n i32)
+    (loop $l
+      (if (i32.eqz (i32.and (local.get $x) (i32.const 1)))
+        (then)
+        (else (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+      (local.set $x (i32.shr_u (local.get $x) (i32.const 1)))
+      (br_if $l (i32.and (local.get $x) (i32.const 0x7fffffff))))
+    (local.get $n))
+  ;; The masked value is also kept: no fusion.
+  (func (export "kept") (param $x i32) (param $m i32) (result i32)
+    (local $t i32)
+    (block $b
+      (br_if $b (i32.eqz (local.tee $t (i32.and (local.get $x) (i32.const 3)))))
+      (return (local.get $t)))
+    (i32.const 100)))"#;
+
+#[test]
+fn bit_tests_branch_in_one_instruction() {
+    let ir = ir_of(BIT_TEST);
+    for form in [
+        "BrI32AndImmEqz",
+        "BrI32AndImmNez",
+        "BrI64AndImmEqz",
+        "BrI64AndImmNez",
+    ] {
+        assert!(ir.contains(form), "no {form} in\n{ir}");
+    }
+    let (mut store, instance) = instantiate(BIT_TEST);
+    let s = &mut store;
+    let run = |s: &mut Store<()>, name: &str, x: Val| -> i32 {
+        match call(s, instance, name, &[x, Val::I32(0)]) {
+            Ok(Val::I32(v)) => v,
+            other => panic!("{name}: {other:?}"),
+        }
+    };
+    let i = Val::I32;
+    assert_eq!(run(s, "eqz32", i(0)), 0);
+    assert_eq!(run(s, "eqz32", i(2)), 0);
+    assert_eq!(run(s, "eqz32", i(1)), 1);
+    assert_eq!(run(s, "eqz32", i(i32::MIN)), 1);
+    assert_eq!(run(s, "nez32", i(1)), 0);
+    assert_eq!(run(s, "nez32", i(4)), 1);
+    assert_eq!(run(s, "nez32", i(-1)), 1);
+    assert_eq!(run(s, "if32", i(15)), 0);
+    assert_eq!(run(s, "if32", i(16)), 1);
+    assert_eq!(run(s, "if32", i(i32::MIN)), 1);
+    assert_eq!(run(s, "ne32", i(3)), 0);
+    assert_eq!(run(s, "ne32", i(7)), 1);
+    assert_eq!(run(s, "eqz64", Val::I64(1)), 0);
+    assert_eq!(run(s, "eqz64", Val::I64(i64::MIN)), 1);
+    assert_eq!(run(s, "eqz64", Val::I64(1 << 40)), 1);
+    assert_eq!(run(s, "ne64", Val::I64(0x3fff_ffff)), 0);
+    assert_eq!(run(s, "ne64", Val::I64(0x4000_0000)), 1);
+    assert_eq!(run(s, "ne64", Val::I64(0x4000_0000_0000_0000)), 0);
+    assert_eq!(run(s, "loop", i(0b1011)), 3);
+    assert_eq!(run(s, "loop", i(-1)), 32);
+    assert_eq!(run(s, "loop", i(0)), 0);
+    assert_eq!(run(s, "kept", i(4)), 100);
+    assert_eq!(run(s, "kept", i(6)), 2);
+}

@@ -36,6 +36,13 @@ pub(crate) enum Compare {
         lhs: Slot,
         rhs: Rhs,
     },
+    /// `(lhs & mask) == 0` (`zero`) or `!= 0`, `mask` sign-extended when `wide`: a bit test.
+    Test {
+        wide: bool,
+        lhs: Slot,
+        mask: i32,
+        zero: bool,
+    },
     /// A float comparison; `negated` means "jump when it is false" (not the inverse
     /// comparison, which differs for NaN).
     Float {
@@ -72,6 +79,17 @@ impl Compare {
                 wide,
                 lhs,
                 rhs,
+            },
+            Compare::Test {
+                wide,
+                lhs,
+                mask,
+                zero,
+            } => Compare::Test {
+                wide,
+                lhs,
+                mask,
+                zero: !zero,
             },
             Compare::Float {
                 cmp,
@@ -209,6 +227,19 @@ pub(crate) fn branch_on(c: Compare, target: u32) -> Instr {
             lhs,
             rhs,
         } => return float_branch(cmp, wide, negated, lhs, rhs, target),
+        Compare::Test {
+            wide,
+            lhs,
+            mask: imm,
+            zero,
+        } => {
+            return match (wide, zero) {
+                (false, true) => BrI32AndImmEqz { lhs, imm, target },
+                (false, false) => BrI32AndImmNez { lhs, imm, target },
+                (true, true) => BrI64AndImmEqz { lhs, imm, target },
+                (true, false) => BrI64AndImmNez { lhs, imm, target },
+            }
+        }
     };
     match (wide, rhs) {
         (false, Rhs::Slot(rhs)) => match cmp {

@@ -1202,6 +1202,28 @@ pub(crate) enum Instr {
         imm: i32,
         target: u32,
     },
+    /// Jumps when `lhs & imm` is zero (`Eqz`) or not (`Nez`): the fused `and C; eqz; br_if`
+    /// (or `and C; br_if`) of a bit test. The i64 forms sign-extend `imm`.
+    BrI32AndImmEqz {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI32AndImmNez {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI64AndImmEqz {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI64AndImmNez {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
 
     // ---- float compare-and-branch (`Not` forms jump when the comparison is false, NaN included) ----
     BrF32Eq {
@@ -1649,7 +1671,11 @@ impl Instr {
             | BrI64GeS { target, .. }
             | BrI64GeSImm { target, .. }
             | BrI64GeU { target, .. }
-            | BrI64GeUImm { target, .. } => Some(target),
+            | BrI64GeUImm { target, .. }
+            | BrI32AndImmEqz { target, .. }
+            | BrI32AndImmNez { target, .. }
+            | BrI64AndImmEqz { target, .. }
+            | BrI64AndImmNez { target, .. } => Some(target),
             BrF32Eq { target, .. }
             | BrF32NotEq { target, .. }
             | BrF32Ne { target, .. }
@@ -2632,7 +2658,11 @@ impl Instr {
             BrI64GeSImm { lhs, .. } => {
                 f(lhs);
             }
-            BrI64GeUImm { lhs, .. } => {
+            BrI64GeUImm { lhs, .. }
+            | BrI32AndImmEqz { lhs, .. }
+            | BrI32AndImmNez { lhs, .. }
+            | BrI64AndImmEqz { lhs, .. }
+            | BrI64AndImmNez { lhs, .. } => {
                 f(lhs);
             }
             BrF32Eq { lhs, rhs, .. } => {

@@ -410,6 +410,15 @@ pub(crate) fn translate_function(
     Ok(compiled)
 }
 
+/// The operands of `instr` if it is an `and` with an immediate (`i64` when `wide`) into `dst`.
+fn and_imm(instr: &Instr, dst: Slot, wide: bool) -> Option<(Slot, i32)> {
+    match *instr {
+        Instr::I32AndImm { dst: d, lhs, imm } if !wide && d == dst => Some((lhs, imm)),
+        Instr::I64AndImm { dst: d, lhs, imm } if wide && d == dst => Some((lhs, imm)),
+        _ => None,
+    }
+}
+
 /// The branch target of the instruction at index `at`, given as an instruction index, as the
 /// interpreter takes it: the signed distance in bytes from the branch to its target, two's
 /// complement in a `u32` (`None` if it does not fit an `i32`).
@@ -776,7 +785,18 @@ impl Translator<'_> {
     /// compare and jump in one instruction.
     fn take_compare(&mut self, cond: Slot) -> Option<Compare> {
         let idx = self.adjacent_result(cond)?;
-        let (dst, compare) = fuse::compare_of(&self.instrs[idx])?;
+        let Some((dst, compare)) = fuse::compare_of(&self.instrs[idx]) else {
+            // `br_if (i32.and x C)`: test the bits.
+            let (lhs, mask) = and_imm(&self.instrs[idx], cond, false)?;
+            self.instrs.pop();
+            self.forget_results();
+            return Some(Compare::Test {
+                wide: false,
+                lhs,
+                mask,
+                zero: false,
+            });
+        };
         if dst != cond {
             return None;
         }
@@ -799,6 +819,27 @@ impl Translator<'_> {
             if let Some((_, inner)) = inner {
                 self.instrs.pop();
                 return Some(inner.negate());
+            }
+        }
+        // `(x & C) == 0` or `!= 0` of an `and` whose result nothing else reads: test the bits.
+        if let Compare::Int {
+            cmp: cmp @ (Cmp::Eq | Cmp::Ne),
+            wide,
+            lhs: masked,
+            rhs: Rhs::Imm(0),
+        } = compare
+        {
+            let and = prev
+                .filter(|&p| p + 1 == self.instrs.len() && masked >= self.num_locals)
+                .and_then(|p| and_imm(&self.instrs[p], masked, wide));
+            if let Some((lhs, mask)) = and {
+                self.instrs.pop();
+                return Some(Compare::Test {
+                    wide,
+                    lhs,
+                    mask,
+                    zero: cmp == Cmp::Eq,
+                });
             }
         }
         Some(compare)

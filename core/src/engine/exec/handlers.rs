@@ -952,6 +952,18 @@ handlers! { s;
     BrI64GeUImm { lhs, imm, target } => {
         branch_if!(s, r!(s, lhs) >= (imm as i64 as u64), target);
     }
+    BrI32AndImmEqz { lhs, imm, target } => {
+        branch_if!(s, ((r!(s, lhs) as u32) & (imm as u32)) == 0, target);
+    }
+    BrI32AndImmNez { lhs, imm, target } => {
+        branch_if!(s, ((r!(s, lhs) as u32) & (imm as u32)) != 0, target);
+    }
+    BrI64AndImmEqz { lhs, imm, target } => {
+        branch_if!(s, (r!(s, lhs) & (imm as i64 as u64)) == 0, target);
+    }
+    BrI64AndImmNez { lhs, imm, target } => {
+        branch_if!(s, (r!(s, lhs) & (imm as i64 as u64)) != 0, target);
+    }
     // ---- i32 ----
     I32Eqz { dst, src } => {
         un!(s, dst, src, |x| u64::from(x as u32 == 0));

@@ -355,3 +355,71 @@ fn bit_tests_branch_in_one_instruction() {
     assert_eq!(run(s, "kept", i(4)), 100);
     assert_eq!(run(s, "kept", i(6)), 2);
 }
+
+/// `i32.add x, C; store` with offset 0 becomes `Store*AddImm`: the sum wraps in 32 bits before
+/// the bounds check; the stored value may be a local or a constant (nothing emitted between).
+const STORE_ADD: &str = r#"(module
+  (memory 1)
+  (func (export "st8") (param $p i32) (param $v i32) (result i64)
+    (i32.store8 (i32.add (local.get $p) (i32.const 3)) (local.get $v))
+    (i64.load (i32.const 0)))
+  (func (export "st16") (param $p i32) (param $v i32) (result i64)
+    (i32.store16 (i32.add (local.get $p) (i32.const -2)) (local.get $v))
+    (i64.load (i32.const 0)))
+  (func (export "st32") (param $p i32) (param $v i32) (result i64)
+    (i32.store (i32.add (local.get $p) (i32.const 4)) (local.get $v))
+    (i64.load (i32.const 0)))
+  (func (export "st64") (param $p i32) (param $v i32) (result i64)
+    (i64.store (i32.add (local.get $p) (i32.const 65528)) (i64.const 0x0102030405060708))
+    (i64.load (i32.const 65528)))
+  ;; The address is also the value.
+  (func (export "self") (param $p i32) (param $v i32) (result i64)
+    (i32.store (i32.add (local.get $p) (i32.const 1)) (local.get $p))
+    (i64.load (i32.const 0)))
+  (func (export "clear") (param $p i32) (param $v i32) (result i64)
+    (i64.store (i32.const 0) (i64.const 0))
+    (i64.store (i32.const 65528) (i64.const 0))
+    (i64.const 0)))"#;
+
+#[test]
+fn stores_to_a_sum_with_an_immediate() {
+    let ir = ir_of(STORE_ADD);
+    for form in [
+        "Store8AddImm",
+        "Store16AddImm",
+        "Store32AddImm",
+        "Store64AddImm",
+    ] {
+        assert!(ir.contains(form), "no {form} in\n{ir}");
+    }
+    let (mut store, instance) = instantiate(STORE_ADD);
+    let s = &mut store;
+    let mut run = |name: &str, p: i32, v: i32| {
+        let r = call(s, instance, name, &[Val::I32(p), Val::I32(v)]);
+        assert_eq!(
+            call(s, instance, "clear", &[Val::I32(0), Val::I32(0)]),
+            Ok(Val::I64(0))
+        );
+        r
+    };
+    assert_eq!(run("st8", 0, 0x1ab), Ok(Val::I64(0xab << 24)));
+    assert_eq!(run("st8", -3, 0x7f), Ok(Val::I64(0x7f)));
+    assert_eq!(run("st8", 65533, 1), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(run("st16", 3, 0x12345), Ok(Val::I64(0x2345 << 8)));
+    // 1 - 2 wraps to 0xffff_ffff: out of bounds, not address -1.
+    assert_eq!(run("st16", 1, 7), Err(TrapCode::MemoryOutOfBounds));
+    // 65536 - 2 is the last halfword; 65537 - 2 is past it.
+    assert_eq!(run("st16", 65536, 0x0102), Ok(Val::I64(0)));
+    assert_eq!(run("st16", 65537, 0x0102), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(run("st16", 2, -1), Ok(Val::I64(0xffff)));
+    assert_eq!(
+        run("st32", 0, -2),
+        Ok(Val::I64(0xffff_fffe_0000_0000_u64 as i64))
+    );
+    assert_eq!(run("st32", -4, 5), Ok(Val::I64(5)));
+    assert_eq!(run("st32", 65529, 5), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(run("st64", 0, 0), Ok(Val::I64(0x0102_0304_0506_0708)));
+    assert_eq!(run("st64", 1, 0), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(run("st64", -65528, 0), Ok(Val::I64(0)));
+    assert_eq!(run("self", 2, 0), Ok(Val::I64(2 << 24)));
+}

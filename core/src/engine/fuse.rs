@@ -567,3 +567,16 @@ pub(crate) fn load_add_imm(probe: &Instr, dst: Slot, base: Slot, imm: i32) -> Op
         _ => return None,
     })
 }
+
+/// The fused `store(base + imm)` form of a store with offset 0 (`probe` is the store, any
+/// operands).
+pub(crate) fn store_add_imm(probe: &Instr, base: Slot, src: Slot, imm: i32) -> Option<Instr> {
+    use Instr::*;
+    Some(match probe {
+        Store8 { .. } => Store8AddImm { base, src, imm },
+        Store16 { .. } => Store16AddImm { base, src, imm },
+        Store32 { .. } => Store32AddImm { base, src, imm },
+        Store64 { .. } => Store64AddImm { base, src, imm },
+        _ => return None,
+    })
+}

@@ -260,6 +260,28 @@ pub(crate) enum Instr {
         src: Slot,
         offset: u32,
     },
+    /// A store to `base + imm` (32-bit wrapping sum, as `i32.add`) with offset 0: the pair
+    /// `i32.add x, C; store` (the store's value a local or constant, so nothing comes between).
+    Store8AddImm {
+        base: Slot,
+        src: Slot,
+        imm: i32,
+    },
+    Store16AddImm {
+        base: Slot,
+        src: Slot,
+        imm: i32,
+    },
+    Store32AddImm {
+        base: Slot,
+        src: Slot,
+        imm: i32,
+    },
+    Store64AddImm {
+        base: Slot,
+        src: Slot,
+        imm: i32,
+    },
     MemorySize {
         dst: Slot,
     },
@@ -1845,6 +1867,13 @@ impl Instr {
             }
             Store64 { addr, src, .. } => {
                 f(addr);
+                f(src);
+            }
+            Store8AddImm { base, src, .. }
+            | Store16AddImm { base, src, .. }
+            | Store32AddImm { base, src, .. }
+            | Store64AddImm { base, src, .. } => {
+                f(base);
                 f(src);
             }
             MemorySize { dst, .. } => {

@@ -1273,6 +1273,16 @@ impl Translator<'_> {
         let offset = mem_offset(memarg)?;
         let src = self.pop_slot();
         let addr = self.pop_slot();
+        let probe = make(0, 0, 0);
+        if offset == 0 && fuse::store_add_imm(&probe, 0, 0, 0).is_some() {
+            // The address's add is the last instruction only if the value took none.
+            if let Some((base, imm)) = self.take_add_imm(addr) {
+                if let Some(instr) = fuse::store_add_imm(&probe, base, src, imm) {
+                    self.emit(instr);
+                }
+                return Ok(());
+            }
+        }
         self.emit(make(addr, src, offset));
         Ok(())
     }

@@ -196,6 +196,19 @@ fn shl_add(x: Cell, shift: u8, imm: i32) -> u32 {
         .wrapping_add(imm as u32)
 }
 
+/// A store to the 32-bit wrapping sum `base + imm` (the fused `i32.add; store offset=0`).
+macro_rules! store_add_imm {
+    ($s:ident, $base:expr, $src:expr, $imm:expr, $n:literal, $bytes:expr) => {{
+        let ea = u64::from((r!($s, $base) as u32).wrapping_add($imm as u32));
+        if ea >= $s.st.limit($n) {
+            return $s.st.trap(TrapCode::MemoryOutOfBounds);
+        }
+        let bytes: [u8; $n] = $bytes(r!($s, $src));
+        // SAFETY: as for loads.
+        unsafe { core::ptr::write_unaligned($s.mem.add(ea as usize) as *mut [u8; $n], bytes) };
+    }};
+}
+
 /// Defines a handler per instruction, the table `dispatch` indexes by tag, and a function whose
 /// exhaustive `match` fails to compile if an instruction has no handler.
 macro_rules! handlers {
@@ -303,7 +316,7 @@ general_paths! { s;
 }
 
 /// Number of instruction tags (`Instr` has fewer than this many variants; checked in tests).
-const COUNT: usize = 296;
+const COUNT: usize = 304;
 
 /// An all-zero operand, for building one instruction of each kind at compile time.
 const fn zero<T: Copy>() -> T {
@@ -611,6 +624,18 @@ handlers! { s;
     }
     Store32 { addr, src, offset } => {
         store_mem!(s, addr, src, offset, 4, |v: u64| (v as u32).to_le_bytes());
+    }
+    Store8AddImm { base, src, imm } => {
+        store_add_imm!(s, base, src, imm, 1, |v: u64| [v as u8]);
+    }
+    Store16AddImm { base, src, imm } => {
+        store_add_imm!(s, base, src, imm, 2, |v: u64| (v as u16).to_le_bytes());
+    }
+    Store32AddImm { base, src, imm } => {
+        store_add_imm!(s, base, src, imm, 4, |v: u64| (v as u32).to_le_bytes());
+    }
+    Store64AddImm { base, src, imm } => {
+        store_add_imm!(s, base, src, imm, 8, |v: u64| v.to_le_bytes());
     }
     Store64 { addr, src, offset } => {
         store_mem!(s, addr, src, offset, 8, |v: u64| v.to_le_bytes());

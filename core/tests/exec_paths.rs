@@ -423,3 +423,40 @@ fn stores_to_a_sum_with_an_immediate() {
     assert_eq!(run("st64", -65528, 0), Ok(Val::I64(0)));
     assert_eq!(run("self", 2, 0), Ok(Val::I64(2 << 24)));
 }
+
+/// `i32.add a, b; load` with offset 0 of two slots becomes `Load32Add` / `Load64Add`: the sum
+/// wraps in 32 bits before the bounds check.
+const LOAD_ADD: &str = r#"(module
+  (memory 1)
+  (data (i32.const 0) "\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\10")
+  (func (export "load32") (param $p i32) (param $i i32) (result i32)
+    (i32.load (i32.add (local.get $p) (local.get $i))))
+  (func (export "load64") (param $p i32) (param $i i32) (result i64)
+    (i64.load (i32.add (local.get $p) (local.get $i))))
+  (func (export "loadf32") (param $p i32) (param $i i32) (result f32)
+    (f32.load (i32.add (local.get $p) (local.get $i)))))"#;
+
+#[test]
+fn loads_from_a_sum_of_two_slots() {
+    let ir = ir_of(LOAD_ADD);
+    for form in ["Load32Add {", "Load64Add {"] {
+        assert!(ir.contains(form), "no {form} in\n{ir}");
+    }
+    let (mut store, instance) = instantiate(LOAD_ADD);
+    let s = &mut store;
+    let mut run = |name: &str, p: i32, i: i32| call(s, instance, name, &[Val::I32(p), Val::I32(i)]);
+    assert_eq!(run("load32", 1, 2), Ok(Val::I32(0x0706_0504)));
+    // -4 + 8 wraps to 4.
+    assert_eq!(run("load32", -4, 8), Ok(Val::I32(0x0807_0605)));
+    assert_eq!(run("load32", 65530, 2), Ok(Val::I32(0)));
+    assert_eq!(run("load32", 65530, 3), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(run("load32", -1, 0), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(run("load64", 4, 4), Ok(Val::I64(0x100f_0e0d_0c0b_0a09)));
+    assert_eq!(
+        run("load64", i32::MIN, i32::MIN),
+        Ok(Val::I64(0x0807_0605_0403_0201))
+    );
+    assert_eq!(run("load64", 65520, 9), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(run("load64", 65520, 8), Ok(Val::I64(0)));
+    assert_eq!(run("loadf32", 0, 0), Ok(Val::F32(0x0403_0201)));
+}

@@ -240,6 +240,18 @@ pub(crate) enum Instr {
         base: Slot,
         imm: i32,
     },
+    /// A load from `lhs + rhs` (32-bit wrapping sum of two slots, as `i32.add`) with offset 0:
+    /// a base pointer plus an index kept in locals.
+    Load32Add {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    Load64Add {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
     Store8 {
         addr: Slot,
         src: Slot,
@@ -1607,6 +1619,8 @@ impl Instr {
             F32DemoteF64 { dst, .. } | F64PromoteF32 { dst, .. } => Some(dst),
             Extend8S { dst, .. } | Extend16S { dst, .. } | Extend32S { dst, .. } => Some(dst),
             I32ShlAddImm { dst, .. }
+            | Load32Add { dst, .. }
+            | Load64Add { dst, .. }
             | Load32ShlAddImm { dst, .. }
             | Load64ShlAddImm { dst, .. }
             | I32AddImm { dst, .. }
@@ -2405,6 +2419,11 @@ impl Instr {
             I32AddImm { dst, lhs, .. } | I32ShlAddImm { dst, lhs, .. } => {
                 f(dst);
                 f(lhs);
+            }
+            Load32Add { dst, lhs, rhs } | Load64Add { dst, lhs, rhs } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
             }
             Load32ShlAddImm { dst, base, .. } | Load64ShlAddImm { dst, base, .. } => {
                 f(dst);

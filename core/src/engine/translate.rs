@@ -1223,6 +1223,32 @@ impl Translator<'_> {
         })
     }
 
+    /// Takes back an `i32.add` of two slots just emitted into the temporary `addr`, when the load
+    /// using it as its address (`probe`, offset 0) has a form that adds them itself.
+    fn take_add(&mut self, probe: &Instr, addr: Slot) -> Option<impl Fn(Slot) -> Instr> {
+        let idx = self.adjacent_result(addr)?;
+        let Instr::I32Add { dst, lhs, rhs } = self.instrs[idx] else {
+            return None;
+        };
+        let wide = match probe {
+            Instr::Load32 { .. } => false,
+            Instr::Load64 { .. } => true,
+            _ => return None,
+        };
+        if dst != addr {
+            return None;
+        }
+        self.instrs.pop();
+        self.forget_results();
+        Some(move |dst| {
+            if wide {
+                Instr::Load64Add { dst, lhs, rhs }
+            } else {
+                Instr::Load32Add { dst, lhs, rhs }
+            }
+        })
+    }
+
     fn load(
         &mut self,
         memarg: wasmparser::MemArg,
@@ -1232,6 +1258,11 @@ impl Translator<'_> {
         let addr = self.pop_slot();
         if offset == 0 {
             if let Some(fused) = self.take_shl_add_imm(&make(0, 0, 0), addr) {
+                let dst = self.push_temp();
+                self.emit_result(fused(dst));
+                return Ok(());
+            }
+            if let Some(fused) = self.take_add(&make(0, 0, 0), addr) {
                 let dst = self.push_temp();
                 self.emit_result(fused(dst));
                 return Ok(());

@@ -608,6 +608,14 @@ handlers! { s;
     Load32SAddImm { dst, base, imm } => {
         load_add_imm!(s, dst, base, imm, 4, |b| i32::from_le_bytes(b) as i64 as u64);
     }
+    Load32Add { dst, lhs, rhs } => {
+        let ea = u64::from((r!(s, lhs) as u32).wrapping_add(r!(s, rhs) as u32));
+        load_ea!(s, dst, ea, 4, |b| u64::from(u32::from_le_bytes(b)));
+    }
+    Load64Add { dst, lhs, rhs } => {
+        let ea = u64::from((r!(s, lhs) as u32).wrapping_add(r!(s, rhs) as u32));
+        load_ea!(s, dst, ea, 8, |b| u64::from_le_bytes(b));
+    }
     Load32ShlAddImm { shift, dst, base, imm } => {
         let ea = u64::from(shl_add(r!(s, base), shift, imm));
         load_ea!(s, dst, ea, 4, |b| u64::from(u32::from_le_bytes(b)));

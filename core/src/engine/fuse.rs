@@ -36,6 +36,13 @@ pub(crate) enum Compare {
         lhs: Slot,
         rhs: Rhs,
     },
+    /// `(lhs & mask) == 0` (`zero`) or `!= 0`, `mask` sign-extended when `wide`: a bit test.
+    Test {
+        wide: bool,
+        lhs: Slot,
+        mask: i32,
+        zero: bool,
+    },
     /// A float comparison; `negated` means "jump when it is false" (not the inverse
     /// comparison, which differs for NaN).
     Float {
@@ -72,6 +79,17 @@ impl Compare {
                 wide,
                 lhs,
                 rhs,
+            },
+            Compare::Test {
+                wide,
+                lhs,
+                mask,
+                zero,
+            } => Compare::Test {
+                wide,
+                lhs,
+                mask,
+                zero: !zero,
             },
             Compare::Float {
                 cmp,
@@ -209,6 +227,19 @@ pub(crate) fn branch_on(c: Compare, target: u32) -> Instr {
             lhs,
             rhs,
         } => return float_branch(cmp, wide, negated, lhs, rhs, target),
+        Compare::Test {
+            wide,
+            lhs,
+            mask: imm,
+            zero,
+        } => {
+            return match (wide, zero) {
+                (false, true) => BrI32AndImmEqz { lhs, imm, target },
+                (false, false) => BrI32AndImmNez { lhs, imm, target },
+                (true, true) => BrI64AndImmEqz { lhs, imm, target },
+                (true, false) => BrI64AndImmNez { lhs, imm, target },
+            }
+        }
     };
     match (wide, rhs) {
         (false, Rhs::Slot(rhs)) => match cmp {
@@ -533,6 +564,19 @@ pub(crate) fn load_add_imm(probe: &Instr, dst: Slot, base: Slot, imm: i32) -> Op
         Load16S { .. } => Load16SAddImm { dst, base, imm },
         Load16U { .. } => Load16UAddImm { dst, base, imm },
         Load32S { .. } => Load32SAddImm { dst, base, imm },
+        _ => return None,
+    })
+}
+
+/// The fused `store(base + imm)` form of a store with offset 0 (`probe` is the store, any
+/// operands).
+pub(crate) fn store_add_imm(probe: &Instr, base: Slot, src: Slot, imm: i32) -> Option<Instr> {
+    use Instr::*;
+    Some(match probe {
+        Store8 { .. } => Store8AddImm { base, src, imm },
+        Store16 { .. } => Store16AddImm { base, src, imm },
+        Store32 { .. } => Store32AddImm { base, src, imm },
+        Store64 { .. } => Store64AddImm { base, src, imm },
         _ => return None,
     })
 }

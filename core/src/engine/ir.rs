@@ -226,6 +226,32 @@ pub(crate) enum Instr {
         base: Slot,
         imm: i32,
     },
+    /// A load from `(base << shift) + imm` (32-bit wrapping, as `I32ShlAddImm`) with offset 0:
+    /// `a[i]` of an array at a fixed address.
+    Load32ShlAddImm {
+        shift: u8,
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
+    Load64ShlAddImm {
+        shift: u8,
+        dst: Slot,
+        base: Slot,
+        imm: i32,
+    },
+    /// A load from `lhs + rhs` (32-bit wrapping sum of two slots, as `i32.add`) with offset 0:
+    /// a base pointer plus an index kept in locals.
+    Load32Add {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
+    Load64Add {
+        dst: Slot,
+        lhs: Slot,
+        rhs: Slot,
+    },
     Store8 {
         addr: Slot,
         src: Slot,
@@ -245,6 +271,28 @@ pub(crate) enum Instr {
         addr: Slot,
         src: Slot,
         offset: u32,
+    },
+    /// A store to `base + imm` (32-bit wrapping sum, as `i32.add`) with offset 0: the pair
+    /// `i32.add x, C; store` (the store's value a local or constant, so nothing comes between).
+    Store8AddImm {
+        base: Slot,
+        src: Slot,
+        imm: i32,
+    },
+    Store16AddImm {
+        base: Slot,
+        src: Slot,
+        imm: i32,
+    },
+    Store32AddImm {
+        base: Slot,
+        src: Slot,
+        imm: i32,
+    },
+    Store64AddImm {
+        base: Slot,
+        src: Slot,
+        imm: i32,
     },
     MemorySize {
         dst: Slot,
@@ -798,6 +846,15 @@ pub(crate) enum Instr {
     },
 
     // ---- operations with a 32-bit immediate right operand (sign-extended for i64) ----
+    /// `dst = (lhs << shift) + imm` (32-bit, wrapping): the fused `i32.shl x, K; i32.add C` of
+    /// C array indexing. `shift` comes first so it fills the bytes after the tag (the
+    /// instruction stays 16 bytes); it is below 32.
+    I32ShlAddImm {
+        shift: u8,
+        dst: Slot,
+        lhs: Slot,
+        imm: i32,
+    },
     I32AddImm {
         dst: Slot,
         lhs: Slot,
@@ -1179,6 +1236,28 @@ pub(crate) enum Instr {
         imm: i32,
         target: u32,
     },
+    /// Jumps when `lhs & imm` is zero (`Eqz`) or not (`Nez`): the fused `and C; eqz; br_if`
+    /// (or `and C; br_if`) of a bit test. The i64 forms sign-extend `imm`.
+    BrI32AndImmEqz {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI32AndImmNez {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI64AndImmEqz {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
+    BrI64AndImmNez {
+        lhs: Slot,
+        imm: i32,
+        target: u32,
+    },
 
     // ---- float compare-and-branch (`Not` forms jump when the comparison is false, NaN included) ----
     BrF32Eq {
@@ -1539,7 +1618,12 @@ impl Instr {
             F64ConvertI64S { dst, .. } | F64ConvertI64U { dst, .. } => Some(dst),
             F32DemoteF64 { dst, .. } | F64PromoteF32 { dst, .. } => Some(dst),
             Extend8S { dst, .. } | Extend16S { dst, .. } | Extend32S { dst, .. } => Some(dst),
-            I32AddImm { dst, .. }
+            I32ShlAddImm { dst, .. }
+            | Load32Add { dst, .. }
+            | Load64Add { dst, .. }
+            | Load32ShlAddImm { dst, .. }
+            | Load64ShlAddImm { dst, .. }
+            | I32AddImm { dst, .. }
             | I32MulImm { dst, .. }
             | I32AndImm { dst, .. }
             | I32OrImm { dst, .. }
@@ -1623,7 +1707,11 @@ impl Instr {
             | BrI64GeS { target, .. }
             | BrI64GeSImm { target, .. }
             | BrI64GeU { target, .. }
-            | BrI64GeUImm { target, .. } => Some(target),
+            | BrI64GeUImm { target, .. }
+            | BrI32AndImmEqz { target, .. }
+            | BrI32AndImmNez { target, .. }
+            | BrI64AndImmEqz { target, .. }
+            | BrI64AndImmNez { target, .. } => Some(target),
             BrF32Eq { target, .. }
             | BrF32NotEq { target, .. }
             | BrF32Ne { target, .. }
@@ -1793,6 +1881,13 @@ impl Instr {
             }
             Store64 { addr, src, .. } => {
                 f(addr);
+                f(src);
+            }
+            Store8AddImm { base, src, .. }
+            | Store16AddImm { base, src, .. }
+            | Store32AddImm { base, src, .. }
+            | Store64AddImm { base, src, .. } => {
+                f(base);
                 f(src);
             }
             MemorySize { dst, .. } => {
@@ -2321,9 +2416,18 @@ impl Instr {
                 f(lhs);
                 f(rhs);
             }
-            I32AddImm { dst, lhs, .. } => {
+            I32AddImm { dst, lhs, .. } | I32ShlAddImm { dst, lhs, .. } => {
                 f(dst);
                 f(lhs);
+            }
+            Load32Add { dst, lhs, rhs } | Load64Add { dst, lhs, rhs } => {
+                f(dst);
+                f(lhs);
+                f(rhs);
+            }
+            Load32ShlAddImm { dst, base, .. } | Load64ShlAddImm { dst, base, .. } => {
+                f(dst);
+                f(base);
             }
             I32MulImm { dst, lhs, .. } => {
                 f(dst);
@@ -2602,7 +2706,11 @@ impl Instr {
             BrI64GeSImm { lhs, .. } => {
                 f(lhs);
             }
-            BrI64GeUImm { lhs, .. } => {
+            BrI64GeUImm { lhs, .. }
+            | BrI32AndImmEqz { lhs, .. }
+            | BrI32AndImmNez { lhs, .. }
+            | BrI64AndImmEqz { lhs, .. }
+            | BrI64AndImmNez { lhs, .. } => {
                 f(lhs);
             }
             BrF32Eq { lhs, rhs, .. } => {

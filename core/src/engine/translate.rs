@@ -34,6 +34,9 @@ pub(crate) struct CompiledFunc {
     pub(crate) consts: alloc::boxed::Box<[u64]>,
     /// Slots the frame needs: locals plus the deepest operand stack.
     pub(crate) frame_size: u32,
+    /// Entering needs no slot initialisation: no declared locals and no constants (one test
+    /// for the call fast path).
+    pub(crate) bare: bool,
 }
 
 impl CompiledFunc {
@@ -393,6 +396,7 @@ pub(crate) fn translate_function(
     }
     let compiled = CompiledFunc {
         instrs: t.instrs.as_slice().into(),
+        bare: num_locals == num_params && t.consts.is_empty(),
         consts: t.consts.as_slice().into(),
         num_params,
         num_locals,
@@ -402,6 +406,15 @@ pub(crate) fn translate_function(
     allocs.stack = t.stack;
     allocs.ctrls = t.ctrls;
     Ok(compiled)
+}
+
+/// The operands of `instr` if it is an `and` with an immediate (`i64` when `wide`) into `dst`.
+fn and_imm(instr: &Instr, dst: Slot, wide: bool) -> Option<(Slot, i32)> {
+    match *instr {
+        Instr::I32AndImm { dst: d, lhs, imm } if !wide && d == dst => Some((lhs, imm)),
+        Instr::I64AndImm { dst: d, lhs, imm } if wide && d == dst => Some((lhs, imm)),
+        _ => None,
+    }
 }
 
 /// The branch target of the instruction at index `at`, given as an instruction index, as the
@@ -770,7 +783,18 @@ impl Translator<'_> {
     /// compare and jump in one instruction.
     fn take_compare(&mut self, cond: Slot) -> Option<Compare> {
         let idx = self.adjacent_result(cond)?;
-        let (dst, compare) = fuse::compare_of(&self.instrs[idx])?;
+        let Some((dst, compare)) = fuse::compare_of(&self.instrs[idx]) else {
+            // `br_if (i32.and x C)`: test the bits.
+            let (lhs, mask) = and_imm(&self.instrs[idx], cond, false)?;
+            self.instrs.pop();
+            self.forget_results();
+            return Some(Compare::Test {
+                wide: false,
+                lhs,
+                mask,
+                zero: false,
+            });
+        };
         if dst != cond {
             return None;
         }
@@ -793,6 +817,27 @@ impl Translator<'_> {
             if let Some((_, inner)) = inner {
                 self.instrs.pop();
                 return Some(inner.negate());
+            }
+        }
+        // `(x & C) == 0` or `!= 0` of an `and` whose result nothing else reads: test the bits.
+        if let Compare::Int {
+            cmp: cmp @ (Cmp::Eq | Cmp::Ne),
+            wide,
+            lhs: masked,
+            rhs: Rhs::Imm(0),
+        } = compare
+        {
+            let and = prev
+                .filter(|&p| p + 1 == self.instrs.len() && masked >= self.num_locals)
+                .and_then(|p| and_imm(&self.instrs[p], masked, wide));
+            if let Some((lhs, mask)) = and {
+                self.instrs.pop();
+                return Some(Compare::Test {
+                    wide,
+                    lhs,
+                    mask,
+                    zero: cmp == Cmp::Eq,
+                });
             }
         }
         Some(compare)
@@ -1082,7 +1127,7 @@ impl Translator<'_> {
                     let lhs = self.pop_slot();
                     let dst = self.push_temp();
                     if let Some(instr) = fuse::imm_form(&probe, v, dst, lhs) {
-                        self.emit_result(instr);
+                        self.emit_imm(instr);
                     }
                     return;
                 }
@@ -1094,7 +1139,7 @@ impl Translator<'_> {
                     self.stack.pop();
                     let dst = self.push_temp();
                     if let Some(instr) = fuse::imm_form(&probe, v, dst, lhs) {
-                        self.emit_result(instr);
+                        self.emit_imm(instr);
                     }
                     return;
                 }
@@ -1106,6 +1151,102 @@ impl Translator<'_> {
         self.emit_result(make(dst, lhs, rhs));
     }
 
+    /// Emits `instr`, an operation with an immediate operand. An `i32.add C` of an `i32.shl x, K`
+    /// just emitted into a temporary becomes one `I32ShlAddImm`.
+    fn emit_imm(&mut self, instr: Instr) {
+        if let Instr::I32AddImm { dst, lhs, imm } = instr {
+            if let Some(idx) = self.adjacent_result(lhs) {
+                if let Instr::I32ShlImm {
+                    dst: shifted,
+                    lhs: x,
+                    imm: k,
+                } = self.instrs[idx]
+                {
+                    if shifted == lhs {
+                        self.instrs.pop();
+                        self.forget_results();
+                        self.emit_result(Instr::I32ShlAddImm {
+                            shift: (k & 31) as u8,
+                            dst,
+                            lhs: x,
+                            imm,
+                        });
+                        return;
+                    }
+                }
+            }
+        }
+        self.emit_result(instr);
+    }
+
+    /// Takes back an `I32ShlAddImm` just emitted into the temporary `addr`, when the load using
+    /// it as its address (`probe`, offset 0) has a form that computes the address itself.
+    fn take_shl_add_imm(&mut self, probe: &Instr, addr: Slot) -> Option<impl Fn(Slot) -> Instr> {
+        let idx = self.adjacent_result(addr)?;
+        let Instr::I32ShlAddImm {
+            shift,
+            dst,
+            lhs: base,
+            imm,
+        } = self.instrs[idx]
+        else {
+            return None;
+        };
+        let wide = match probe {
+            Instr::Load32 { .. } => false,
+            Instr::Load64 { .. } => true,
+            _ => return None,
+        };
+        if dst != addr {
+            return None;
+        }
+        self.instrs.pop();
+        self.forget_results();
+        Some(move |dst| {
+            if wide {
+                Instr::Load64ShlAddImm {
+                    shift,
+                    dst,
+                    base,
+                    imm,
+                }
+            } else {
+                Instr::Load32ShlAddImm {
+                    shift,
+                    dst,
+                    base,
+                    imm,
+                }
+            }
+        })
+    }
+
+    /// Takes back an `i32.add` of two slots just emitted into the temporary `addr`, when the load
+    /// using it as its address (`probe`, offset 0) has a form that adds them itself.
+    fn take_add(&mut self, probe: &Instr, addr: Slot) -> Option<impl Fn(Slot) -> Instr> {
+        let idx = self.adjacent_result(addr)?;
+        let Instr::I32Add { dst, lhs, rhs } = self.instrs[idx] else {
+            return None;
+        };
+        let wide = match probe {
+            Instr::Load32 { .. } => false,
+            Instr::Load64 { .. } => true,
+            _ => return None,
+        };
+        if dst != addr {
+            return None;
+        }
+        self.instrs.pop();
+        self.forget_results();
+        Some(move |dst| {
+            if wide {
+                Instr::Load64Add { dst, lhs, rhs }
+            } else {
+                Instr::Load32Add { dst, lhs, rhs }
+            }
+        })
+    }
+
     fn load(
         &mut self,
         memarg: wasmparser::MemArg,
@@ -1113,6 +1254,18 @@ impl Translator<'_> {
     ) -> Result<()> {
         let offset = mem_offset(memarg)?;
         let addr = self.pop_slot();
+        if offset == 0 {
+            if let Some(fused) = self.take_shl_add_imm(&make(0, 0, 0), addr) {
+                let dst = self.push_temp();
+                self.emit_result(fused(dst));
+                return Ok(());
+            }
+            if let Some(fused) = self.take_add(&make(0, 0, 0), addr) {
+                let dst = self.push_temp();
+                self.emit_result(fused(dst));
+                return Ok(());
+            }
+        }
         if offset == 0 && fuse::load_add_imm(&make(0, 0, 0), 0, 0, 0).is_some() {
             if let Some((base, imm)) = self.take_add_imm(addr) {
                 let dst = self.push_temp();
@@ -1149,6 +1302,16 @@ impl Translator<'_> {
         let offset = mem_offset(memarg)?;
         let src = self.pop_slot();
         let addr = self.pop_slot();
+        let probe = make(0, 0, 0);
+        if offset == 0 && fuse::store_add_imm(&probe, 0, 0, 0).is_some() {
+            // The address's add is the last instruction only if the value took none.
+            if let Some((base, imm)) = self.take_add_imm(addr) {
+                if let Some(instr) = fuse::store_add_imm(&probe, base, src, imm) {
+                    self.emit(instr);
+                }
+                return Ok(());
+            }
+        }
         self.emit(make(addr, src, offset));
         Ok(())
     }
@@ -1191,6 +1354,16 @@ impl Translator<'_> {
                         .filter(|dst| **dst == src)
                         .map(|dst| *dst = local)
                         .is_some(),
+                    // A select, followed by its `Aux`.
+                    Some(idx) if !aliased && idx + 2 == self.instrs.len() => {
+                        match &mut self.instrs[idx] {
+                            Instr::Select { dst, .. } if *dst == src => {
+                                *dst = local;
+                                true
+                            }
+                            _ => false,
+                        }
+                    }
                     _ => false,
                 };
                 if !retarget {
@@ -1339,8 +1512,10 @@ impl Translator<'_> {
                 let b = self.pop_slot();
                 let a = self.pop_slot();
                 let dst = self.push_temp();
-                self.emit(I::Select { dst, a, b });
-                self.emit(I::Aux { a: cond, b: 0 });
+                self.forget_results();
+                self.emit_result(I::Select { dst, a, b });
+                // Not `emit`: a `local.set` right after may still retarget the select's result.
+                self.instrs.push(I::Aux { a: cond, b: 0 });
             }
             Operator::LocalGet { local_index } => self.push(Operand::Local(local_index)),
             Operator::LocalSet { local_index } => self.local_set(local_index, false),

@@ -139,8 +139,9 @@ pub(super) fn table_size(st: &mut Exec, table: u32) -> Option<u64> {
 
 /// `table.grow`: the old size, or `u32::MAX` (as the wasm `-1`) if it cannot grow.
 #[inline(never)]
+/// Recomputes the caches (the grown table's elements may have moved: `Exec::table0`).
 pub(super) fn table_grow(st: &mut Exec, table: u32, init: Cell, delta: u32) -> Option<u64> {
-    with(st, |inner, instance, _| {
+    let old = with(st, |inner, instance, _| {
         let t = table_of(inner, instance, table)?;
         let delta = u64::from(delta);
         charge_fuel(inner, bulk_fuel(delta * 8))?;
@@ -148,7 +149,9 @@ pub(super) fn table_grow(st: &mut Exec, table: u32, init: Cell, delta: u32) -> O
             .grow_table(t, delta, init)
             .map_or(u32::MAX, |old| old as u32);
         Ok(u64::from(old))
-    })
+    })?;
+    st.refresh();
+    Some(old)
 }
 
 #[inline(never)]

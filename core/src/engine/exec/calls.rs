@@ -11,6 +11,7 @@ use crate::engine::translate::CompiledFunc;
 use crate::error::TrapCode;
 use crate::resources::{push_accounted, MemoryCategory};
 use crate::runtime::FuncEntity;
+use core::ptr::NonNull;
 
 /// Enters store function `callee` with its arguments at stack index `at` (results land there).
 /// Returns false when execution must stop (the reason is recorded in `s.st`).
@@ -62,10 +63,8 @@ pub(super) fn call(s: &mut Hot<'_>, callee: u32, at: usize) -> bool {
 /// no calls, so the handlers that inline it keep to scratch registers and save none.
 #[inline(always)]
 pub(super) fn call_fast(s: &mut Hot<'_>, callee: u32, at: usize) -> bool {
-    let st = &mut *s.st;
-    // SAFETY: `inner`, `frames` and `stack` are valid for the execution, distinct, and not
-    // otherwise borrowed while a handler runs; these borrows end with this function.
-    let (inner, frames, stack) = unsafe { (&*st.inner, &mut *st.frames, &mut *st.stack) };
+    // SAFETY: `inner` is valid for the execution; this shared borrow ends here.
+    let inner = unsafe { &*s.st.inner };
     let Some(&FuncEntity::Wasm {
         code: Some(code),
         instance,
@@ -74,15 +73,23 @@ pub(super) fn call_fast(s: &mut Hot<'_>, callee: u32, at: usize) -> bool {
     else {
         return false;
     };
+    enter_fast(s, code, instance, at)
+}
+
+/// [`call_fast`] of a function whose translation and instance are known.
+#[inline(always)]
+fn enter_fast(s: &mut Hot<'_>, code: NonNull<CompiledFunc>, instance: u32, at: usize) -> bool {
+    let st = &mut *s.st;
+    // SAFETY: `frames` and `stack` are valid for the execution, distinct, and not otherwise
+    // borrowed while a handler runs; these borrows end with this function.
+    let (frames, stack) = unsafe { (&mut *st.frames, &mut *st.stack) };
     // SAFETY: as in `call`: translations stay valid and unmoved while the store lives.
     let callee_ref = unsafe { code.as_ref() };
     let len = frames.len();
     let fits = instance == st.instance
-        && st.depth0 + len + 2 <= st.max_depth
-        && len < frames.capacity()
+        && len < st.frame_limit
         && at + callee_ref.frame_size as usize <= stack.len()
-        && callee_ref.num_locals == callee_ref.num_params
-        && callee_ref.consts.is_empty();
+        && callee_ref.bare;
     if !fits {
         return false;
     }
@@ -96,22 +103,75 @@ pub(super) fn call_fast(s: &mut Hot<'_>, callee: u32, at: usize) -> bool {
     true
 }
 
+/// `call_indirect` of table `table` at `index` with type `ty`, on the fast path: the element is
+/// an initialised translated function of type `ty`, and [`call_fast`]'s conditions hold.
+/// Returns false, having changed nothing, for everything else (the general path finds out which
+/// trap or slower call it is).
+#[inline(always)]
+pub(super) fn call_indirect_fast(
+    s: &mut Hot<'_>,
+    table: u32,
+    ty: u32,
+    index: u32,
+    at: usize,
+) -> bool {
+    let Some(func) = element(s.st, table, index) else {
+        return false;
+    };
+    // SAFETY: `inner` is valid for the execution; this shared borrow ends here.
+    let inner = unsafe { &*s.st.inner };
+    let Some(&FuncEntity::Wasm {
+        sig,
+        code: Some(code),
+        instance,
+        ..
+    }) = inner.funcs.get(func as usize)
+    else {
+        return false;
+    };
+    // SAFETY: validation bounds `ty` by the module's type count, and the current instance's
+    // `sigs` (which `sigs` points at, see `Exec::refresh`) has one entry per type.
+    if sig != unsafe { *s.st.sigs.add(ty as usize) } {
+        return false;
+    }
+    enter_fast(s, code, instance, at)
+}
+
+/// The store function in element `index` of the current instance's table `table`, if that
+/// element exists and is initialised. Table 0 is read through the cache `Exec::table0`.
+#[inline(always)]
+fn element(st: &Exec, table: u32, index: u32) -> Option<u32> {
+    let cell = if table == 0 {
+        if index as usize >= st.table0_len {
+            return None;
+        }
+        // SAFETY: `table0` points at `table0_len` elements of table 0 (see `Exec::refresh`,
+        // rerun after anything that may move them); `index` is below that.
+        unsafe { *st.table0.add(index as usize) }
+    } else {
+        // SAFETY: `inner` is valid for the execution; this shared borrow ends here.
+        let inner = unsafe { &*st.inner };
+        let inst = inner.instances.get(st.instance as usize)?;
+        let t = inst.tables.get(table as usize)?;
+        *inner
+            .tables
+            .get(*t as usize)?
+            .elements
+            .get(index as usize)?
+    };
+    u32::try_from(cell.checked_sub(1)?).ok()
+}
+
 /// The function a `call_indirect` of table `table` at `index` reaches, if it is initialised
 /// and of type `ty`; `None` (changing nothing) for anything else, which the general path
 /// ([`resolve`]) turns into the right trap. Makes no calls, like [`call_fast`].
 #[inline(always)]
 pub(super) fn resolve_fast(st: &Exec, table: u32, ty: u32, index: u32) -> Option<u32> {
+    let func = element(st, table, index)?;
+    // SAFETY: as in `call_indirect_fast`.
+    let expected = unsafe { *st.sigs.add(ty as usize) };
     // SAFETY: `inner` is valid for the execution; this shared borrow ends here.
     let inner = unsafe { &*st.inner };
-    let inst = inner.instances.get(st.instance as usize)?;
-    let t = inst.tables.get(table as usize)?;
-    let cell = *inner
-        .tables
-        .get(*t as usize)?
-        .elements
-        .get(index as usize)?;
-    let func = u32::try_from(cell.checked_sub(1)?).ok()?;
-    let expected = *inst.sigs.get(ty as usize)?;
     (inner.funcs.get(func as usize)?.sig() == expected).then_some(func)
 }
 
@@ -290,7 +350,7 @@ fn enter(st: &mut Exec, base: usize, code: &CompiledFunc) -> bool {
         return false;
     }
     // Small functions often have neither: keep their calls free of the loops below.
-    if code.num_locals != code.num_params || !code.consts.is_empty() {
+    if !code.bare {
         init_frame(st, base, end, code);
     }
     true
@@ -323,6 +383,16 @@ fn caller_frame(st: &Exec, ip: *const crate::engine::ir::Instr) -> Frame {
     }
 }
 
+/// The value of `Exec::frame_limit`: the frame count below which a call may push a frame
+/// without growing `frames` or exceeding the call depth limit.
+pub(super) fn frame_limit(st: &Exec) -> usize {
+    // SAFETY: `frames` is valid for the execution.
+    let capacity = unsafe { (*st.frames).capacity() };
+    // `depth0 + len + 2 <= max_depth`, as `len < max_depth + 1 - depth0 - 2`.
+    let depth = (st.max_depth + 1).saturating_sub(st.depth0 + 2);
+    capacity.min(depth)
+}
+
 /// Appends `frame` without growing `frames`.
 ///
 /// # Safety
@@ -344,7 +414,10 @@ fn push_frame(st: &mut Exec, ip: *const crate::engine::ir::Instr) -> bool {
     // SAFETY: `inner` and `frames` are valid for the execution and distinct.
     let (inner, frames) = unsafe { (&mut *st.inner, &mut *st.frames) };
     match push_accounted(&mut inner.budget, MemoryCategory::Stacks, frames, frame) {
-        Ok(()) => true,
+        Ok(()) => {
+            st.frame_limit = frame_limit(st);
+            true
+        }
         Err(_) => {
             st.trap(TrapCode::CallStackExhausted);
             false

@@ -69,6 +69,17 @@ pub(super) struct Exec {
     /// The current instance's first defined global in the store's globals; its defined globals
     /// follow it contiguously (`InstanceEntity::own_globals`).
     pub(super) own_globals: *mut GlobalEntity,
+    /// The current instance's table 0: its elements and their number (null and 0 without
+    /// one), for `call_indirect`'s fast path. Recomputed with the other caches, and after
+    /// `table.grow` (the only way a table's elements move during execution besides host calls).
+    pub(super) table0: *const Cell,
+    pub(super) table0_len: usize,
+    /// The current instance's signature ids, one per type of its module (`InstanceEntity::sigs`).
+    pub(super) sigs: *const u32,
+    /// `calls::frame_limit`: fewer frames than this leave room for one more, both in `frames`'
+    /// capacity and under the call depth limit. Recomputed with the other caches and when
+    /// `frames` grows.
+    pub(super) frame_limit: usize,
     /// Call depth of the host frames below this execution.
     pub(super) depth0: usize,
     pub(super) max_depth: usize,
@@ -81,7 +92,8 @@ pub(super) struct Exec {
 
 impl Exec {
     /// Recomputes the cached views of the current frame and instance into `self.hot` (keeping
-    /// `hot.ip`): after a call or return into another instance, a host call or a memory grow.
+    /// `hot.ip`): after a call or return into another instance, a host call, a memory grow or a
+    /// table grow.
     #[inline(never)]
     pub(super) fn refresh(&mut self) {
         // SAFETY: `inner` and `stack` are valid for the whole execution (see `execute`), and no
@@ -90,11 +102,22 @@ impl Exec {
         self.hot.regs = stack[self.base..].as_mut_ptr();
         self.global_cells = inner.globals.as_mut_ptr();
         self.own_globals = self.global_cells;
+        (self.table0, self.table0_len) = (core::ptr::null(), 0);
+        self.frame_limit = super::calls::frame_limit(self);
         let Some(inst) = inner.instances.get(self.instance as usize) else {
             return;
         };
         self.funcs = inst.funcs.as_ptr();
         self.globals = inst.globals.as_ptr();
+        self.sigs = inst.sigs.as_ptr();
+        let table0 = inst
+            .tables
+            .first()
+            .and_then(|&t| inner.tables.get(t as usize));
+        (self.table0, self.table0_len) = match table0 {
+            Some(t) => (t.elements.as_ptr(), t.elements.len()),
+            None => (core::ptr::null(), 0),
+        };
         if let Some(own) = inner.globals.get_mut(inst.own_globals as usize..) {
             self.own_globals = own.as_mut_ptr();
         }

@@ -188,6 +188,27 @@ macro_rules! store_mem {
     }};
 }
 
+/// `(x << shift) + imm` in 32 bits, wrapping (`I32ShlAddImm`).
+#[inline(always)]
+fn shl_add(x: Cell, shift: u8, imm: i32) -> u32 {
+    (x as u32)
+        .wrapping_shl(u32::from(shift))
+        .wrapping_add(imm as u32)
+}
+
+/// A store to the 32-bit wrapping sum `base + imm` (the fused `i32.add; store offset=0`).
+macro_rules! store_add_imm {
+    ($s:ident, $base:expr, $src:expr, $imm:expr, $n:literal, $bytes:expr) => {{
+        let ea = u64::from((r!($s, $base) as u32).wrapping_add($imm as u32));
+        if ea >= $s.st.limit($n) {
+            return $s.st.trap(TrapCode::MemoryOutOfBounds);
+        }
+        let bytes: [u8; $n] = $bytes(r!($s, $src));
+        // SAFETY: as for loads.
+        unsafe { core::ptr::write_unaligned($s.mem.add(ea as usize) as *mut [u8; $n], bytes) };
+    }};
+}
+
 /// Defines a handler per instruction, the table `dispatch` indexes by tag, and a function whose
 /// exhaustive `match` fails to compile if an instruction has no handler.
 macro_rules! handlers {
@@ -295,7 +316,7 @@ general_paths! { s;
 }
 
 /// Number of instruction tags (`Instr` has fewer than this many variants; checked in tests).
-const COUNT: usize = 288;
+const COUNT: usize = 304;
 
 /// An all-zero operand, for building one instruction of each kind at compile time.
 const fn zero<T: Copy>() -> T {
@@ -357,11 +378,8 @@ handlers! { s;
         let (table, _) = aux!(s);
         skip_aux!(s);
         let at = s.st.base + base as usize;
-        let fast = match calls::resolve_fast(s.st, table, ty, r!(s, index) as u32) {
-            Some(callee) => calls::call_fast(&mut s, callee, at),
-            None => false,
-        };
-        if !fast {
+        let i = r!(s, index) as u32;
+        if !calls::call_indirect_fast(&mut s, table, ty, i, at) {
             // SAFETY: as in `Call`; `s.ip` is past the instruction and its `Aux`.
             return unsafe { call_indirect_general(s.ip.sub(2), s.regs, free(), free(), s.mem, s.st) };
         }
@@ -590,6 +608,22 @@ handlers! { s;
     Load32SAddImm { dst, base, imm } => {
         load_add_imm!(s, dst, base, imm, 4, |b| i32::from_le_bytes(b) as i64 as u64);
     }
+    Load32Add { dst, lhs, rhs } => {
+        let ea = u64::from((r!(s, lhs) as u32).wrapping_add(r!(s, rhs) as u32));
+        load_ea!(s, dst, ea, 4, |b| u64::from(u32::from_le_bytes(b)));
+    }
+    Load64Add { dst, lhs, rhs } => {
+        let ea = u64::from((r!(s, lhs) as u32).wrapping_add(r!(s, rhs) as u32));
+        load_ea!(s, dst, ea, 8, |b| u64::from_le_bytes(b));
+    }
+    Load32ShlAddImm { shift, dst, base, imm } => {
+        let ea = u64::from(shl_add(r!(s, base), shift, imm));
+        load_ea!(s, dst, ea, 4, |b| u64::from(u32::from_le_bytes(b)));
+    }
+    Load64ShlAddImm { shift, dst, base, imm } => {
+        let ea = u64::from(shl_add(r!(s, base), shift, imm));
+        load_ea!(s, dst, ea, 8, |b| u64::from_le_bytes(b));
+    }
     Store8 { addr, src, offset } => {
         store_mem!(s, addr, src, offset, 1, |v: u64| [v as u8]);
     }
@@ -599,10 +633,25 @@ handlers! { s;
     Store32 { addr, src, offset } => {
         store_mem!(s, addr, src, offset, 4, |v: u64| (v as u32).to_le_bytes());
     }
+    Store8AddImm { base, src, imm } => {
+        store_add_imm!(s, base, src, imm, 1, |v: u64| [v as u8]);
+    }
+    Store16AddImm { base, src, imm } => {
+        store_add_imm!(s, base, src, imm, 2, |v: u64| (v as u16).to_le_bytes());
+    }
+    Store32AddImm { base, src, imm } => {
+        store_add_imm!(s, base, src, imm, 4, |v: u64| (v as u32).to_le_bytes());
+    }
+    Store64AddImm { base, src, imm } => {
+        store_add_imm!(s, base, src, imm, 8, |v: u64| v.to_le_bytes());
+    }
     Store64 { addr, src, offset } => {
         store_mem!(s, addr, src, offset, 8, |v: u64| v.to_le_bytes());
     }
     // ---- immediates ----
+    I32ShlAddImm { shift, dst, lhs, imm } => {
+        r!(s, dst) = u64::from(shl_add(r!(s, lhs), shift, imm));
+    }
     I32AddImm { dst, lhs, imm } => {
         let a = r!(s, lhs);
         let b = imm;
@@ -935,6 +984,18 @@ handlers! { s;
     }
     BrI64GeUImm { lhs, imm, target } => {
         branch_if!(s, r!(s, lhs) >= (imm as i64 as u64), target);
+    }
+    BrI32AndImmEqz { lhs, imm, target } => {
+        branch_if!(s, ((r!(s, lhs) as u32) & (imm as u32)) == 0, target);
+    }
+    BrI32AndImmNez { lhs, imm, target } => {
+        branch_if!(s, ((r!(s, lhs) as u32) & (imm as u32)) != 0, target);
+    }
+    BrI64AndImmEqz { lhs, imm, target } => {
+        branch_if!(s, (r!(s, lhs) & (imm as i64 as u64)) == 0, target);
+    }
+    BrI64AndImmNez { lhs, imm, target } => {
+        branch_if!(s, (r!(s, lhs) & (imm as i64 as u64)) != 0, target);
     }
     // ---- i32 ----
     I32Eqz { dst, src } => {

@@ -168,7 +168,9 @@ pub unsafe extern "C" fn wrt_config_platform_optimizations(
 /// one-time translation when a function is first called. Real-time embedders that want no
 /// first-call latency pass false. With a memory budget, an eagerly translated module's code is
 /// charged to a store at instantiation; a lazily translated function's code is charged to a store
-/// on its first call there (the call fails with `WRT_ERROR_LIMIT` if it does not fit).
+/// on its first call there (the call fails with `WRT_ERROR_LIMIT` if it does not fit). That call
+/// translates before it knows the size, so the code (kept by the module) is allocated before the
+/// budget is checked; pass false where every allocation must be checked first.
 #[no_mangle]
 pub unsafe extern "C" fn wrt_config_lazy_translation(
     config: *mut wrt_config_t,

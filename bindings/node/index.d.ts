@@ -90,19 +90,28 @@ export interface Profile {
   memory: MemoryProfile;
 }
 
-export interface ImportDescriptor {
+export interface ExternTypeFields {
+  /** Functions. */
+  params?: ValueType[];
+  results?: ValueType[];
+  /** Globals: the value type; tables: the element type. */
+  valueType?: ValueType;
+  /** Globals. */
+  mutable?: boolean;
+  /** Memories (in 64 KiB pages) and tables (in elements); no maximum when absent. */
+  minimum?: number;
+  maximum?: number;
+}
+
+export interface ImportDescriptor extends ExternTypeFields {
   module: string;
   name: string;
   kind: 'func' | 'memory' | 'global' | 'table' | 'other';
-  params?: ValueType[];
-  results?: ValueType[];
 }
 
-export interface ExportDescriptor {
+export interface ExportDescriptor extends ExternTypeFields {
   name: string;
   kind: 'func' | 'memory' | 'global' | 'table' | 'other';
-  params?: ValueType[];
-  results?: ValueType[];
 }
 
 export class Engine {

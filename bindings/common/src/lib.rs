@@ -22,7 +22,7 @@ mod wasi;
 pub use engine::{is_binary, wat2wasm, Config, Engine, Module};
 pub use error::{trap_name, version, Error, ErrorKind, Result};
 pub use linker::{Caller, HostFn, Linker};
-pub use module_info::{ExportType, FuncType, ImportType, ModuleInfo};
+pub use module_info::{ExportType, ExternType, FuncType, ImportType, ModuleInfo};
 pub use store::{MemoryProfile, Store};
 pub use val::{Extern, ExternKind, ExternRef, Func, Global, Instance, Memory, Table, Val, ValKind};
 pub use wasi::{Preopen, WasiConfig, WasiInput, WasiOutput};

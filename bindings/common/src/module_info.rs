@@ -17,23 +17,62 @@ pub struct FuncType {
     pub results: Vec<ValKind>,
 }
 
+/// What an import or export is, with its type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExternType {
+    Func(FuncType),
+    Global {
+        content: ValKind,
+        mutable: bool,
+    },
+    /// Sizes in 64 KiB pages.
+    Memory {
+        min: u64,
+        max: Option<u64>,
+    },
+    /// Sizes in elements.
+    Table {
+        element: ValKind,
+        min: u64,
+        max: Option<u64>,
+    },
+    /// A kind this layer does not know.
+    Other,
+}
+
+impl ExternType {
+    pub fn kind(&self) -> ExternKind {
+        match self {
+            ExternType::Func(_) => ExternKind::Func,
+            ExternType::Global { .. } => ExternKind::Global,
+            ExternType::Memory { .. } => ExternKind::Memory,
+            ExternType::Table { .. } => ExternKind::Table,
+            ExternType::Other => ExternKind::Other,
+        }
+    }
+
+    /// The function type, for functions.
+    pub fn func(&self) -> Option<&FuncType> {
+        match self {
+            ExternType::Func(f) => Some(f),
+            _ => None,
+        }
+    }
+}
+
 /// One import of a module.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportType {
     pub module: String,
     pub name: String,
-    pub kind: ExternKind,
-    /// The type, for functions.
-    pub func: Option<FuncType>,
+    pub ty: ExternType,
 }
 
 /// One export of a module.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExportType {
     pub name: String,
-    pub kind: ExternKind,
-    /// The type, for functions.
-    pub func: Option<FuncType>,
+    pub ty: ExternType,
 }
 
 /// The imports and exports of a module, in the module's order.
@@ -81,29 +120,35 @@ unsafe fn kinds(ptr: *const u8, n: usize) -> Result<Vec<ValKind>> {
 /// # Safety
 /// `d` came from `wrt_module_imports` or `wrt_module_exports` of a module still alive.
 unsafe fn read(d: &wrt_extern_type_t) -> Result<ImportType> {
-    let kind = match d.kind {
-        wrt::WRT_EXTERN_FUNC => ExternKind::Func,
-        wrt::WRT_EXTERN_MEMORY => ExternKind::Memory,
-        wrt::WRT_EXTERN_GLOBAL => ExternKind::Global,
-        wrt::WRT_EXTERN_TABLE => ExternKind::Table,
-        _ => ExternKind::Other,
-    };
-    let func = if kind == ExternKind::Func {
-        // SAFETY: the C API's descriptions of functions point to their kinds.
-        let (params, results) =
-            unsafe { (kinds(d.params, d.nparams)?, kinds(d.results, d.nresults)?) };
-        Some(FuncType { params, results })
-    } else {
-        None
+    let limits = |d: &wrt_extern_type_t| (d.min, d.has_max.then_some(d.max));
+    let ty = match d.kind {
+        wrt::WRT_EXTERN_FUNC => {
+            // SAFETY: the C API's descriptions of functions point to their kinds.
+            let (params, results) =
+                unsafe { (kinds(d.params, d.nparams)?, kinds(d.results, d.nresults)?) };
+            ExternType::Func(FuncType { params, results })
+        }
+        wrt::WRT_EXTERN_GLOBAL => ExternType::Global {
+            content: ValKind::from_raw(d.valkind)?,
+            mutable: d.is_mutable,
+        },
+        wrt::WRT_EXTERN_MEMORY => {
+            let (min, max) = limits(d);
+            ExternType::Memory { min, max }
+        }
+        wrt::WRT_EXTERN_TABLE => {
+            let (min, max) = limits(d);
+            ExternType::Table {
+                element: ValKind::from_raw(d.valkind)?,
+                min,
+                max,
+            }
+        }
+        _ => ExternType::Other,
     };
     // SAFETY: the C API's names are `*_len` readable bytes, alive with the module.
     let (module, name) = unsafe { (name(d.module, d.module_len)?, name(d.name, d.name_len)?) };
-    Ok(ImportType {
-        module,
-        name,
-        kind,
-        func,
-    })
+    Ok(ImportType { module, name, ty })
 }
 
 /// The descriptions one of the two listing functions gives.
@@ -150,8 +195,7 @@ impl ModuleInfo {
                 .into_iter()
                 .map(|e| ExportType {
                     name: e.name,
-                    kind: e.kind,
-                    func: e.func,
+                    ty: e.ty,
                 })
                 .collect(),
         })

@@ -24,18 +24,54 @@ fn module_info_lists_imports_and_exports() {
     assert_eq!(info.imports.len(), 1);
     assert_eq!(info.imports[0].module, "env");
     assert_eq!(
-        info.imports[0].func,
-        Some(FuncType {
+        info.imports[0].ty.func(),
+        Some(&FuncType {
             params: vec![ValKind::I32],
             results: vec![ValKind::I32]
         })
     );
     let names: Vec<_> = info.exports.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, ["memory", "run", "peek"]);
+    assert_eq!(info.exports[1].ty.func().unwrap().params, [ValKind::I32]);
+}
+
+#[test]
+fn module_info_gives_every_kind_its_type() {
+    let e = engine(Config::default());
+    let m = Module::new(
+        &e,
+        br#"(module
+              (import "env" "mem" (memory 1 4))
+              (import "env" "g" (global (mut i64)))
+              (table (export "t") 3 externref)
+              (global (export "c") f32 (f32.const 1)))"#,
+    )
+    .unwrap();
+    let info = m.info();
     assert_eq!(
-        info.exports[1].func.as_ref().unwrap().params,
-        [ValKind::I32]
+        info.imports[0].ty,
+        ExternType::Memory {
+            min: 1,
+            max: Some(4)
+        }
     );
+    assert_eq!(
+        info.imports[1].ty,
+        ExternType::Global {
+            content: ValKind::I64,
+            mutable: true
+        }
+    );
+    assert_eq!(
+        info.exports[0].ty,
+        ExternType::Table {
+            element: ValKind::ExternRef,
+            min: 3,
+            max: None
+        }
+    );
+    assert_eq!(info.exports[1].ty.kind(), ExternKind::Global);
+    assert!(info.exports[1].ty.func().is_none());
 }
 
 #[test]

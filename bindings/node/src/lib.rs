@@ -296,7 +296,9 @@ impl NativeEngine {
     }
 }
 
-/// An import or export of a module.
+/// An import or export of a module, with its type: `params`/`results` for functions,
+/// `valueType` and `mutable` for globals, `valueType` (the element type), `minimum` and
+/// `maximum` for tables, `minimum` and `maximum` (in 64 KiB pages) for memories.
 #[napi(object)]
 pub struct ExternDesc {
     pub module: Option<String>,
@@ -304,6 +306,48 @@ pub struct ExternDesc {
     pub kind: String,
     pub params: Option<Vec<String>>,
     pub results: Option<Vec<String>>,
+    pub value_type: Option<String>,
+    pub mutable: Option<bool>,
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+}
+
+fn extern_desc(module: Option<String>, name: &str, ty: &common::ExternType) -> ExternDesc {
+    use common::ExternType as T;
+    // Sizes fit: pages are at most 65536 and table elements at most 2^32.
+    let size = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    let mut d = ExternDesc {
+        module,
+        name: name.to_owned(),
+        kind: ty.kind().name().to_owned(),
+        params: None,
+        results: None,
+        value_type: None,
+        mutable: None,
+        minimum: None,
+        maximum: None,
+    };
+    match *ty {
+        T::Func(ref f) => {
+            d.params = Some(names(&f.params));
+            d.results = Some(names(&f.results));
+        }
+        T::Global { content, mutable } => {
+            d.value_type = Some(content.name().to_owned());
+            d.mutable = Some(mutable);
+        }
+        T::Memory { min, max } => {
+            d.minimum = Some(size(min));
+            d.maximum = max.map(size);
+        }
+        T::Table { element, min, max } => {
+            d.value_type = Some(element.name().to_owned());
+            d.minimum = Some(size(min));
+            d.maximum = max.map(size);
+        }
+        T::Other => {}
+    }
+    d
 }
 
 #[napi]
@@ -327,13 +371,7 @@ impl NativeModule {
             .info()
             .imports
             .iter()
-            .map(|i| ExternDesc {
-                module: Some(i.module.clone()),
-                name: i.name.clone(),
-                kind: i.kind.name().to_owned(),
-                params: i.func.as_ref().map(|f| names(&f.params)),
-                results: i.func.as_ref().map(|f| names(&f.results)),
-            })
+            .map(|i| extern_desc(Some(i.module.clone()), &i.name, &i.ty))
             .collect()
     }
 
@@ -343,13 +381,7 @@ impl NativeModule {
             .info()
             .exports
             .iter()
-            .map(|e| ExternDesc {
-                module: None,
-                name: e.name.clone(),
-                kind: e.kind.name().to_owned(),
-                params: e.func.as_ref().map(|f| names(&f.params)),
-                results: e.func.as_ref().map(|f| names(&f.results)),
-            })
+            .map(|e| extern_desc(None, &e.name, &e.ty))
             .collect()
     }
 }

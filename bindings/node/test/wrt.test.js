@@ -196,6 +196,25 @@ test('memory budget: growth refused, instantiation refused, profile', () => {
   assert.throws(() => store.chargeHost(1 << 20), wrt.LimitError);
 });
 
+test('import and export descriptors carry every kind of type', () => {
+  const mod = new wrt.Module(`(module (import "env" "mem" (memory 1 4))
+    (import "env" "g" (global (mut i64)))
+    (table (export "t") 3 externref)
+    (global (export "c") f32 (f32.const 1)))`);
+  const [mem, g] = wrt.Module.imports(mod);
+  assert.equal(mem.kind, 'memory');
+  assert.equal(mem.minimum, 1);
+  assert.equal(mem.maximum, 4);
+  assert.equal(g.valueType, 'i64');
+  assert.equal(g.mutable, true);
+  const [t, c] = wrt.Module.exports(mod);
+  assert.equal(t.valueType, 'externref');
+  assert.equal(t.minimum, 3);
+  assert.equal(t.maximum, undefined);
+  assert.equal(c.valueType, 'f32');
+  assert.equal(c.mutable, false);
+});
+
 test('translation settings reach the engine', () => {
   // Translated code is charged to a store when it is made: on the first call by default,
   // at instantiation when translated eagerly.

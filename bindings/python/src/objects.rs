@@ -4,7 +4,7 @@ use std::ffi::{c_int, c_void};
 use std::ptr::NonNull;
 use std::sync::OnceLock;
 
-use common::{Extern, ExternKind, ValKind};
+use common::{Extern, ValKind};
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -20,6 +20,9 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<FuncType>()?;
     m.add_class::<ImportType>()?;
     m.add_class::<ExportType>()?;
+    m.add_class::<GlobalType>()?;
+    m.add_class::<MemoryType>()?;
+    m.add_class::<TableType>()?;
     m.add_class::<Module>()?;
     m.add_class::<Store>()?;
     m.add_class::<MemoryProfile>()?;
@@ -306,14 +309,14 @@ impl FuncType {
     }
 }
 
-/// One import of a module: `module`, `name`, `kind` ("func", "memory", "global", "table") and,
-/// for functions, `type`.
+/// One import of a module: `module`, `name`, `kind` ("func", "memory", "global", "table") and
+/// `type`: a `FuncType`, `GlobalType`, `MemoryType` or `TableType`.
 #[pyclass(module = "wrt", frozen, get_all)]
 pub(crate) struct ImportType {
     module: String,
     name: String,
     kind: &'static str,
-    r#type: Option<Py<FuncType>>,
+    r#type: Option<Py<PyAny>>,
 }
 
 #[pymethods]
@@ -326,12 +329,12 @@ impl ImportType {
     }
 }
 
-/// One export of a module: `name`, `kind` and, for functions, `type`.
+/// One export of a module: `name`, `kind` and `type` (as for imports).
 #[pyclass(module = "wrt", frozen, get_all)]
 pub(crate) struct ExportType {
     name: String,
     kind: &'static str,
-    r#type: Option<Py<FuncType>>,
+    r#type: Option<Py<PyAny>>,
 }
 
 #[pymethods]
@@ -341,10 +344,92 @@ impl ExportType {
     }
 }
 
-fn func_type_obj(py: Python<'_>, ty: &Option<common::FuncType>) -> PyResult<Option<Py<FuncType>>> {
-    ty.as_ref()
-        .map(|t| Py::new(py, FuncType { inner: t.clone() }))
-        .transpose()
+/// The type of a global: `content` (a value type name) and `mutable`.
+#[pyclass(module = "wrt", frozen, get_all)]
+pub(crate) struct GlobalType {
+    content: &'static str,
+    mutable: bool,
+}
+
+#[pymethods]
+impl GlobalType {
+    fn __repr__(&self) -> String {
+        format!(
+            "wrt.GlobalType(content={:?}, mutable={})",
+            self.content,
+            if self.mutable { "True" } else { "False" }
+        )
+    }
+}
+
+/// The type of a memory: `minimum` and `maximum` (None: none) in 64 KiB pages.
+#[pyclass(module = "wrt", frozen, get_all)]
+pub(crate) struct MemoryType {
+    minimum: u64,
+    maximum: Option<u64>,
+}
+
+#[pymethods]
+impl MemoryType {
+    fn __repr__(&self) -> String {
+        format!(
+            "wrt.MemoryType(minimum={}, maximum={:?})",
+            self.minimum, self.maximum
+        )
+    }
+}
+
+/// The type of a table: `element` ("funcref" or "externref"), `minimum` and `maximum` (None:
+/// none) in elements.
+#[pyclass(module = "wrt", frozen, get_all)]
+pub(crate) struct TableType {
+    element: &'static str,
+    minimum: u64,
+    maximum: Option<u64>,
+}
+
+#[pymethods]
+impl TableType {
+    fn __repr__(&self) -> String {
+        format!(
+            "wrt.TableType(element={:?}, minimum={}, maximum={:?})",
+            self.element, self.minimum, self.maximum
+        )
+    }
+}
+
+/// The Python object for an import's or export's type.
+fn extern_type_obj(py: Python<'_>, ty: &common::ExternType) -> PyResult<Option<Py<PyAny>>> {
+    use common::ExternType as T;
+    Ok(Some(match *ty {
+        T::Func(ref f) => Py::new(py, FuncType { inner: f.clone() })?.into_any(),
+        T::Global { content, mutable } => Py::new(
+            py,
+            GlobalType {
+                content: content.name(),
+                mutable,
+            },
+        )?
+        .into_any(),
+        T::Memory { min, max } => Py::new(
+            py,
+            MemoryType {
+                minimum: min,
+                maximum: max,
+            },
+        )?
+        .into_any(),
+        T::Table { element, min, max } => Py::new(
+            py,
+            TableType {
+                element: element.name(),
+                minimum: min,
+                maximum: max,
+            },
+        )?
+        .into_any(),
+        T::Other => return Ok(None),
+    }))
 }
 
 /// A compiled WebAssembly module: from binary bytes, or from text (a `str`, or bytes that do
@@ -410,8 +495,8 @@ impl Module {
                 Ok(ImportType {
                     module: i.module.clone(),
                     name: i.name.clone(),
-                    kind: i.kind.name(),
-                    r#type: func_type_obj(py, &i.func)?,
+                    kind: i.ty.kind().name(),
+                    r#type: extern_type_obj(py, &i.ty)?,
                 })
             })
             .collect()
@@ -427,8 +512,8 @@ impl Module {
             .map(|e| {
                 Ok(ExportType {
                     name: e.name.clone(),
-                    kind: e.kind.name(),
-                    r#type: func_type_obj(py, &e.func)?,
+                    kind: e.ty.kind().name(),
+                    r#type: extern_type_obj(py, &e.ty)?,
                 })
             })
             .collect()
@@ -1029,13 +1114,7 @@ impl Instance {
                 linker
                     .define(&store.inner, &import.module, &import.name, e)
                     .py(py)?;
-            } else if item.is_callable() && import.kind == ExternKind::Func {
-                let Some(ty) = &import.func else {
-                    return Err(PyTypeError::new_err(format!(
-                        "import `{}::{}` has a type the bindings cannot express",
-                        import.module, import.name
-                    )));
-                };
+            } else if let (true, Some(ty)) = (item.is_callable(), import.ty.func()) {
                 crate::linker::define_callable(
                     py,
                     &linker,
@@ -1050,7 +1129,7 @@ impl Instance {
                     "import `{}::{}` ({}) cannot be given a {}",
                     import.module,
                     import.name,
-                    import.kind.name(),
+                    import.ty.kind().name(),
                     item.get_type().name()?
                 )));
             }

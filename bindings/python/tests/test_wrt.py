@@ -68,6 +68,27 @@ def test_module_imports_and_exports():
     assert imp.type.params == ["i32", "i64"] and imp.type.results == []
     kinds = {e.name: e.kind for e in module.exports}
     assert kinds == {"memory": "memory", "f": "func"}
+    memory = module.exports[0].type
+    assert isinstance(memory, wrt.MemoryType)
+    assert (memory.minimum, memory.maximum) == (1, None)
+
+
+def test_import_and_export_types_of_every_kind():
+    module = wrt.Module(
+        wrt.Engine(),
+        """(module (import "env" "mem" (memory 1 4))
+                   (import "env" "g" (global (mut i64)))
+                   (table (export "t") 3 externref)
+                   (global (export "c") f32 (f32.const 1)))""",
+    )
+    mem, g = (i.type for i in module.imports)
+    assert (mem.minimum, mem.maximum) == (1, 4)
+    assert (g.content, g.mutable) == ("i64", True)
+    t, c = (e.type for e in module.exports)
+    assert isinstance(t, wrt.TableType)
+    assert (t.element, t.minimum, t.maximum) == ("externref", 3, None)
+    assert isinstance(c, wrt.GlobalType) and (c.content, c.mutable) == ("f32", False)
+    assert "GlobalType" in repr(c)
 
 
 def test_values_of_every_type():

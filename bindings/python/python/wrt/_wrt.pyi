@@ -67,16 +67,35 @@ class FuncType:
     @property
     def results(self) -> List[ValTypeName]: ...
 
+class GlobalType:
+    content: ValTypeName
+    mutable: bool
+
+class MemoryType:
+    """Sizes in 64 KiB pages."""
+
+    minimum: int
+    maximum: Optional[int]
+
+class TableType:
+    """Sizes in elements."""
+
+    element: ValTypeName
+    minimum: int
+    maximum: Optional[int]
+
+ExternTypeObj = Union[FuncType, GlobalType, MemoryType, TableType]
+
 class ImportType:
     module: str
     name: str
     kind: str
-    type: Optional[FuncType]
+    type: Optional[ExternTypeObj]
 
 class ExportType:
     name: str
     kind: str
-    type: Optional[FuncType]
+    type: Optional[ExternTypeObj]
 
 class Module:
     """A compiled module: binary bytes, or text (str, or bytes not starting with \\0asm)."""

@@ -1179,71 +1179,50 @@ impl Translator<'_> {
         self.emit_result(instr);
     }
 
-    /// Takes back an `I32ShlAddImm` just emitted into the temporary `addr`, when the load using
-    /// it as its address (`probe`, offset 0) has a form that computes the address itself.
-    fn take_shl_add_imm(&mut self, probe: &Instr, addr: Slot) -> Option<impl Fn(Slot) -> Instr> {
+    /// Takes back an `i32.shl K; i32.add C` (`I32ShlAddImm`) or an `i32.add` of two slots just
+    /// emitted into the temporary `addr`, when the load using it as its address (`probe`,
+    /// offset 0) has a form that computes that address itself. Returns that load's maker.
+    fn take_address(&mut self, probe: &Instr, addr: Slot) -> Option<impl Fn(Slot) -> Instr> {
         let idx = self.adjacent_result(addr)?;
-        let Instr::I32ShlAddImm {
-            shift,
-            dst,
-            lhs: base,
-            imm,
-        } = self.instrs[idx]
-        else {
-            return None;
-        };
         let wide = match probe {
             Instr::Load32 { .. } => false,
             Instr::Load64 { .. } => true,
             _ => return None,
         };
-        if dst != addr {
-            return None;
-        }
-        self.instrs.pop();
-        self.forget_results();
-        Some(move |dst| {
-            if wide {
-                Instr::Load64ShlAddImm {
-                    shift,
-                    dst,
-                    base,
-                    imm,
-                }
-            } else {
-                Instr::Load32ShlAddImm {
-                    shift,
-                    dst,
-                    base,
-                    imm,
-                }
-            }
-        })
-    }
-
-    /// Takes back an `i32.add` of two slots just emitted into the temporary `addr`, when the load
-    /// using it as its address (`probe`, offset 0) has a form that adds them itself.
-    fn take_add(&mut self, probe: &Instr, addr: Slot) -> Option<impl Fn(Slot) -> Instr> {
-        let idx = self.adjacent_result(addr)?;
-        let Instr::I32Add { dst, lhs, rhs } = self.instrs[idx] else {
-            return None;
-        };
-        let wide = match probe {
-            Instr::Load32 { .. } => false,
-            Instr::Load64 { .. } => true,
+        let instr = self.instrs[idx];
+        match instr {
+            Instr::I32ShlAddImm { dst, .. } | Instr::I32Add { dst, .. } if dst == addr => {}
             _ => return None,
-        };
-        if dst != addr {
-            return None;
         }
         self.instrs.pop();
         self.forget_results();
-        Some(move |dst| {
-            if wide {
-                Instr::Load64Add { dst, lhs, rhs }
-            } else {
-                Instr::Load32Add { dst, lhs, rhs }
-            }
+        Some(move |dst| match instr {
+            Instr::I32ShlAddImm {
+                shift,
+                lhs: base,
+                imm,
+                ..
+            } if wide => Instr::Load64ShlAddImm {
+                shift,
+                dst,
+                base,
+                imm,
+            },
+            Instr::I32ShlAddImm {
+                shift,
+                lhs: base,
+                imm,
+                ..
+            } => Instr::Load32ShlAddImm {
+                shift,
+                dst,
+                base,
+                imm,
+            },
+            Instr::I32Add { lhs, rhs, .. } if wide => Instr::Load64Add { dst, lhs, rhs },
+            Instr::I32Add { lhs, rhs, .. } => Instr::Load32Add { dst, lhs, rhs },
+            // Checked above: `instr` is one of the two.
+            other => other,
         })
     }
 
@@ -1255,12 +1234,7 @@ impl Translator<'_> {
         let offset = mem_offset(memarg)?;
         let addr = self.pop_slot();
         if offset == 0 {
-            if let Some(fused) = self.take_shl_add_imm(&make(0, 0, 0), addr) {
-                let dst = self.push_temp();
-                self.emit_result(fused(dst));
-                return Ok(());
-            }
-            if let Some(fused) = self.take_add(&make(0, 0, 0), addr) {
+            if let Some(fused) = self.take_address(&make(0, 0, 0), addr) {
                 let dst = self.push_temp();
                 self.emit_result(fused(dst));
                 return Ok(());

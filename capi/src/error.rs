@@ -5,7 +5,7 @@ use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
-use wrt_core::{Error, TrapCode};
+use wrt_core::{Error, ErrorKind, TrapCode};
 
 /// A stable numeric error code (one of the `WRT_ERROR_*` constants). The numbers never change
 /// meaning; new codes may be added, so treat unknown values like `WRT_ERROR_OTHER`.
@@ -16,8 +16,9 @@ pub const WRT_ERROR_NULL_ARGUMENT: wrt_error_code_t = 1;
 /// An argument was not NULL but unusable: a string that is not UTF-8, an unknown value kind, a
 /// handle of the wrong kind, a length that does not fit.
 pub const WRT_ERROR_INVALID_ARGUMENT: wrt_error_code_t = 2;
-/// An internal error (a bug in wrt) was caught at the API boundary. The object it happened in
-/// (store or caller context) is poisoned: later calls on it fail with this code.
+/// An internal error (a bug in wrt): an invariant the runtime found broken, or a panic caught at
+/// the API boundary. After a panic the object it happened in (store or caller context) is
+/// poisoned: later calls on it fail with this code.
 pub const WRT_ERROR_INTERNAL: wrt_error_code_t = 3;
 /// The store (or caller context) is already in use: by a call that is running (use the
 /// `wrt_caller_t` context inside host functions instead), or from another thread.
@@ -125,17 +126,6 @@ pub(crate) fn invalid_arg(message: impl std::fmt::Display) -> Fail {
     fail(WRT_ERROR_INVALID_ARGUMENT, message)
 }
 
-/// A trap raised by this layer (for checks the core answers with `None`).
-pub(crate) fn trap_fail(trap: wrt_trap_code_t, message: &str) -> Fail {
-    Box::new(wrt_error_t {
-        code: WRT_ERROR_TRAP,
-        trap,
-        exit_status: None,
-        message: c_message(&format!("trap: {message}")),
-        source: None,
-    })
-}
-
 fn trap_code(code: TrapCode) -> wrt_trap_code_t {
     match code {
         TrapCode::Unreachable => WRT_TRAP_UNREACHABLE,
@@ -156,18 +146,19 @@ fn trap_code(code: TrapCode) -> wrt_trap_code_t {
 }
 
 fn error_code(error: &Error) -> wrt_error_code_t {
-    match error {
-        Error::Malformed { .. } => WRT_ERROR_MALFORMED,
-        Error::Invalid { .. } => WRT_ERROR_INVALID_MODULE,
-        Error::Unsupported { .. } => WRT_ERROR_UNSUPPORTED,
-        Error::Trap(_) => WRT_ERROR_TRAP,
-        Error::Link { .. } => WRT_ERROR_LINK,
-        Error::Instantiation { .. } => WRT_ERROR_INSTANTIATION,
-        Error::Host { .. } => WRT_ERROR_HOST,
-        Error::Type { .. } => WRT_ERROR_TYPE,
-        Error::Limit { .. } => WRT_ERROR_LIMIT,
-        Error::Handle { .. } => WRT_ERROR_HANDLE,
-        Error::Exit(_) => WRT_ERROR_EXIT,
+    match error.kind() {
+        ErrorKind::Malformed { .. } => WRT_ERROR_MALFORMED,
+        ErrorKind::Invalid { .. } => WRT_ERROR_INVALID_MODULE,
+        ErrorKind::Unsupported { .. } => WRT_ERROR_UNSUPPORTED,
+        ErrorKind::Trap(_) => WRT_ERROR_TRAP,
+        ErrorKind::Link { .. } => WRT_ERROR_LINK,
+        ErrorKind::Instantiation { .. } => WRT_ERROR_INSTANTIATION,
+        ErrorKind::Host(_) => WRT_ERROR_HOST,
+        ErrorKind::Type { .. } => WRT_ERROR_TYPE,
+        ErrorKind::Limit { .. } => WRT_ERROR_LIMIT,
+        ErrorKind::Handle { .. } => WRT_ERROR_HANDLE,
+        ErrorKind::Exit(_) => WRT_ERROR_EXIT,
+        ErrorKind::Internal { .. } => WRT_ERROR_INTERNAL,
         _ => WRT_ERROR_OTHER,
     }
 }
@@ -177,10 +168,7 @@ impl From<Error> for Fail {
         Box::new(wrt_error_t {
             code: error_code(&error),
             trap: error.trap_code().map_or(WRT_TRAP_NONE, trap_code),
-            exit_status: match error {
-                Error::Exit(status) => Some(status),
-                _ => None,
-            },
+            exit_status: error.exit_status(),
             message: c_message(&error.to_string()),
             source: Some(error),
         })
@@ -193,9 +181,7 @@ impl wrt_error_t {
     pub(crate) fn into_runtime_error(self) -> Error {
         match self.source {
             Some(error) => error,
-            None => Error::Host {
-                message: self.message.to_string_lossy().into_owned(),
-            },
+            None => Error::host(self.message.to_string_lossy().into_owned()),
         }
     }
 }
@@ -391,7 +377,7 @@ mod tests {
 
     #[test]
     fn runtime_errors_keep_their_codes() {
-        let e: Fail = Error::Exit(3).into();
+        let e: Fail = Error::exit(3).into();
         assert_eq!(e.code, WRT_ERROR_EXIT);
         assert_eq!(e.exit_status, Some(3));
         let e: Fail = Error::host("x").into();

@@ -5,8 +5,8 @@ use std::ffi::{c_char, c_void};
 use wrt_core::{ExternRef, Mutability};
 
 use crate::error::{
-    c_slice, c_str, fail, guard, invalid_arg, need_out, trap_fail, write_out, wrt_error_t, CResult,
-    WRT_ERROR_NOT_FOUND, WRT_ERROR_TYPE, WRT_TRAP_TABLE_OUT_OF_BOUNDS,
+    c_slice, c_str, fail, guard, invalid_arg, need_out, write_out, wrt_error_t, CResult,
+    WRT_ERROR_NOT_FOUND, WRT_ERROR_TYPE,
 };
 use crate::store::wrt_finalizer_t;
 use crate::store::{with_caller, with_context, with_cx, wrt_caller_t, wrt_context_t, Finalized};
@@ -300,7 +300,7 @@ pub unsafe extern "C" fn wrt_func_arity(
         let ty = unsafe {
             with_context(context, |cx| {
                 let func = cx.data().import(func)?;
-                Ok(with_cx!(cx, |c| func.ty(&*c)))
+                Ok(with_cx!(cx, |c| func.ty(&*c))?)
             })
         }?;
         // SAFETY: NULL or writable (API contract).
@@ -329,7 +329,7 @@ pub unsafe extern "C" fn wrt_func_type(
         let ty = unsafe {
             with_context(context, |cx| {
                 let func = cx.data().import(func)?;
-                Ok(with_cx!(cx, |c| func.ty(&*c)))
+                Ok(with_cx!(cx, |c| func.ty(&*c))?)
             })
         }?;
         if ty.params().len() != nparams || ty.results().len() != nresults {
@@ -378,7 +378,7 @@ pub unsafe extern "C" fn wrt_memory_data(
         let (ptr, n) = unsafe {
             with_context(context, |cx| {
                 let memory = cx.data().import(memory)?;
-                let bytes = with_cx!(cx, |c| memory.data_mut(&mut *c));
+                let bytes = with_cx!(cx, |c| memory.data_mut(&mut *c))?;
                 let n = bytes.len();
                 let ptr = if n == 0 {
                     std::ptr::null_mut()
@@ -410,7 +410,7 @@ pub unsafe extern "C" fn wrt_memory_size(
         let n = unsafe {
             with_context(context, |cx| {
                 let memory = cx.data().import(memory)?;
-                Ok(with_cx!(cx, |c| memory.size(&*c)))
+                Ok(with_cx!(cx, |c| memory.size(&*c))?)
             })
         }?;
         // SAFETY: `pages` is not NULL (checked) and writable (API contract).
@@ -516,7 +516,7 @@ pub unsafe extern "C" fn wrt_global_get(
         let val = unsafe {
             with_context(context, |cx| {
                 let global = cx.data().import(global)?;
-                let val = with_cx!(cx, |c| global.get(&*c));
+                let val = with_cx!(cx, |c| global.get(&*c))?;
                 wrt_val_t::from_core(&val, cx.data())
             })
         }?;
@@ -563,7 +563,7 @@ pub unsafe extern "C" fn wrt_global_type(
         let ty = unsafe {
             with_context(context, |cx| {
                 let global = cx.data().import(global)?;
-                Ok(with_cx!(cx, |c| global.ty(&*c)))
+                Ok(with_cx!(cx, |c| global.ty(&*c))?)
             })
         }?;
         let k = kind_of(ty.content())?;
@@ -592,7 +592,7 @@ pub unsafe extern "C" fn wrt_table_size(
         let n = unsafe {
             with_context(context, |cx| {
                 let table = cx.data().import(table)?;
-                Ok(with_cx!(cx, |c| table.size(&*c)))
+                Ok(with_cx!(cx, |c| table.size(&*c))?)
             })
         }?;
         // SAFETY: `size` is not NULL (checked) and writable (API contract).
@@ -614,7 +614,7 @@ pub unsafe extern "C" fn wrt_table_type(
         let ty = unsafe {
             with_context(context, |cx| {
                 let table = cx.data().import(table)?;
-                Ok(with_cx!(cx, |c| table.ty(&*c)))
+                Ok(with_cx!(cx, |c| table.ty(&*c))?)
             })
         }?;
         let k = kind_of(ty.element().into())?;
@@ -639,9 +639,7 @@ pub unsafe extern "C" fn wrt_table_get(
         let val = unsafe {
             with_context(context, |cx| {
                 let table = cx.data().import(table)?;
-                let val = with_cx!(cx, |c| table.get(&*c, index)).ok_or_else(|| {
-                    trap_fail(WRT_TRAP_TABLE_OUT_OF_BOUNDS, "out of bounds table access")
-                })?;
+                let val = with_cx!(cx, |c| table.get(&*c, index))?;
                 wrt_val_t::from_core(&val, cx.data())
             })
         }?;
@@ -746,7 +744,7 @@ pub unsafe extern "C" fn wrt_externref_data(
         let data = unsafe {
             with_context(context, |cx| {
                 let r = cx.data().import(externref)?;
-                let any = with_cx!(cx, |c| r.data(&*c));
+                let any = with_cx!(cx, |c| r.data(&*c))?;
                 any.downcast_ref::<Finalized>()
                     .map(|f| f.data)
                     .ok_or_else(|| invalid_arg("the reference was not created by the C API"))

@@ -6,7 +6,7 @@ use std::ptr::addr_of;
 use std::sync::atomic::Ordering;
 
 use wrt_core::wasi::{self, BytesInput, MemoryOutput, WasiCapabilities, WasiCtx};
-use wrt_core::Error;
+use wrt_core::{Error, ErrorKind};
 
 use crate::error::{
     c_slice, c_str, fail, guard, guard_value, invalid_arg, need_out, null_arg, write_out,
@@ -106,9 +106,9 @@ fn env_name(name: &str) -> CResult<&str> {
 /// A failure to build the guest's context (a directory that cannot be opened, ...): the
 /// configuration was unusable.
 fn build_error(error: Error) -> Fail {
-    match error {
-        Error::Host { message } => fail(WRT_ERROR_INVALID_ARGUMENT, message),
-        other => other.into(),
+    match error.kind() {
+        ErrorKind::Host(message) => fail(WRT_ERROR_INVALID_ARGUMENT, message),
+        _ => error.into(),
     }
 }
 

@@ -52,7 +52,7 @@ pub mod wasi;
 pub mod wast;
 
 pub use config::{Config, Engine};
-pub use error::{Error, Result, Trap, TrapCode};
+pub use error::{Error, ErrorKind, HostError, Proposal, Result, Trap, TrapCode};
 #[cfg(feature = "wat")]
 pub use module::wat2wasm;
 pub use module::Module;

@@ -132,14 +132,12 @@ impl Budget {
             (Some(_), None) => {}
             _ => {
                 self.budget_refusals += 1;
-                return Err(Error::Limit {
-                    message: alloc::format!(
-                        "memory budget of {} bytes exceeded: {} needs {bytes} more bytes, {} in use",
-                        self.limit.unwrap_or(u64::MAX),
-                        category,
-                        self.total.current
-                    ),
-                });
+                return Err(Error::limit(alloc::format!(
+                    "memory budget of {} bytes exceeded: {} needs {bytes} more bytes, {} in use",
+                    self.limit.unwrap_or(u64::MAX),
+                    category,
+                    self.total.current
+                )));
             }
         }
         let total = new_total.unwrap_or(u64::MAX);

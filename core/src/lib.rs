@@ -45,10 +45,13 @@ mod types;
 mod value;
 
 #[cfg(feature = "runtime-nostd")]
+#[allow(missing_docs)] // documented where it moves: its own crate
 pub mod arena;
 #[cfg(feature = "wasi")]
+#[allow(missing_docs)] // documented where it moves: its own crate
 pub mod wasi;
 #[cfg(feature = "wast")]
+#[allow(missing_docs)] // documented where it moves: its own crate
 pub mod wast;
 
 pub use config::{Config, Engine};

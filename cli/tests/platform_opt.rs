@@ -109,6 +109,7 @@ fn memory_grow_past_the_budget_returns_minus_one_with_the_flag_too() {
 }
 
 #[test]
+#[cfg(feature = "wasi")]
 fn no_platform_opt_combines_with_wasi_and_no_std() {
     for extra in [&["--wasi"][..], &["--no-std", "--wasi"][..]] {
         let mut args = vec![example("echo.wasm").clone()];

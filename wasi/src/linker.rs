@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use super::ctx::WasiCtx;
 use super::memory::GuestMemory;
 use super::types::{Errno, WasiResult};
-use crate::{Caller, Error, FuncType, Linker, Val, ValType};
+use wrt::{Caller, Error, FuncType, Linker, Val, ValType};
 
 /// The import module name of WASI preview 1.
 pub const MODULE: &str = "wasi_snapshot_preview1";

@@ -4,7 +4,7 @@
 extern crate std;
 
 use super::*;
-use alloc::vec::Vec;
+use std::vec::Vec;
 
 fn layout(size: usize, align: usize) -> Layout {
     Layout::from_size_align(size, align).unwrap()

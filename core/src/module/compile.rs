@@ -248,7 +248,13 @@ mod tests {
             ..ModuleInner::default()
         };
         let mut pending = Vec::new();
-        read_sections(bytes, &mut m, &mut pending).unwrap();
+        read_sections(
+            bytes,
+            &mut m,
+            &mut pending,
+            &mut crate::module::load_budget::LoadBudget::new(None),
+        )
+        .unwrap();
         compile_on(&m, pending, threads)?;
         Ok(m)
     }

@@ -3,6 +3,7 @@
 mod compile;
 mod const_expr;
 mod decode;
+mod load_budget;
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -525,7 +526,8 @@ fn parse(bytes: &[u8], config: &crate::Config) -> Result<ModuleInner> {
         ..ModuleInner::default()
     };
     let mut pending = Vec::new();
-    let sections = read_sections(bytes, &mut m, &mut pending);
+    let mut load = load_budget::LoadBudget::new(config.memory_budget);
+    let sections = read_sections(bytes, &mut m, &mut pending, &mut load);
     // The bodies read before a section error come before it in the binary, so their errors
     // are reported first, as when each body is checked where it appears.
     compile::compile_bodies(&m, pending, config.parallel_compilation)?;
@@ -539,6 +541,7 @@ fn read_sections<'a>(
     bytes: &'a [u8],
     m: &mut ModuleInner,
     pending: &mut Vec<compile::PendingBody<'a>>,
+    load: &mut load_budget::LoadBudget,
 ) -> Result<()> {
     use wasmparser::{Parser, Payload, ValidPayload, Validator};
 
@@ -563,6 +566,8 @@ fn read_sections<'a>(
                 }
             }
         }
+        // What the section may allocate is reserved before the validator or wrt reads it.
+        load.reserve(&payload)?;
         let valid = validator.payload(&payload).map_err(invalid)?;
         match payload {
             Payload::TypeSection(reader) => {

@@ -59,6 +59,7 @@ impl Config {
         }
     }
 
+    /// Default settings (as `Config::default()`).
     pub fn new() -> Self {
         Self::default()
     }
@@ -172,14 +173,17 @@ impl Config {
         self
     }
 
+    /// The memory budget in bytes, if one is set.
     pub fn get_memory_budget(&self) -> Option<u64> {
         self.memory_budget
     }
 
+    /// Whether fuel is metered.
     pub fn fuel_enabled(&self) -> bool {
         self.consume_fuel
     }
 
+    /// Whether NaN results are canonicalised (deterministic mode).
     pub fn is_deterministic(&self) -> bool {
         self.deterministic
     }
@@ -191,10 +195,12 @@ impl Config {
         self.platform_optimizations
     }
 
+    /// Whether functions are translated on their first call.
     pub fn is_lazy_translation(&self) -> bool {
         self.lazy_translation
     }
 
+    /// Whether `Module::new` may check function bodies on several threads.
     pub fn is_parallel_compilation(&self) -> bool {
         self.parallel_compilation
     }
@@ -207,12 +213,14 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// An engine with these settings.
     pub fn new(config: &Config) -> Self {
         Engine {
             inner: Arc::new(config.clone()),
         }
     }
 
+    /// The engine's settings.
     pub fn config(&self) -> &Config {
         &self.inner
     }

@@ -6,14 +6,13 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::capabilities::{EnvVar, WasiCapabilities};
+use crate::backend::{Active, Backend, HostObject, Object};
+use crate::capabilities::{EnvVar, PreopenDir, WasiCapabilities};
 #[cfg(not(feature = "std"))]
-use super::platform::NoPlatform;
-use super::platform::{NullStream, WasiPlatform, WasiStream};
-use super::types::{rights, Errno, Filetype, WasiResult};
+use crate::platform::NoPlatform;
+use crate::platform::{NullStream, WasiPlatform, WasiStream};
+use crate::types::{rights, Errno, Filetype, WasiResult};
 use wrt::Error;
-
-use super::backend::HostKind;
 
 /// What a guest file descriptor refers to.
 #[cfg_attr(not(all(feature = "std", unix)), allow(dead_code))]
@@ -21,7 +20,7 @@ pub(crate) enum Kind {
     /// A byte stream (standard input/output/error or one the embedder added).
     Stream(Box<dyn WasiStream>),
     /// A file, directory or socket of the host (an empty type in builds without host support).
-    Host(HostKind),
+    Host(Object),
 }
 
 /// One open file descriptor.
@@ -32,6 +31,9 @@ pub(crate) struct Entry {
     pub(crate) flags: u16,
     /// For preopened directories: the name the guest sees.
     pub(crate) preopen: Option<String>,
+    /// For directories: nothing below may be changed, whatever rights the descriptor claims
+    /// (a read-only preopen, and every directory opened beneath it).
+    pub(crate) read_only: bool,
 }
 
 impl Entry {
@@ -42,6 +44,7 @@ impl Entry {
             rights_inheriting,
             flags: 0,
             preopen: None,
+            read_only: false,
         }
     }
 
@@ -66,7 +69,7 @@ impl Entry {
 pub const DEFAULT_MAX_OPEN_FDS: usize = 1024;
 
 /// The WASI state of one guest. Build it with [`WasiCtx::builder`], put it in the store's data,
-/// and add the functions with [`add_to_linker`](super::add_to_linker).
+/// and add the functions with [`add_to_linker`](crate::add_to_linker).
 pub struct WasiCtx {
     pub(crate) args: Vec<String>,
     pub(crate) env: Vec<String>,
@@ -293,19 +296,19 @@ impl WasiCtxBuilder {
     /// This process's standard input.
     #[cfg(feature = "std")]
     pub fn inherit_stdin(&mut self) -> &mut Self {
-        self.stdin(super::std_platform::Stdin::new())
+        self.stdin(crate::std_platform::Stdin::new())
     }
 
     /// This process's standard output.
     #[cfg(feature = "std")]
     pub fn inherit_stdout(&mut self) -> &mut Self {
-        self.stdout(super::std_platform::Stdout)
+        self.stdout(crate::std_platform::Stdout)
     }
 
     /// This process's standard error.
     #[cfg(feature = "std")]
     pub fn inherit_stderr(&mut self) -> &mut Self {
-        self.stderr(super::std_platform::Stderr)
+        self.stderr(crate::std_platform::Stderr)
     }
 
     /// Grants the guest a listening TCP socket: it gets the next descriptor after the
@@ -378,29 +381,50 @@ impl WasiCtxBuilder {
             ctx.push_stream(stream, readable, writable)?;
         }
 
-        #[cfg(all(feature = "std", unix))]
-        {
-            for preopen in self.capabilities.filesystem.preopens() {
-                let entry = super::host::open_preopen(preopen)?;
-                ctx.insert(entry)
-                    .map_err(|e| Error::host(format!("too many preopened directories: {e}")))?;
-            }
-            for listener in self.listeners.drain(..) {
-                let entry = super::host::listener_entry(listener)?;
-                ctx.insert(entry)
-                    .map_err(|e| Error::host(format!("too many sockets: {e}")))?;
-            }
+        for preopen in self.capabilities.filesystem.preopens() {
+            let entry = preopen_entry(preopen)?;
+            ctx.insert(entry)
+                .map_err(|e| Error::host(format!("too many preopened directories: {e}")))?;
         }
-        #[cfg(not(all(feature = "std", unix)))]
-        if let Some(p) = self.capabilities.filesystem.preopens().first() {
-            return Err(Error::host(format!(
-                "cannot grant access to {}: this build of wrt has no host filesystem support \
-                 (WASI filesystem access needs the `std` feature on a Unix host)",
-                p.host_path
-            )));
+        #[cfg(all(feature = "std", unix))]
+        for listener in self.listeners.drain(..) {
+            let socket = crate::backend::capstd::listener(listener)?;
+            let entry = Entry::new(Kind::Host(socket), rights::LISTENER, rights::SOCKET);
+            ctx.insert(entry)
+                .map_err(|e| Error::host(format!("too many sockets: {e}")))?;
         }
         Ok(ctx)
     }
+}
+
+/// Opens a preopened directory for the guest, with the rights its grant gives.
+fn preopen_entry(p: &PreopenDir) -> Result<Entry, Error> {
+    if !Active::FILESYSTEM {
+        return Err(Error::host(format!(
+            "cannot grant access to {}: this build of wrt has no host filesystem support \
+             (WASI filesystem access needs the `std` feature on a Unix host)",
+            p.host_path
+        )));
+    }
+    if p.guest_path.is_empty() || p.guest_path.contains('\0') {
+        return Err(Error::host(format!(
+            "invalid guest path {:?} for directory {}",
+            p.guest_path, p.host_path
+        )));
+    }
+    let dir = Active::open_dir(&p.host_path)?;
+    let (base, inheriting) = if p.read_only {
+        (
+            rights::DIRECTORY & !rights::DIRECTORY_WRITE,
+            (rights::DIRECTORY | rights::FILE) & !(rights::DIRECTORY_WRITE | rights::FILE_WRITE),
+        )
+    } else {
+        (rights::DIRECTORY, rights::DIRECTORY | rights::FILE)
+    };
+    let mut entry = Entry::new(Kind::Host(dir), base, inheriting);
+    entry.preopen = Some(String::from(p.guest_path.as_str()));
+    entry.read_only = p.read_only;
+    Ok(entry)
 }
 
 #[cfg(feature = "std")]
@@ -415,7 +439,7 @@ fn host_var(_name: &str) -> Option<String> {
 
 #[cfg(feature = "std")]
 fn default_platform() -> Box<dyn WasiPlatform> {
-    Box::new(super::std_platform::StdPlatform::new())
+    Box::new(crate::std_platform::StdPlatform::new())
 }
 
 #[cfg(not(feature = "std"))]

@@ -4,70 +4,19 @@
 //! for hostile shapes (a million types, functions, globals, imports, exports, segments) as
 //! well as for modules that fit.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::Mutex;
+#[path = "support/counting.rs"]
+mod counting;
 
 use wrt::{Config, Engine, Error, Module};
 
-struct Counting;
-
-static TRACKING: AtomicBool = AtomicBool::new(false);
-static CURRENT: AtomicI64 = AtomicI64::new(0);
-static PEAK: AtomicI64 = AtomicI64::new(0);
-
-fn record(delta: i64) {
-    if TRACKING.load(Ordering::Relaxed) {
-        let now = CURRENT.fetch_add(delta, Ordering::Relaxed) + delta;
-        PEAK.fetch_max(now, Ordering::Relaxed);
-    }
-}
-
-// SAFETY: forwards every call to the system allocator unchanged; the bookkeeping only touches
-// atomics, which never allocate.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        record(layout.size() as i64);
-        // SAFETY: same contract as ours.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        record(-(layout.size() as i64));
-        // SAFETY: same contract as ours.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        record(layout.size() as i64);
-        // SAFETY: same contract as ours.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        record(new_size as i64 - layout.size() as i64);
-        // SAFETY: same contract as ours.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// The counter is process-wide, so measurements take turns.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-
 /// `Module::new` of `shape(n)` under `budget`, and the peak number of bytes the process held
-/// meanwhile. Everything else that allocates (building the module, the other test) waits.
+/// meanwhile (everything else that allocates waits its turn).
 fn load(shape: fn(u64) -> Vec<u8>, n: u64, budget: u64, lazy: bool) -> (Result<(), Error>, i64) {
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = counting::turn();
     let bytes = shape(n);
-    let bytes = bytes.as_slice();
     let engine = Engine::new(Config::new().memory_budget(budget).lazy_translation(lazy));
-    CURRENT.store(0, Ordering::Relaxed);
-    PEAK.store(0, Ordering::Relaxed);
-    TRACKING.store(true, Ordering::Relaxed);
-    let module = Module::new(&engine, bytes);
-    TRACKING.store(false, Ordering::Relaxed);
-    let peak = PEAK.load(Ordering::Relaxed);
-    // The module and its bytes are freed under the lock too.
+    let (module, peak) = counting::peak_heap_of(|| Module::new(&engine, &bytes));
+    // The module and its bytes are freed during the turn too.
     (module.map(drop), peak)
 }
 

@@ -28,44 +28,24 @@ struct Cost {
     per_byte: u64,
 }
 
-const TYPES: Cost = Cost {
-    per_item: 256,
-    per_byte: 16,
-};
-const IMPORTS: Cost = Cost {
-    per_item: 384,
-    per_byte: 16,
-};
-const FUNCTIONS: Cost = Cost {
-    per_item: 32,
-    per_byte: 0,
-};
-const TABLES_AND_MEMORIES: Cost = Cost {
-    per_item: 128,
-    per_byte: 8,
-};
-const GLOBALS: Cost = Cost {
-    per_item: 128,
-    per_byte: 8,
-};
-const EXPORTS: Cost = Cost {
-    per_item: 192,
-    per_byte: 16,
-};
-const ELEMENTS: Cost = Cost {
-    per_item: 192,
-    per_byte: 64,
-};
-const DATAS: Cost = Cost {
-    per_item: 96,
-    per_byte: 4,
-};
+impl Cost {
+    const fn new(per_item: u64, per_byte: u64) -> Self {
+        Cost { per_item, per_byte }
+    }
+}
+
+// Bytes per item and per byte of the section, by section.
+const TYPES: Cost = Cost::new(256, 16);
+const IMPORTS: Cost = Cost::new(384, 16);
+const FUNCTIONS: Cost = Cost::new(32, 0);
+const TABLES_AND_MEMORIES: Cost = Cost::new(128, 8);
+const GLOBALS: Cost = Cost::new(128, 8);
+const EXPORTS: Cost = Cost::new(192, 16);
+const ELEMENTS: Cost = Cost::new(192, 64);
+const DATAS: Cost = Cost::new(96, 4);
 /// A function body: its entry, the validator's record of it while it waits to be checked, and
 /// (lazily) the copy of the code section it is translated from later.
-const BODIES: Cost = Cost {
-    per_item: 256,
-    per_byte: 2,
-};
+const BODIES: Cost = Cost::new(256, 2);
 
 /// The reservations made so far for one `Module::new`, against `limit` bytes.
 pub(super) struct LoadBudget {

@@ -7,7 +7,7 @@
 #[path = "support/counting.rs"]
 mod counting;
 
-use wrt::{Config, Engine, Error, Module};
+use wrt::{Config, Engine, Error, Linker, Module, Store, Val};
 
 /// `Module::new` of `shape(n)` under `budget`, and the peak number of bytes the process held
 /// meanwhile (everything else that allocates waits its turn).
@@ -263,4 +263,45 @@ fn the_largest_modules_that_fit_stay_within_the_budget_while_loading() {
             }
         }
     }
+}
+
+/// Lazy translation: a first call whose code does not fit the store's budget fails before the
+/// code is allocated. The call allocates no more than the budget has left (plus the stacks).
+#[test]
+fn a_first_call_allocates_no_code_beyond_the_budget() {
+    // 20,000 `i32.add`s of a constant: about 320 KB of code from 60 KB of wasm.
+    let wat = format!(
+        "(module (func (export \"f\") (result i32) (i32.const 0) {}))",
+        "(i32.add (i32.const 1)) ".repeat(20_000)
+    );
+    let wasm = wat::parse_str(&wat).unwrap();
+    let budget = 256 * 1024;
+    let _turn = counting::turn();
+    let engine = Engine::new(Config::new().memory_budget(budget).lazy_translation(true));
+    let module = Module::new(&engine, &wasm).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let f = instance.get_func(&store, "f").unwrap();
+    let available = budget - store.memory_profile().total.current;
+    let (outcome, peak) = counting::peak_heap_of(|| f.call(&mut store, &[], &mut [Val::I32(0)]));
+    let err = outcome.unwrap_err();
+    assert!(err.to_string().contains("code needs at least"), "{err}");
+    assert!(
+        peak <= available as i64 + 16 * 1024,
+        "the refused first call held {peak} bytes with {available} left in the budget"
+    );
+    // With room for the code, the same call runs.
+    drop(store);
+    let engine = Engine::new(Config::new().lazy_translation(true));
+    let module = Module::new(&engine, &wasm).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let mut out = [Val::I32(0)];
+    let f = instance.get_func(&store, "f").unwrap();
+    f.call(&mut store, &[], &mut out).unwrap();
+    assert_eq!(out[0], Val::I32(20_000));
 }

@@ -82,6 +82,7 @@ fn compile_body(
         Some(&mut validator),
         &pending.body,
         &mut scratch.translator,
+        u64::MAX,
     );
     scratch.validator = validator.into_allocations();
     if let Some(code) = module.code.get(index) {

@@ -167,9 +167,10 @@ impl ModuleInner {
     }
 
     /// The translation of defined function `index` (not counting imports), translating it now
-    /// if no call has yet. Once this returned `Ok`, the same reference is returned for as long as
-    /// the module lives.
-    pub(crate) fn compiled(&self, index: u32) -> Result<&CompiledFunc> {
+    /// if no call has yet, into at most `max_code_bytes` of code (an `Error::Limit` if it needs
+    /// more: nothing beyond that is allocated). Once this returned `Ok`, the same reference is
+    /// returned for as long as the module lives.
+    pub(crate) fn compiled(&self, index: u32, max_code_bytes: u64) -> Result<&CompiledFunc> {
         let func = self
             .code
             .get(index as usize)
@@ -177,14 +178,14 @@ impl ModuleInner {
                 message: alloc::format!("internal engine error: no function {index} to translate"),
             })?;
         func.compiled
-            .get_or_try_init(|| self.translate(index, func).map(Box::new))
+            .get_or_try_init(|| self.translate(index, func, max_code_bytes).map(Box::new))
     }
 
     /// Translates a body `Module::new` validated (see `validate_function` for why this cannot
     /// fail on such a body).
     #[cold]
     #[inline(never)]
-    fn translate(&self, index: u32, func: &FuncCode) -> Result<CompiledFunc> {
+    fn translate(&self, index: u32, func: &FuncCode, max_code_bytes: u64) -> Result<CompiledFunc> {
         let bytes = self
             .code_section
             .get(func.body.start as usize..func.body.end as usize)
@@ -203,6 +204,7 @@ impl ModuleInner {
             None,
             &body,
             &mut FuncTranslatorAllocs::default(),
+            max_code_bytes,
         )
     }
 
@@ -415,7 +417,7 @@ impl Module {
         use core::fmt::Write;
         let mut out = alloc::string::String::new();
         for i in 0..self.inner.code.len() {
-            let code = match self.inner.compiled(i as u32) {
+            let code = match self.inner.compiled(i as u32, u64::MAX) {
                 Ok(code) => code,
                 Err(e) => {
                     let _ = writeln!(out, "func {i}: {e}");

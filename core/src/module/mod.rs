@@ -3,6 +3,7 @@
 mod compile;
 mod const_expr;
 mod decode;
+mod load_budget;
 mod proposals;
 
 use alloc::boxed::Box;
@@ -167,22 +168,23 @@ impl ModuleInner {
     }
 
     /// The translation of defined function `index` (not counting imports), translating it now
-    /// if no call has yet. Once this returned `Ok`, the same reference is returned for as long as
-    /// the module lives.
-    pub(crate) fn compiled(&self, index: u32) -> Result<&CompiledFunc> {
+    /// if no call has yet, into at most `max_code_bytes` of code (an `Error::Limit` if it needs
+    /// more: nothing beyond that is allocated). Once this returned `Ok`, the same reference is
+    /// returned for as long as the module lives.
+    pub(crate) fn compiled(&self, index: u32, max_code_bytes: u64) -> Result<&CompiledFunc> {
         let func = self
             .code
             .get(index as usize)
             .ok_or_else(|| internal!("no function {index} to translate"))?;
         func.compiled
-            .get_or_try_init(|| self.translate(index, func).map(Box::new))
+            .get_or_try_init(|| self.translate(index, func, max_code_bytes).map(Box::new))
     }
 
     /// Translates a body `Module::new` validated (see `validate_function` for why this cannot
     /// fail on such a body).
     #[cold]
     #[inline(never)]
-    fn translate(&self, index: u32, func: &FuncCode) -> Result<CompiledFunc> {
+    fn translate(&self, index: u32, func: &FuncCode, max_code_bytes: u64) -> Result<CompiledFunc> {
         let bytes = self
             .code_section
             .get(func.body.start as usize..func.body.end as usize)
@@ -199,6 +201,7 @@ impl ModuleInner {
             None,
             &body,
             &mut FuncTranslatorAllocs::default(),
+            max_code_bytes,
         )
     }
 
@@ -423,11 +426,17 @@ impl Module {
         let mut inner = match parse(bytes, engine.config()) {
             Ok(inner) => inner,
             // A module that is malformed anywhere is malformed, even if reading it stopped
-            // at a validation error (or an unsupported feature) first.
+            // at a validation error (or an unsupported feature) first. And a malformed module
+            // gets the error of the decode-only pass, a function of its bytes alone: which
+            // problem reading it met first depends on the mode (lazy translation copies the
+            // code section up front, eager translation reads bodies as they come, several
+            // threads check bodies in batches), and one module must get one error.
             Err(e)
                 if matches!(
                     e.kind(),
-                    ErrorKind::Invalid { .. } | ErrorKind::Unsupported { .. }
+                    ErrorKind::Invalid { .. }
+                        | ErrorKind::Unsupported { .. }
+                        | ErrorKind::Malformed { .. }
                 ) =>
             {
                 return Err(decode::malformation(bytes).unwrap_or(e))
@@ -488,7 +497,7 @@ impl Module {
         use core::fmt::Write;
         let mut out = alloc::string::String::new();
         for i in 0..self.inner.code.len() {
-            let code = match self.inner.compiled(i as u32) {
+            let code = match self.inner.compiled(i as u32, u64::MAX) {
                 Ok(code) => code,
                 Err(e) => {
                     let _ = writeln!(out, "func {i}: {e}");
@@ -503,9 +512,7 @@ impl Module {
                 code.num_locals,
                 code.frame_size
             );
-            for (pc, instr) in code.instrs.iter().enumerate() {
-                let _ = writeln!(out, "  {pc:4}: {instr:?}");
-            }
+            let _ = write!(out, "{}", crate::engine::Listing(&code.instrs));
         }
         out
     }
@@ -597,7 +604,8 @@ fn parse(bytes: &[u8], config: &crate::Config) -> Result<ModuleInner> {
         ..ModuleInner::default()
     };
     let mut pending = Vec::new();
-    let sections = read_sections(bytes, &mut m, &mut pending);
+    let mut load = load_budget::LoadBudget::new(config.memory_budget);
+    let sections = read_sections(bytes, &mut m, &mut pending, &mut load);
     // The bodies read before a section error come before it in the binary, so their errors
     // are reported first, as when each body is checked where it appears.
     compile::compile_bodies(&m, pending, config.parallel_compilation)?;
@@ -611,6 +619,7 @@ fn read_sections<'a>(
     bytes: &'a [u8],
     m: &mut ModuleInner,
     pending: &mut Vec<compile::PendingBody<'a>>,
+    load: &mut load_budget::LoadBudget,
 ) -> Result<()> {
     use wasmparser::{Parser, Payload, ValidPayload, Validator};
 
@@ -638,6 +647,8 @@ fn read_sections<'a>(
                 }
             }
         }
+        // What the section may allocate is reserved before the validator or wrt reads it.
+        load.reserve(&payload)?;
         let valid = validator
             .payload(&payload)
             .map_err(|e| payload_error(e, &payload, bytes, m.memories.len()))?;

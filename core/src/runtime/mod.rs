@@ -29,9 +29,13 @@ use entities::{MemoryEntity, TableEntity};
 /// Anything an instance can import or export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Extern {
+    /// A function.
     Func(Func),
+    /// A global.
     Global(Global),
+    /// A linear memory.
     Memory(Memory),
+    /// A table.
     Table(Table),
 }
 
@@ -46,24 +50,28 @@ impl Extern {
         })
     }
 
+    /// The function, if this is one.
     pub fn into_func(self) -> Option<Func> {
         match self {
             Extern::Func(f) => Some(f),
             _ => None,
         }
     }
+    /// The memory, if this is one.
     pub fn into_memory(self) -> Option<Memory> {
         match self {
             Extern::Memory(m) => Some(m),
             _ => None,
         }
     }
+    /// The global, if this is one.
     pub fn into_global(self) -> Option<Global> {
         match self {
             Extern::Global(g) => Some(g),
             _ => None,
         }
     }
+    /// The table, if this is one.
     pub fn into_table(self) -> Option<Table> {
         match self {
             Extern::Table(t) => Some(t),
@@ -144,6 +152,7 @@ pub struct Global {
 }
 
 impl Global {
+    /// A new global of type `ty` holding `val`, owned by the store (charged to its budget).
     pub fn new<C: AsContextMut>(mut ctx: C, ty: GlobalType, val: Val) -> Result<Global> {
         let store = ctx.as_store_mut();
         check_values(store.inner.id, &[ty.content()], &[val], "global value")?;
@@ -177,6 +186,7 @@ impl Global {
         Ok(cell_to_val(store.inner.id, g.ty.content(), g.value))
     }
 
+    /// Sets the value of a mutable global.
     pub fn set<C: AsContextMut>(&self, mut ctx: C, val: Val) -> Result<()> {
         let store = ctx.as_store_mut();
         let ty = self.entity(&store.inner)?.ty;
@@ -202,6 +212,7 @@ pub struct Memory {
 }
 
 impl Memory {
+    /// A new linear memory of type `ty`, owned by the store (charged to its budget).
     pub fn new<C: AsContextMut>(mut ctx: C, ty: MemoryType) -> Result<Memory> {
         let store = ctx.as_store_mut();
         let index = store.inner.new_memory(ty)?;
@@ -272,7 +283,7 @@ impl Memory {
         self.entity(&store.inner)?;
         store
             .inner
-            .grow_memory(self.index as usize, delta)
+            .grow_memory(self.index as usize, delta, None)?
             .ok_or_else(|| Error::limit(alloc::format!("memory cannot grow by {delta} pages")))
     }
 
@@ -343,6 +354,7 @@ pub struct Table {
 }
 
 impl Table {
+    /// A new table of type `ty` with every element `init`, owned by the store (charged to its budget).
     pub fn new<C: AsContextMut>(mut ctx: C, ty: TableType, init: Val) -> Result<Table> {
         let store = ctx.as_store_mut();
         check_values(
@@ -397,6 +409,7 @@ impl Table {
         Ok(cell_to_val(store.inner.id, t.ty.element().into(), *cell))
     }
 
+    /// Sets element `index`.
     pub fn set<C: AsContextMut>(&self, mut ctx: C, index: u64, val: Val) -> Result<()> {
         let store = ctx.as_store_mut();
         let id = store.inner.id;
@@ -410,6 +423,7 @@ impl Table {
         Ok(())
     }
 
+    /// Grows the table by `delta` elements set to `init`; returns the previous size.
     pub fn grow<C: AsContextMut>(&self, mut ctx: C, delta: u64, init: Val) -> Result<u64> {
         let store = ctx.as_store_mut();
         let id = store.inner.id;
@@ -417,7 +431,7 @@ impl Table {
         check_values(id, &[element.into()], &[init], "table init value")?;
         store
             .inner
-            .grow_table(self.index as usize, delta, val_to_cell(&init))
+            .grow_table(self.index as usize, delta, val_to_cell(&init), None)?
             .ok_or_else(|| Error::limit(alloc::format!("table cannot grow by {delta}")))
     }
 }
@@ -463,6 +477,7 @@ impl ExternRef {
             .ok_or_else(|| Error::handle("unknown externref"))
     }
 
+    /// The host reference's index, as given when it was created.
     pub fn index(&self) -> u32 {
         self.index
     }

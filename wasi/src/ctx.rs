@@ -1,0 +1,448 @@
+//! The WASI state of one guest: its arguments, environment, file descriptor table and platform.
+
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::backend::{Active, Backend, HostObject, Object};
+use crate::capabilities::{EnvVar, PreopenDir, WasiCapabilities};
+#[cfg(not(feature = "std"))]
+use crate::platform::NoPlatform;
+use crate::platform::{NullStream, WasiPlatform, WasiStream};
+use crate::types::{rights, Errno, Filetype, WasiResult};
+use wrt::Error;
+
+/// What a guest file descriptor refers to.
+#[cfg_attr(not(all(feature = "std", unix)), allow(dead_code))]
+pub(crate) enum Kind {
+    /// A byte stream (standard input/output/error or one the embedder added).
+    Stream(Box<dyn WasiStream>),
+    /// A file, directory or socket of the host (an empty type in builds without host support).
+    Host(Object),
+}
+
+/// One open file descriptor.
+pub(crate) struct Entry {
+    pub(crate) kind: Kind,
+    pub(crate) rights_base: u64,
+    pub(crate) rights_inheriting: u64,
+    pub(crate) flags: u16,
+    /// For preopened directories: the name the guest sees.
+    pub(crate) preopen: Option<String>,
+    /// For directories: nothing below may be changed, whatever rights the descriptor claims
+    /// (a read-only preopen, and every directory opened beneath it).
+    pub(crate) read_only: bool,
+}
+
+impl Entry {
+    pub(crate) fn new(kind: Kind, rights_base: u64, rights_inheriting: u64) -> Self {
+        Entry {
+            kind,
+            rights_base,
+            rights_inheriting,
+            flags: 0,
+            preopen: None,
+            read_only: false,
+        }
+    }
+
+    /// `ENOTCAPABLE` unless every right in `required` is held.
+    pub(crate) fn require(&self, required: u64) -> WasiResult<()> {
+        if self.rights_base & required == required {
+            Ok(())
+        } else {
+            Err(Errno::Notcapable)
+        }
+    }
+
+    pub(crate) fn filetype(&self) -> Filetype {
+        match &self.kind {
+            Kind::Stream(s) => s.filetype(),
+            Kind::Host(h) => h.filetype(),
+        }
+    }
+}
+
+/// The default limit on open file descriptors per guest.
+pub const DEFAULT_MAX_OPEN_FDS: usize = 1024;
+
+/// The WASI state of one guest. Build it with [`WasiCtx::builder`], put it in the store's data,
+/// and add the functions with [`add_to_linker`](crate::add_to_linker).
+pub struct WasiCtx {
+    pub(crate) args: Vec<String>,
+    pub(crate) env: Vec<String>,
+    pub(crate) table: BTreeMap<u32, Entry>,
+    pub(crate) platform: Box<dyn WasiPlatform>,
+    pub(crate) exit_allowed: bool,
+    pub(crate) max_open_fds: usize,
+}
+
+impl core::fmt::Debug for WasiCtx {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("WasiCtx")
+            .field("args", &self.args)
+            .field("env", &self.env)
+            .field("open_fds", &self.table.keys().collect::<Vec<_>>())
+            .field("exit_allowed", &self.exit_allowed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WasiCtx {
+    /// A builder with no capabilities and standard streams that read nothing and discard
+    /// output.
+    pub fn builder() -> WasiCtxBuilder {
+        WasiCtxBuilder::new()
+    }
+
+    /// The arguments the guest sees (empty unless `args_access` was granted).
+    pub fn args(&self) -> &[String] {
+        &self.args
+    }
+
+    /// The environment the guest sees, as `NAME=VALUE` strings.
+    pub fn env(&self) -> &[String] {
+        &self.env
+    }
+
+    /// Whether `proc_exit` may end the program.
+    pub fn exit_allowed(&self) -> bool {
+        self.exit_allowed
+    }
+
+    /// Adds `stream` as a new file descriptor with read and/or write rights and returns the
+    /// descriptor number.
+    pub fn push_stream(
+        &mut self,
+        stream: Box<dyn WasiStream>,
+        readable: bool,
+        writable: bool,
+    ) -> Result<u32, Error> {
+        let mut base = rights::FD_FDSTAT_SET_FLAGS | rights::FD_FILESTAT_GET;
+        base |= rights::POLL_FD_READWRITE;
+        if readable {
+            base |= rights::FD_READ;
+        }
+        if writable {
+            base |= rights::FD_WRITE;
+        }
+        self.insert(Entry::new(Kind::Stream(stream), base, 0))
+            .map_err(|e| Error::host(format!("cannot add a stream: {e}")))
+    }
+
+    /// Flushes every stream (standard output and error included).
+    pub fn flush(&mut self) {
+        for entry in self.table.values_mut() {
+            if let Kind::Stream(s) = &mut entry.kind {
+                let _ = s.flush();
+            }
+        }
+    }
+
+    pub(crate) fn entry(&self, fd: u32) -> WasiResult<&Entry> {
+        self.table.get(&fd).ok_or(Errno::Badf)
+    }
+
+    pub(crate) fn entry_mut(&mut self, fd: u32) -> WasiResult<&mut Entry> {
+        self.table.get_mut(&fd).ok_or(Errno::Badf)
+    }
+
+    /// Puts `entry` at the lowest free descriptor number.
+    pub(crate) fn insert(&mut self, entry: Entry) -> WasiResult<u32> {
+        if self.table.len() >= self.max_open_fds {
+            return Err(Errno::Mfile);
+        }
+        let mut fd = 0u32;
+        for &used in self.table.keys() {
+            if used != fd {
+                break;
+            }
+            fd = fd.checked_add(1).ok_or(Errno::Mfile)?;
+        }
+        self.table.insert(fd, entry);
+        Ok(fd)
+    }
+}
+
+/// Builds a [`WasiCtx`]: capabilities, arguments, standard streams, platform and sockets.
+///
+/// ```no_run
+/// # #[cfg(feature = "std")] {
+/// use wrt_wasi::{WasiCapabilities, WasiCtx};
+///
+/// let mut capabilities = WasiCapabilities::default();
+/// capabilities.filesystem.add_allowed_path_as("/tmp/work", "/");
+/// capabilities.environment.args_access = true;
+/// capabilities.process.exit_allowed = true;
+/// let ctx = WasiCtx::builder()
+///     .capabilities(capabilities)
+///     .args(["app.wasm", "--verbose"])
+///     .inherit_stdio()
+///     .build()
+///     .unwrap();
+/// # }
+/// ```
+pub struct WasiCtxBuilder {
+    /// What the guest may use.
+    pub capabilities: WasiCapabilities,
+    args: Vec<String>,
+    stdin: Option<Box<dyn WasiStream>>,
+    stdout: Option<Box<dyn WasiStream>>,
+    stderr: Option<Box<dyn WasiStream>>,
+    platform: Option<Box<dyn WasiPlatform>>,
+    max_open_fds: usize,
+    #[cfg(all(feature = "std", unix))]
+    listeners: Vec<std::net::TcpListener>,
+}
+
+impl Default for WasiCtxBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl core::fmt::Debug for WasiCtxBuilder {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("WasiCtxBuilder")
+            .field("capabilities", &self.capabilities)
+            .field("args", &self.args)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WasiCtxBuilder {
+    /// No capabilities, null standard streams, and the default platform (the host's clocks and
+    /// entropy with `std`, none without).
+    pub fn new() -> Self {
+        WasiCtxBuilder {
+            capabilities: WasiCapabilities::default(),
+            args: Vec::new(),
+            stdin: None,
+            stdout: None,
+            stderr: None,
+            platform: None,
+            max_open_fds: DEFAULT_MAX_OPEN_FDS,
+            #[cfg(all(feature = "std", unix))]
+            listeners: Vec::new(),
+        }
+    }
+
+    /// Replaces the capabilities.
+    pub fn capabilities(&mut self, capabilities: WasiCapabilities) -> &mut Self {
+        self.capabilities = capabilities;
+        self
+    }
+
+    /// The capabilities, to change in place.
+    pub fn capabilities_mut(&mut self) -> &mut WasiCapabilities {
+        &mut self.capabilities
+    }
+
+    /// Appends one argument (the first is the program name, `argv[0]`). The guest sees
+    /// arguments only when `capabilities.environment.args_access` is true.
+    pub fn arg(&mut self, arg: impl Into<String>) -> &mut Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Appends arguments.
+    pub fn args<I, S>(&mut self, args: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// Standard input (descriptor 0).
+    pub fn stdin(&mut self, stream: impl WasiStream + 'static) -> &mut Self {
+        self.stdin = Some(Box::new(stream));
+        self
+    }
+
+    /// Standard output (descriptor 1).
+    pub fn stdout(&mut self, stream: impl WasiStream + 'static) -> &mut Self {
+        self.stdout = Some(Box::new(stream));
+        self
+    }
+
+    /// Standard error (descriptor 2).
+    pub fn stderr(&mut self, stream: impl WasiStream + 'static) -> &mut Self {
+        self.stderr = Some(Box::new(stream));
+        self
+    }
+
+    /// Clocks, entropy and sleeping.
+    pub fn platform(&mut self, platform: impl WasiPlatform + 'static) -> &mut Self {
+        self.platform = Some(Box::new(platform));
+        self
+    }
+
+    /// The most descriptors the guest may have open at once (`EMFILE` beyond).
+    pub fn max_open_fds(&mut self, max: usize) -> &mut Self {
+        self.max_open_fds = max;
+        self
+    }
+
+    /// The standard input, output and error of this process.
+    #[cfg(feature = "std")]
+    pub fn inherit_stdio(&mut self) -> &mut Self {
+        self.inherit_stdin().inherit_stdout().inherit_stderr()
+    }
+
+    /// This process's standard input.
+    #[cfg(feature = "std")]
+    pub fn inherit_stdin(&mut self) -> &mut Self {
+        self.stdin(crate::std_platform::Stdin::new())
+    }
+
+    /// This process's standard output.
+    #[cfg(feature = "std")]
+    pub fn inherit_stdout(&mut self) -> &mut Self {
+        self.stdout(crate::std_platform::Stdout)
+    }
+
+    /// This process's standard error.
+    #[cfg(feature = "std")]
+    pub fn inherit_stderr(&mut self) -> &mut Self {
+        self.stderr(crate::std_platform::Stderr)
+    }
+
+    /// Grants the guest a listening TCP socket: it gets the next descriptor after the
+    /// preopened directories and can `sock_accept` connections on it.
+    #[cfg(all(feature = "std", unix))]
+    pub fn preopen_tcp_listener(&mut self, listener: std::net::TcpListener) -> &mut Self {
+        self.listeners.push(listener);
+        self
+    }
+
+    /// Opens the preopened directories and produces the context. Fails when a directory cannot
+    /// be opened, or when directories are granted in a build without host filesystem support.
+    ///
+    /// The standard streams, the platform and the sockets move into the context; building
+    /// again from the same builder gives null streams, the default platform and no sockets.
+    pub fn build(&mut self) -> Result<WasiCtx, Error> {
+        let caps = &self.capabilities;
+        let args = if caps.environment.args_access {
+            self.args.clone()
+        } else {
+            Vec::new()
+        };
+        let mut env: Vec<(String, String)> = Vec::new();
+        if caps.environment.environ_access {
+            for var in caps.environment.vars() {
+                let (name, value) = match var {
+                    EnvVar::Value(name, value) => (name.clone(), value.clone()),
+                    EnvVar::Inherit(name) => match host_var(name) {
+                        Some(value) => (name.clone(), value),
+                        None => continue,
+                    },
+                };
+                if name.is_empty() || name.contains('=') || name.contains('\0') {
+                    return Err(Error::host(format!(
+                        "invalid environment variable name {name:?}"
+                    )));
+                }
+                if value.contains('\0') {
+                    return Err(Error::host(format!(
+                        "environment variable {name} contains a NUL byte"
+                    )));
+                }
+                env.retain(|(n, _)| *n != name);
+                env.push((name, value));
+            }
+        }
+        if let Some(bad) = args.iter().find(|a| a.contains('\0')) {
+            return Err(Error::host(format!("argument {bad:?} contains a NUL byte")));
+        }
+
+        let platform = match self.platform.take() {
+            Some(p) => p,
+            None => default_platform(),
+        };
+        let mut ctx = WasiCtx {
+            args,
+            env: env.into_iter().map(|(n, v)| format!("{n}={v}")).collect(),
+            table: BTreeMap::new(),
+            platform,
+            exit_allowed: caps.process.exit_allowed,
+            max_open_fds: self.max_open_fds.max(3),
+        };
+        let stdio = [
+            (self.stdin.take(), true, false),
+            (self.stdout.take(), false, true),
+            (self.stderr.take(), false, true),
+        ];
+        for (stream, readable, writable) in stdio {
+            let stream: Box<dyn WasiStream> = stream.unwrap_or_else(|| Box::new(NullStream));
+            ctx.push_stream(stream, readable, writable)?;
+        }
+
+        for preopen in self.capabilities.filesystem.preopens() {
+            let entry = preopen_entry(preopen)?;
+            ctx.insert(entry)
+                .map_err(|e| Error::host(format!("too many preopened directories: {e}")))?;
+        }
+        #[cfg(all(feature = "std", unix))]
+        for listener in self.listeners.drain(..) {
+            let socket = crate::backend::capstd::listener(listener)?;
+            let entry = Entry::new(Kind::Host(socket), rights::LISTENER, rights::SOCKET);
+            ctx.insert(entry)
+                .map_err(|e| Error::host(format!("too many sockets: {e}")))?;
+        }
+        Ok(ctx)
+    }
+}
+
+/// Opens a preopened directory for the guest, with the rights its grant gives.
+fn preopen_entry(p: &PreopenDir) -> Result<Entry, Error> {
+    if !Active::FILESYSTEM {
+        return Err(Error::host(format!(
+            "cannot grant access to {}: this build of wrt has no host filesystem support \
+             (WASI filesystem access needs the `std` feature on a Unix host)",
+            p.host_path
+        )));
+    }
+    if p.guest_path.is_empty() || p.guest_path.contains('\0') {
+        return Err(Error::host(format!(
+            "invalid guest path {:?} for directory {}",
+            p.guest_path, p.host_path
+        )));
+    }
+    let dir = Active::open_dir(&p.host_path)?;
+    let (base, inheriting) = if p.read_only {
+        (
+            rights::DIRECTORY & !rights::DIRECTORY_WRITE,
+            (rights::DIRECTORY | rights::FILE) & !(rights::DIRECTORY_WRITE | rights::FILE_WRITE),
+        )
+    } else {
+        (rights::DIRECTORY, rights::DIRECTORY | rights::FILE)
+    };
+    let mut entry = Entry::new(Kind::Host(dir), base, inheriting);
+    entry.preopen = Some(String::from(p.guest_path.as_str()));
+    entry.read_only = p.read_only;
+    Ok(entry)
+}
+
+#[cfg(feature = "std")]
+fn host_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+#[cfg(not(feature = "std"))]
+fn host_var(_name: &str) -> Option<String> {
+    None
+}
+
+#[cfg(feature = "std")]
+fn default_platform() -> Box<dyn WasiPlatform> {
+    Box::new(crate::std_platform::StdPlatform::new())
+}
+
+#[cfg(not(feature = "std"))]
+fn default_platform() -> Box<dyn WasiPlatform> {
+    Box::new(NoPlatform)
+}

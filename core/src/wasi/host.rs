@@ -701,6 +701,64 @@ fn relative(path: &str) -> WasiResult<&Path> {
     Ok(Path::new(path))
 }
 
+/// Opens (with `O_CREAT`, creates) a file below `dir` for `fs_open`. `access` is what the guest
+/// asked for, (read, write); its rights decide what it may do with the descriptor.
+fn open_file(
+    dir: &Dir,
+    p: &Path,
+    oflags: u16,
+    fdflags: u16,
+    access: (bool, bool),
+    follow: bool,
+) -> WasiResult<File> {
+    let (wants_read, wants_write) = access;
+    let creating = oflags & oflags::CREAT != 0;
+    let options = |create: bool, write: bool| {
+        let mut opts = OpenOptions::new();
+        // A descriptor needs some access mode: read when the guest asks for nothing else.
+        opts.read(wants_read || !write)
+            .write(write)
+            .append(fdflags & fdflags::APPEND != 0)
+            .truncate(oflags & oflags::TRUNC != 0);
+        if create {
+            if oflags & oflags::EXCL != 0 {
+                opts.create_new(true);
+            } else {
+                opts.create(true);
+            }
+        }
+        opts.follow(if follow {
+            FollowSymlinks::Yes
+        } else {
+            FollowSymlinks::No
+        });
+        opts.maybe_dir(true);
+        opts.dsync(fdflags & fdflags::DSYNC != 0)
+            .sync(fdflags & fdflags::SYNC != 0)
+            .rsync(fdflags & fdflags::RSYNC != 0);
+        opts
+    };
+    // POSIX creates files for read-only descriptors too (`O_CREAT | O_RDONLY`); std's
+    // OpenOptions creates only for writable ones, so the host descriptor of a file being
+    // created is writable whatever the guest asked. The guest still writes only with FD_WRITE.
+    match dir.open_with(p, &options(creating, wants_write || creating)) {
+        // An existing file the host does not let us write (mode 0444, say) opens for reading
+        // without O_CREAT: the write access was never the guest's request.
+        Err(e) if creating && !wants_write && oflags & oflags::EXCL == 0 && access_denied(&e) => {
+            dir.open_with(p, &options(false, false)).map_err(|_| io(e))
+        }
+        opened => opened.map_err(io),
+    }
+}
+
+/// Whether the OS refused `e` for lack of permission.
+fn access_denied(e: &std::io::Error) -> bool {
+    matches!(
+        rustix::io::Errno::from_io_error(e),
+        Some(rustix::io::Errno::ACCESS | rustix::io::Errno::PERM)
+    )
+}
+
 impl WasiCtx {
     /// The directory behind `fd`, after checking `required` rights (and, for changes, that the
     /// directory is not read-only).
@@ -833,28 +891,14 @@ impl WasiCtx {
                 base & rights::DIRECTORY,
             )
         } else {
-            let mut opts = OpenOptions::new();
-            opts.read(wants_read)
-                .write(wants_write)
-                .append(fdflags & fdflags::APPEND != 0)
-                .truncate(oflags & oflags::TRUNC != 0);
-            if oflags & oflags::CREAT != 0 {
-                if oflags & oflags::EXCL != 0 {
-                    opts.create_new(true);
-                } else {
-                    opts.create(true);
-                }
-            }
-            opts.follow(if follow {
-                FollowSymlinks::Yes
-            } else {
-                FollowSymlinks::No
-            });
-            opts.maybe_dir(true);
-            opts.dsync(fdflags & fdflags::DSYNC != 0)
-                .sync(fdflags & fdflags::SYNC != 0)
-                .rsync(fdflags & fdflags::RSYNC != 0);
-            let file = d.dir.open_with(p, &opts).map_err(io)?;
+            let file = open_file(
+                &d.dir,
+                p,
+                oflags,
+                fdflags,
+                (wants_read, wants_write),
+                follow,
+            )?;
             let meta = file.metadata().map_err(io)?;
             if meta.is_dir() {
                 if wants_write {

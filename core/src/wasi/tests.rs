@@ -480,6 +480,7 @@ mod host {
 
     use super::*;
     use alloc::string::String;
+    use std::os::unix::fs::PermissionsExt;
     use std::path::{Path, PathBuf};
 
     /// A fresh directory under the system temp dir, removed on drop.
@@ -863,6 +864,41 @@ mod host {
             Err(Errno::Notcapable)
         );
         assert_eq!(g.read(fd, 5).unwrap(), b"hello");
+    }
+
+    #[test]
+    fn creating_a_file_needs_no_write_right() {
+        // POSIX's O_CREAT | O_RDONLY: PATH_CREATE_FILE on the directory is what creating takes.
+        let (t, mut g) = sandbox(false);
+        let sb = t.path().join("sandbox");
+        let fd = g.open("none.txt", 1, 0, 0).unwrap();
+        assert!(sb.join("none.txt").is_file());
+        g.call(|c, m| c.fd_fdstat_get(m, fd, OUT)).unwrap();
+        assert_eq!(g.u64_at(OUT + 8), 0, "no rights asked, none given");
+        assert_eq!(g.write(fd, b"x"), Err(Errno::Notcapable));
+        let fd = g.open("read.txt", 1, READ, 0).unwrap();
+        assert_eq!(g.read(fd, 10).unwrap(), b"");
+        assert_eq!(g.write(fd, b"x"), Err(Errno::Notcapable));
+        // An existing file: O_CREAT opens it as it is.
+        let fd = g.open("hello.txt", 1, READ, 0).unwrap();
+        assert_eq!(g.read(fd, 5).unwrap(), b"hello");
+        // ... also when the host would not let us write it.
+        let locked = sb.join("locked.txt");
+        std::fs::write(&locked, b"locked").unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let fd = g.open("locked.txt", 1, READ, 0).unwrap();
+        assert_eq!(g.read(fd, 6).unwrap(), b"locked");
+        // O_EXCL still refuses an existing file, rights or not.
+        assert_eq!(g.open("none.txt", 1 | 4, 0, 0), Err(Errno::Exist));
+        // Creating still needs the directory's PATH_CREATE_FILE right.
+        let without_create = rights::DIRECTORY & !rights::PATH_CREATE_FILE;
+        let inheriting = rights::DIRECTORY | rights::FILE;
+        g.ctx
+            .fd_fdstat_set_rights(3, without_create, inheriting)
+            .unwrap();
+        assert_eq!(g.open("other.txt", 1, 0, 0), Err(Errno::Notcapable));
+        assert!(!sb.join("other.txt").exists());
+        assert_eq!(std::fs::read(&locked).unwrap(), b"locked");
     }
 
     #[test]

@@ -718,7 +718,6 @@ fn open_file(
         // A descriptor needs some access mode: read when the guest asks for nothing else.
         opts.read(wants_read || !write)
             .write(write)
-            .append(fdflags & fdflags::APPEND != 0)
             .truncate(oflags & oflags::TRUNC != 0);
         if create {
             if oflags & oflags::EXCL != 0 {
@@ -910,13 +909,16 @@ impl WasiCtx {
                     base & rights::DIRECTORY,
                 )
             } else {
-                (
-                    HostKind::File(HostFile {
-                        file,
-                        filetype: filetype_of(meta.file_type()),
-                    }),
-                    base & rights::FILE,
-                )
+                let mut kind = HostKind::File(HostFile {
+                    file,
+                    filetype: filetype_of(meta.file_type()),
+                });
+                if fdflags & fdflags::APPEND != 0 {
+                    // Set once the file is open: the OS takes O_APPEND with O_TRUNC, std's
+                    // OpenOptions refuses the pair.
+                    kind.set_flags(fdflags)?;
+                }
+                (kind, base & rights::FILE)
             }
         };
         let mut entry = Entry::new(Kind::Host(kind), base, inheriting);

@@ -902,6 +902,40 @@ mod host {
     }
 
     #[test]
+    fn append_mode_with_truncation() {
+        // open(path, O_CREAT | O_TRUNC | O_WRONLY | O_APPEND), as C programs ask for a log.
+        let (t, mut g) = sandbox(false);
+        let log = t.path().join("sandbox/log.txt");
+        std::fs::write(&log, b"old contents").unwrap();
+        let write_only = rights::FD_WRITE | rights::FD_SEEK | rights::FD_TELL;
+        let fd = g.open("log.txt", 1 | 8, write_only, 1).unwrap();
+        assert_eq!(std::fs::read(&log).unwrap(), b"", "truncated");
+        g.call(|c, m| c.fd_fdstat_get(m, fd, OUT)).unwrap();
+        assert_eq!(g.mem[(OUT + 2) as usize], 1, "fdflags say APPEND");
+        assert_eq!(g.write(fd, b"ab"), Ok(2));
+        g.call(|c, m| c.fd_seek(m, fd, 0, 0, OUT)).unwrap();
+        assert_eq!(g.write(fd, b"cd"), Ok(2));
+        g.call(|c, m| c.fd_tell(m, fd, OUT)).unwrap();
+        assert_eq!(g.u64_at(OUT), 4, "each write went to the end");
+        assert_eq!(std::fs::read(&log).unwrap(), b"abcd");
+        // pwrite leaves the position alone (where it writes in append mode is the OS's call:
+        // at the offset for POSIX, at the end on Linux).
+        g.put(BUF + 100, b"xyz");
+        g.iov(BUF + 100, 3);
+        g.call(|c, m| c.fd_pwrite(m, fd, IOV, 1, 0, OUT)).unwrap();
+        assert_eq!(g.u32_at(OUT), 3);
+        g.call(|c, m| c.fd_tell(m, fd, OUT)).unwrap();
+        assert_eq!(g.u64_at(OUT), 4);
+        // Append mode without truncation keeps what is there.
+        let fd = g.open("log.txt", 0, write_only, 1).unwrap();
+        let before = std::fs::read(&log).unwrap().len();
+        assert_eq!(g.write(fd, b"!"), Ok(1));
+        let after = std::fs::read(&log).unwrap();
+        assert_eq!(after.len(), before + 1);
+        assert!(after.starts_with(b"ab") && after.ends_with(b"!"));
+    }
+
+    #[test]
     fn directories_and_readdir_cookies() {
         let (t, mut g) = sandbox(false);
         g.path_op("d", |c, m, p, l| c.path_create_directory(m, 3, p, l))

@@ -936,6 +936,27 @@ mod host {
     }
 
     #[test]
+    fn a_directory_is_never_opened_for_writing() {
+        // POSIX: opening a directory O_WRONLY or O_RDWR is EISDIR; FD_WRITE is that request.
+        let (_t, mut g) = sandbox(false);
+        let read_write = rights::FD_READ | rights::FD_WRITE;
+        assert_eq!(g.open(".", 2, read_write, 0), Err(Errno::Isdir));
+        assert_eq!(g.open("sub", 2, rights::FD_WRITE, 0), Err(Errno::Isdir));
+        assert_eq!(g.open("sub", 0, read_write, 0), Err(Errno::Isdir));
+        assert_eq!(g.open("sub", 0, READ, 1), Err(Errno::Isdir), "append");
+        // Reading, or no rights at all, is fine.
+        for base in [0, rights::FD_READ, rights::FD_READDIR, rights::DIRECTORY] {
+            let fd = g.open(".", 2, base, 0).unwrap();
+            g.call(|c, m| c.fd_fdstat_get(m, fd, OUT)).unwrap();
+            assert_eq!(g.mem[OUT as usize], 3, "a directory");
+            g.ctx.fd_close(fd).unwrap();
+        }
+        let fd = g.open("sub", 0, READ, 0).unwrap();
+        g.call(|c, m| c.fd_fdstat_get(m, fd, OUT)).unwrap();
+        assert_eq!(g.mem[OUT as usize], 3, "a directory without O_DIRECTORY");
+    }
+
+    #[test]
     fn directories_and_readdir_cookies() {
         let (t, mut g) = sandbox(false);
         g.path_op("d", |c, m, p, l| c.path_create_directory(m, 3, p, l))
@@ -1130,7 +1151,8 @@ mod host {
             Err(Errno::Notcapable)
         );
         // A subdirectory opened from it is read-only too.
-        let sub = g.open("sub", 2, rights::ALL, 0).unwrap();
+        assert_eq!(g.open("sub", 2, rights::ALL, 0), Err(Errno::Notcapable));
+        let sub = g.open("sub", 2, rights::DIRECTORY, 0).unwrap();
         assert_eq!(g.open_at(sub, "f", 1, 1, READ, 0), Err(Errno::Notcapable));
         g.put(STR, b"x");
         assert_eq!(

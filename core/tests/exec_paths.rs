@@ -439,7 +439,7 @@ const LOAD_ADD: &str = r#"(module
 #[test]
 fn loads_from_a_sum_of_two_slots() {
     let ir = ir_of(LOAD_ADD);
-    for form in ["Load32Add {", "Load64Add {"] {
+    for form in ["Load32Add ", "Load64Add "] {
         assert!(ir.contains(form), "no {form} in\n{ir}");
     }
     let (mut store, instance) = instantiate(LOAD_ADD);

@@ -200,8 +200,8 @@ fn own_and_imported_globals(config: &Config) {
     for kind in [
         "GlobalGetOwn",
         "GlobalSetOwn",
-        "GlobalGet {",
-        "GlobalSet {",
+        "GlobalGet ",
+        "GlobalSet ",
         "GlobalCopyOwn",
         "GlobalAddImm32Own",
         "GlobalAddImm64Own",

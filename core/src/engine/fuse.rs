@@ -3,7 +3,7 @@
 //! A comparison whose only use is the branch right after it becomes one instruction that
 //! compares and jumps; a constant right operand becomes an immediate instead of a slot.
 
-use super::ir::{Instr, Slot};
+use super::ir::{Instr, Slot, Target};
 
 /// A comparison of two integers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,7 +211,7 @@ pub(crate) fn compare_of(instr: &Instr) -> Option<(Slot, Compare)> {
 }
 
 /// The instruction that jumps to `target` when `c` holds.
-pub(crate) fn branch_on(c: Compare, target: u32) -> Instr {
+pub(crate) fn branch_on(c: Compare, target: Target) -> Instr {
     use Instr::*;
     let (cmp, wide, lhs, rhs) = match c {
         Compare::Int {
@@ -299,7 +299,7 @@ fn float_branch(
     negated: bool,
     lhs: Slot,
     rhs: Slot,
-    target: u32,
+    target: Target,
 ) -> Instr {
     use Instr::*;
     match (wide, negated, cmp) {

@@ -1,2938 +1,908 @@
-//! The engine's internal instruction set.
+//! The engine's internal instruction set, described once.
 //!
 //! Wasm's operand stack is resolved at translation time into *slots*: every value a function
 //! touches lives in a numbered 64-bit cell of its frame (parameters and locals first, then the
 //! positions of the operand stack). Instructions name their inputs and output directly, branch
 //! targets are instruction indices, and nothing re-reads wasm bytes at run time.
 //!
+//! Every instruction is declared exactly once, in [`for_each_instr!`], with the *role* of each
+//! operand. Everything else is derived from that list: the [`Instr`] enum, [`COUNT`], the operand
+//! visitors the translator uses to resolve and check slots and branch targets, the typed `Aux`
+//! words ([`aux`]), the IR's `Display`, and the interpreter's handler table (exec/handlers),
+//! which names one handler per entry, so an instruction without a handler fails to compile.
+//! None of the derived `match`es has a wildcard arm.
+//!
+//! Operand roles:
+//! - `def`: a slot the instruction writes and nothing else; the translator may redirect it into
+//!   a local (`Instr::result_slot_mut`).
+//! - `out`: a slot written by an instruction that has other effects too (never redirected).
+//! - `read`: a slot the instruction reads. `update`: a slot it reads and writes.
+//! - `args`: the first slot of a call's arguments (and results); the range may be empty, so the
+//!   slot may equal the frame size. The callee's frame is checked when it is entered.
+//! - `results(n)`: the first of `n` slots (field `n`) that the instruction reads.
+//! - `target`: a branch target ([`Target`]).
+//! - `index`: an index into one of the module's or instance's index spaces.
+//! - `u8`, `u32`, `i32`, `u64`: an immediate of that type.
+//!
 //! Encoding rules that keep the instruction 16 bytes:
-//! - an instruction needing more than three 32-bit operands is followed by an [`Instr::Aux`];
+//! - an instruction needing more than three 32-bit operands is followed by an `Aux` word, whose
+//!   fields are declared with the instruction (`aux { .. }`) and read through [`aux`];
 //! - i32 values occupy the low 32 bits of a cell and readers ignore the high bits, so loads that
 //!   differ only in how they fill the high bits of an i32 share a variant.
 //!
-//! Branch targets (`target` operands) are instruction indices while a function is translated;
-//! its last step turns each into the signed distance in bytes from the branch to its target (an
-//! `i32` stored in the `u32`), so the interpreter jumps without looking up where the function
-//! starts.
+//! Branch targets are instruction indices while a function is translated; its last step turns
+//! each into the signed distance in bytes from the branch to its target, so the interpreter
+//! jumps without looking up where the function starts.
+
+use core::fmt;
 
 /// Frame-relative index of a 64-bit value cell.
-pub(crate) type Slot = u32;
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default)]
+#[repr(transparent)]
+pub(crate) struct Slot(u32);
+
+impl Slot {
+    /// Slot 0; also the operand of instructions built only to probe their kind.
+    pub(crate) const ZERO: Slot = Slot(0);
+
+    pub(crate) const fn new(index: u32) -> Self {
+        Slot(index)
+    }
+
+    /// The slot `k` places after this one.
+    pub(crate) const fn plus(self, k: u32) -> Self {
+        Slot(self.0 + k)
+    }
+
+    /// The slot's index in its frame.
+    #[inline(always)]
+    pub(crate) const fn index(self) -> u32 {
+        self.0
+    }
+}
+
+impl fmt::Display for Slot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "s{}", self.0)
+    }
+}
+
+/// A branch target: an instruction index while the function is translated, then the signed
+/// distance in bytes from the branch to its target (see the module documentation).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[repr(transparent)]
+pub(crate) struct Target(u32);
+
+impl Target {
+    /// A target given as an instruction index (during translation).
+    pub(crate) const fn at(index: u32) -> Self {
+        Target(index)
+    }
+
+    /// The instruction index (during translation).
+    pub(crate) const fn index(self) -> u32 {
+        self.0
+    }
+
+    /// A target given as a distance in bytes from the branch (after translation).
+    pub(crate) const fn distance(bytes: i32) -> Self {
+        Target(bytes as u32)
+    }
+
+    /// The distance in bytes from the branch (after translation).
+    #[inline(always)]
+    pub(crate) const fn bytes(self) -> isize {
+        self.0 as i32 as isize
+    }
+}
+
+impl fmt::Display for Target {
+    /// As a distance in instructions (`@+3`, `@-12`), which is what it is once translated.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let instrs = self.bytes() / core::mem::size_of::<Instr>() as isize;
+        write!(f, "@{instrs:+}")
+    }
+}
 
 /// Bytes between consecutive globals in the store (see `Instr::GlobalGetOwn`).
 pub(crate) const GLOBAL_STRIDE: u32 = core::mem::size_of::<crate::runtime::GlobalEntity>() as u32;
 
-/// `repr(u16)`: the interpreter reads the tag directly to index its handler table.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[repr(u16)]
-pub(crate) enum Instr {
-    // ---- control ----
-    Unreachable,
-    /// Charges the fuel of the straight-line run of instructions that starts here.
-    ConsumeFuel {
-        amount: u32,
-    },
-    /// Deterministic mode: replaces a NaN in `slot` with the canonical NaN.
-    CanonF32 {
-        slot: Slot,
-    },
-    CanonF64 {
-        slot: Slot,
-    },
-    /// Extra operands of the preceding instruction; never executed on its own.
-    Aux {
-        a: u32,
-        b: u32,
-    },
-    Br {
-        target: u32,
-    },
-    BrIfNez {
-        cond: Slot,
-        target: u32,
-    },
-    BrIfEqz {
-        cond: Slot,
-        target: u32,
-    },
-    /// Followed by `len` `Br` entries; the last one is the default target.
-    BrTable {
-        index: Slot,
-        len: u32,
-    },
-    /// `BrTable` on `index + imm` (32-bit wrapping): the fused `i32.add x, C; br_table` of
-    /// C `switch` statements whose cases do not start at 0.
-    BrTableAddImm {
-        index: Slot,
-        len: u32,
-        imm: i32,
-    },
-    /// Moves `count` results starting at `src` to the frame's first slots and returns.
-    Return {
-        src: Slot,
-        count: u32,
-    },
-    /// Calls module function `func`; arguments start at `base`, results land there too.
-    Call {
-        func: u32,
-        base: Slot,
-    },
-    /// Followed by `Aux { a: table, b: 0 }`.
-    CallIndirect {
-        ty: u32,
-        index: Slot,
-        base: Slot,
-    },
-    /// Tail call: `count` arguments starting at `base` replace the current frame.
-    ReturnCall {
-        func: u32,
-        base: Slot,
-        count: u32,
-    },
-    /// Followed by `Aux { a: table, b: argument count }`.
-    ReturnCallIndirect {
-        ty: u32,
-        index: Slot,
-        base: Slot,
-    },
+/// Calls `$m!` with the list of every instruction: its documentation, name and operands with
+/// their roles (see the module documentation), and the fields of the `Aux` word that follows
+/// it, if any. The variants' order is their tag order and their fields' order their layout.
+macro_rules! for_each_instr {
+    ($m:ident) => {
+        $m! {
+        // ---- control ----
+        Unreachable {};
+        /// Charges the fuel of the straight-line run of instructions that starts here.
+        ConsumeFuel { amount: u32 };
+        /// Deterministic mode: replaces a NaN in `slot` with the canonical NaN.
+        CanonF32 { slot: update };
+        CanonF64 { slot: update };
+        /// Extra operands of the preceding instruction; never executed on its own.
+        Aux { a: u32, b: u32 };
+        Br { target: target };
+        BrIfNez { cond: read, target: target };
+        BrIfEqz { cond: read, target: target };
+        /// Followed by `len` `Br` entries; the last one is the default target.
+        BrTable { index: read, len: u32 };
+        /// `BrTable` on `index + imm` (32-bit wrapping): the fused `i32.add x, C; br_table` of
+        /// C `switch` statements whose cases do not start at 0.
+        BrTableAddImm { index: read, len: u32, imm: i32 };
+        /// Moves `count` results starting at `src` to the frame's first slots and returns.
+        Return { src: results(count), count: u32 };
+        /// Calls module function `func`; arguments start at `base`, results land there too.
+        Call { func: index, base: args };
+        /// Followed by `Aux { a: table, b: 0 }`.
+        CallIndirect { ty: index, index: read, base: args } aux { table: index };
+        /// Tail call: `count` arguments starting at `base` replace the current frame.
+        ReturnCall { func: index, base: args, count: u32 };
+        /// Followed by `Aux { a: table, b: argument count }`.
+        ReturnCallIndirect { ty: index, index: read, base: args } aux { table: index, count: u32 };
 
-    // ---- data movement ----
-    Copy {
-        dst: Slot,
-        src: Slot,
-    },
-    Const {
-        dst: Slot,
-        val: u64,
-    },
-    /// `dst = cond != 0 ? a : b`; followed by `Aux { a: cond, b: 0 }`.
-    Select {
-        dst: Slot,
-        a: Slot,
-        b: Slot,
-    },
-    /// Reads global `global` of the module's index space through the instance's table of store
-    /// indices: what imported globals use (defined ones use `GlobalGetOwn`).
-    GlobalGet {
-        dst: Slot,
-        global: u32,
-    },
-    GlobalSet {
-        src: Slot,
-        global: u32,
-    },
-    /// Reads one of the instance's *defined* globals. They are contiguous in the store, so this
-    /// is one access relative to the first of them (`Exec::own_globals`): `offset` is the
-    /// defined global's index (module index minus imported globals) times [`GLOBAL_STRIDE`],
-    /// scaled here so the access needs no multiplication.
-    GlobalGetOwn {
-        dst: Slot,
-        offset: u32,
-    },
-    GlobalSetOwn {
-        src: Slot,
-        offset: u32,
-    },
-    /// `global.set $dst (global.get $src)` of two defined globals (offsets as in `GlobalGetOwn`).
-    GlobalCopyOwn {
-        dst: u32,
-        src: u32,
-    },
-    /// `global.set $g (i32.add (global.get $g) (i32.const imm))` of a defined global: adds to
-    /// the global in place and leaves the new value in `dst` too.
-    GlobalAddImm32Own {
-        dst: Slot,
-        offset: u32,
-        imm: i32,
-    },
-    /// The same for an i64 global.
-    GlobalAddImm64Own {
-        dst: Slot,
-        offset: u32,
-        imm: i32,
-    },
+        // ---- data movement ----
+        Copy { dst: def, src: read };
+        Const { dst: def, val: u64 };
+        /// `dst = cond != 0 ? a : b`; followed by `Aux { a: cond, b: 0 }`.
+        Select { dst: def, a: read, b: read } aux { cond: read };
+        /// Reads global `global` of the module's index space through the instance's table of store
+        /// indices: what imported globals use (defined ones use `GlobalGetOwn`).
+        GlobalGet { dst: def, global: index };
+        GlobalSet { src: read, global: index };
+        /// Reads one of the instance's *defined* globals. They are contiguous in the store, so this
+        /// is one access relative to the first of them (`Exec::own_globals`): `offset` is the
+        /// defined global's index (module index minus imported globals) times [`GLOBAL_STRIDE`],
+        /// scaled here so the access needs no multiplication.
+        GlobalGetOwn { dst: def, offset: index };
+        GlobalSetOwn { src: read, offset: index };
+        /// `global.set $dst (global.get $src)` of two defined globals (offsets as in `GlobalGetOwn`).
+        GlobalCopyOwn { dst: index, src: index };
+        /// `global.set $g (i32.add (global.get $g) (i32.const imm))` of a defined global: adds to
+        /// the global in place and leaves the new value in `dst` too.
+        GlobalAddImm32Own { dst: out, offset: index, imm: i32 };
+        /// The same for an i64 global.
+        GlobalAddImm64Own { dst: out, offset: index, imm: i32 };
 
-    // ---- linear memory (memory 0) ----
-    Load32 {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    Load64 {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    Load8S {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    Load8U {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    Load16S {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    Load16U {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    /// `i32.load8_s`/`i32.load16_s` sign-extend to 64 bits too, which is a valid i32 cell, so only
-    /// `i64.load32_s` needs its own variant.
-    Load32S {
-        dst: Slot,
-        addr: Slot,
-        offset: u32,
-    },
-    // A load from `base + imm` (32-bit wrapping sum, as `i32.add`) with offset 0: the pair
-    // `i32.add x, C; load` that C compilers emit for arrays at fixed addresses.
-    Load32AddImm {
-        dst: Slot,
-        base: Slot,
-        imm: i32,
-    },
-    Load64AddImm {
-        dst: Slot,
-        base: Slot,
-        imm: i32,
-    },
-    Load8SAddImm {
-        dst: Slot,
-        base: Slot,
-        imm: i32,
-    },
-    Load8UAddImm {
-        dst: Slot,
-        base: Slot,
-        imm: i32,
-    },
-    Load16SAddImm {
-        dst: Slot,
-        base: Slot,
-        imm: i32,
-    },
-    Load16UAddImm {
-        dst: Slot,
-        base: Slot,
-        imm: i32,
-    },
-    Load32SAddImm {
-        dst: Slot,
-        base: Slot,
-        imm: i32,
-    },
-    /// A load from `(base << shift) + imm` (32-bit wrapping, as `I32ShlAddImm`) with offset 0:
-    /// `a[i]` of an array at a fixed address.
-    Load32ShlAddImm {
-        shift: u8,
-        dst: Slot,
-        base: Slot,
-        imm: i32,
-    },
-    Load64ShlAddImm {
-        shift: u8,
-        dst: Slot,
-        base: Slot,
-        imm: i32,
-    },
-    /// A load from `lhs + rhs` (32-bit wrapping sum of two slots, as `i32.add`) with offset 0:
-    /// a base pointer plus an index kept in locals.
-    Load32Add {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    Load64Add {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    Store8 {
-        addr: Slot,
-        src: Slot,
-        offset: u32,
-    },
-    Store16 {
-        addr: Slot,
-        src: Slot,
-        offset: u32,
-    },
-    Store32 {
-        addr: Slot,
-        src: Slot,
-        offset: u32,
-    },
-    Store64 {
-        addr: Slot,
-        src: Slot,
-        offset: u32,
-    },
-    /// A store to `base + imm` (32-bit wrapping sum, as `i32.add`) with offset 0: the pair
-    /// `i32.add x, C; store` (the store's value a local or constant, so nothing comes between).
-    Store8AddImm {
-        base: Slot,
-        src: Slot,
-        imm: i32,
-    },
-    Store16AddImm {
-        base: Slot,
-        src: Slot,
-        imm: i32,
-    },
-    Store32AddImm {
-        base: Slot,
-        src: Slot,
-        imm: i32,
-    },
-    Store64AddImm {
-        base: Slot,
-        src: Slot,
-        imm: i32,
-    },
-    MemorySize {
-        dst: Slot,
-    },
-    MemoryGrow {
-        dst: Slot,
-        delta: Slot,
-    },
-    MemoryFill {
-        dst: Slot,
-        val: Slot,
-        len: Slot,
-    },
-    MemoryCopy {
-        dst: Slot,
-        src: Slot,
-        len: Slot,
-    },
-    /// Followed by `Aux { a: data segment, b: 0 }`.
-    MemoryInit {
-        dst: Slot,
-        src: Slot,
-        len: Slot,
-    },
-    DataDrop {
-        data: u32,
-    },
+        // ---- linear memory (memory 0) ----
+        Load32 { dst: def, addr: read, offset: u32 };
+        Load64 { dst: def, addr: read, offset: u32 };
+        Load8S { dst: def, addr: read, offset: u32 };
+        Load8U { dst: def, addr: read, offset: u32 };
+        Load16S { dst: def, addr: read, offset: u32 };
+        Load16U { dst: def, addr: read, offset: u32 };
+        /// `i32.load8_s`/`i32.load16_s` sign-extend to 64 bits too, which is a valid i32 cell, so only
+        /// `i64.load32_s` needs its own variant.
+        Load32S { dst: def, addr: read, offset: u32 };
+        // A load from `base + imm` (32-bit wrapping sum, as `i32.add`) with offset 0: the pair
+        // `i32.add x, C; load` that C compilers emit for arrays at fixed addresses.
+        Load32AddImm { dst: def, base: read, imm: i32 };
+        Load64AddImm { dst: def, base: read, imm: i32 };
+        Load8SAddImm { dst: def, base: read, imm: i32 };
+        Load8UAddImm { dst: def, base: read, imm: i32 };
+        Load16SAddImm { dst: def, base: read, imm: i32 };
+        Load16UAddImm { dst: def, base: read, imm: i32 };
+        Load32SAddImm { dst: def, base: read, imm: i32 };
+        /// A load from `(base << shift) + imm` (32-bit wrapping, as `I32ShlAddImm`) with offset 0:
+        /// `a[i]` of an array at a fixed address.
+        Load32ShlAddImm { shift: u8, dst: def, base: read, imm: i32 };
+        Load64ShlAddImm { shift: u8, dst: def, base: read, imm: i32 };
+        /// A load from `lhs + rhs` (32-bit wrapping sum of two slots, as `i32.add`) with offset 0:
+        /// a base pointer plus an index kept in locals.
+        Load32Add { dst: def, lhs: read, rhs: read };
+        Load64Add { dst: def, lhs: read, rhs: read };
+        Store8 { addr: read, src: read, offset: u32 };
+        Store16 { addr: read, src: read, offset: u32 };
+        Store32 { addr: read, src: read, offset: u32 };
+        Store64 { addr: read, src: read, offset: u32 };
+        /// A store to `base + imm` (32-bit wrapping sum, as `i32.add`) with offset 0: the pair
+        /// `i32.add x, C; store` (the store's value a local or constant, so nothing comes between).
+        Store8AddImm { base: read, src: read, imm: i32 };
+        Store16AddImm { base: read, src: read, imm: i32 };
+        Store32AddImm { base: read, src: read, imm: i32 };
+        Store64AddImm { base: read, src: read, imm: i32 };
+        MemorySize { dst: def };
+        MemoryGrow { dst: out, delta: read };
+        MemoryFill { dst: read, val: read, len: read };
+        MemoryCopy { dst: read, src: read, len: read };
+        /// Followed by `Aux { a: data segment, b: 0 }`.
+        MemoryInit { dst: read, src: read, len: read } aux { data: index };
+        DataDrop { data: index };
 
-    // ---- tables and references ----
-    TableGet {
-        dst: Slot,
-        index: Slot,
-        table: u32,
-    },
-    TableSet {
-        index: Slot,
-        val: Slot,
-        table: u32,
-    },
-    TableSize {
-        dst: Slot,
-        table: u32,
-    },
-    /// Followed by `Aux { a: table, b: 0 }`.
-    TableGrow {
-        dst: Slot,
-        init: Slot,
-        delta: Slot,
-    },
-    /// Followed by `Aux { a: table, b: 0 }`.
-    TableFill {
-        dst: Slot,
-        val: Slot,
-        len: Slot,
-    },
-    /// Followed by `Aux { a: destination table, b: source table }`.
-    TableCopy {
-        dst: Slot,
-        src: Slot,
-        len: Slot,
-    },
-    /// Followed by `Aux { a: table, b: element segment }`.
-    TableInit {
-        dst: Slot,
-        src: Slot,
-        len: Slot,
-    },
-    ElemDrop {
-        elem: u32,
-    },
-    RefFunc {
-        dst: Slot,
-        func: u32,
-    },
-    /// Also `ref.is_null`: null references are the zero cell.
-    I64Eqz {
-        dst: Slot,
-        src: Slot,
-    },
+        // ---- tables and references ----
+        TableGet { dst: def, index: read, table: index };
+        TableSet { index: read, val: read, table: index };
+        TableSize { dst: def, table: index };
+        /// Followed by `Aux { a: table, b: 0 }`.
+        TableGrow { dst: out, init: read, delta: read } aux { table: index };
+        /// Followed by `Aux { a: table, b: 0 }`.
+        TableFill { dst: read, val: read, len: read } aux { table: index };
+        /// Followed by `Aux { a: destination table, b: source table }`.
+        TableCopy { dst: read, src: read, len: read } aux { dst_table: index, src_table: index };
+        /// Followed by `Aux { a: table, b: element segment }`.
+        TableInit { dst: read, src: read, len: read } aux { table: index, elem: index };
+        ElemDrop { elem: index };
+        RefFunc { dst: def, func: index };
+        /// Also `ref.is_null`: null references are the zero cell.
+        I64Eqz { dst: def, src: read };
 
-    // ---- i32 ----
-    I32Eqz {
-        dst: Slot,
-        src: Slot,
-    },
-    I32Eq {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32Ne {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32LtS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32LtU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32GtS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32GtU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32LeS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32LeU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32GeS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32GeU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32Clz {
-        dst: Slot,
-        src: Slot,
-    },
-    I32Ctz {
-        dst: Slot,
-        src: Slot,
-    },
-    I32Popcnt {
-        dst: Slot,
-        src: Slot,
-    },
-    I32Add {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32Sub {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32Mul {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32DivS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32DivU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32RemS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32RemU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32And {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32Or {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32Xor {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32Shl {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32ShrS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32ShrU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32Rotl {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I32Rotr {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
+        // ---- i32 ----
+        I32Eqz { dst: def, src: read };
+        I32Eq { dst: def, lhs: read, rhs: read };
+        I32Ne { dst: def, lhs: read, rhs: read };
+        I32LtS { dst: def, lhs: read, rhs: read };
+        I32LtU { dst: def, lhs: read, rhs: read };
+        I32GtS { dst: def, lhs: read, rhs: read };
+        I32GtU { dst: def, lhs: read, rhs: read };
+        I32LeS { dst: def, lhs: read, rhs: read };
+        I32LeU { dst: def, lhs: read, rhs: read };
+        I32GeS { dst: def, lhs: read, rhs: read };
+        I32GeU { dst: def, lhs: read, rhs: read };
+        I32Clz { dst: def, src: read };
+        I32Ctz { dst: def, src: read };
+        I32Popcnt { dst: def, src: read };
+        I32Add { dst: def, lhs: read, rhs: read };
+        I32Sub { dst: def, lhs: read, rhs: read };
+        I32Mul { dst: def, lhs: read, rhs: read };
+        I32DivS { dst: def, lhs: read, rhs: read };
+        I32DivU { dst: def, lhs: read, rhs: read };
+        I32RemS { dst: def, lhs: read, rhs: read };
+        I32RemU { dst: def, lhs: read, rhs: read };
+        I32And { dst: def, lhs: read, rhs: read };
+        I32Or { dst: def, lhs: read, rhs: read };
+        I32Xor { dst: def, lhs: read, rhs: read };
+        I32Shl { dst: def, lhs: read, rhs: read };
+        I32ShrS { dst: def, lhs: read, rhs: read };
+        I32ShrU { dst: def, lhs: read, rhs: read };
+        I32Rotl { dst: def, lhs: read, rhs: read };
+        I32Rotr { dst: def, lhs: read, rhs: read };
 
-    // ---- i64 ----
-    I64Eq {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64Ne {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64LtS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64LtU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64GtS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64GtU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64LeS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64LeU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64GeS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64GeU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64Clz {
-        dst: Slot,
-        src: Slot,
-    },
-    I64Ctz {
-        dst: Slot,
-        src: Slot,
-    },
-    I64Popcnt {
-        dst: Slot,
-        src: Slot,
-    },
-    I64Add {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64Sub {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64Mul {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64DivS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64DivU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64RemS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64RemU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64And {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64Or {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64Xor {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64Shl {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64ShrS {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64ShrU {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64Rotl {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    I64Rotr {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
+        // ---- i64 ----
+        I64Eq { dst: def, lhs: read, rhs: read };
+        I64Ne { dst: def, lhs: read, rhs: read };
+        I64LtS { dst: def, lhs: read, rhs: read };
+        I64LtU { dst: def, lhs: read, rhs: read };
+        I64GtS { dst: def, lhs: read, rhs: read };
+        I64GtU { dst: def, lhs: read, rhs: read };
+        I64LeS { dst: def, lhs: read, rhs: read };
+        I64LeU { dst: def, lhs: read, rhs: read };
+        I64GeS { dst: def, lhs: read, rhs: read };
+        I64GeU { dst: def, lhs: read, rhs: read };
+        I64Clz { dst: def, src: read };
+        I64Ctz { dst: def, src: read };
+        I64Popcnt { dst: def, src: read };
+        I64Add { dst: def, lhs: read, rhs: read };
+        I64Sub { dst: def, lhs: read, rhs: read };
+        I64Mul { dst: def, lhs: read, rhs: read };
+        I64DivS { dst: def, lhs: read, rhs: read };
+        I64DivU { dst: def, lhs: read, rhs: read };
+        I64RemS { dst: def, lhs: read, rhs: read };
+        I64RemU { dst: def, lhs: read, rhs: read };
+        I64And { dst: def, lhs: read, rhs: read };
+        I64Or { dst: def, lhs: read, rhs: read };
+        I64Xor { dst: def, lhs: read, rhs: read };
+        I64Shl { dst: def, lhs: read, rhs: read };
+        I64ShrS { dst: def, lhs: read, rhs: read };
+        I64ShrU { dst: def, lhs: read, rhs: read };
+        I64Rotl { dst: def, lhs: read, rhs: read };
+        I64Rotr { dst: def, lhs: read, rhs: read };
 
-    // ---- f32 ----
-    F32Eq {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F32Ne {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F32Lt {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F32Gt {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F32Le {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F32Ge {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F32Abs {
-        dst: Slot,
-        src: Slot,
-    },
-    F32Neg {
-        dst: Slot,
-        src: Slot,
-    },
-    F32Ceil {
-        dst: Slot,
-        src: Slot,
-    },
-    F32Floor {
-        dst: Slot,
-        src: Slot,
-    },
-    F32Trunc {
-        dst: Slot,
-        src: Slot,
-    },
-    F32Nearest {
-        dst: Slot,
-        src: Slot,
-    },
-    F32Sqrt {
-        dst: Slot,
-        src: Slot,
-    },
-    F32Add {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F32Sub {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F32Mul {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F32Div {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F32Min {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F32Max {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F32Copysign {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
+        // ---- f32 ----
+        F32Eq { dst: def, lhs: read, rhs: read };
+        F32Ne { dst: def, lhs: read, rhs: read };
+        F32Lt { dst: def, lhs: read, rhs: read };
+        F32Gt { dst: def, lhs: read, rhs: read };
+        F32Le { dst: def, lhs: read, rhs: read };
+        F32Ge { dst: def, lhs: read, rhs: read };
+        F32Abs { dst: def, src: read };
+        F32Neg { dst: def, src: read };
+        F32Ceil { dst: def, src: read };
+        F32Floor { dst: def, src: read };
+        F32Trunc { dst: def, src: read };
+        F32Nearest { dst: def, src: read };
+        F32Sqrt { dst: def, src: read };
+        F32Add { dst: def, lhs: read, rhs: read };
+        F32Sub { dst: def, lhs: read, rhs: read };
+        F32Mul { dst: def, lhs: read, rhs: read };
+        F32Div { dst: def, lhs: read, rhs: read };
+        F32Min { dst: def, lhs: read, rhs: read };
+        F32Max { dst: def, lhs: read, rhs: read };
+        F32Copysign { dst: def, lhs: read, rhs: read };
 
-    // ---- f64 ----
-    F64Eq {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F64Ne {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F64Lt {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F64Gt {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F64Le {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F64Ge {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F64Abs {
-        dst: Slot,
-        src: Slot,
-    },
-    F64Neg {
-        dst: Slot,
-        src: Slot,
-    },
-    F64Ceil {
-        dst: Slot,
-        src: Slot,
-    },
-    F64Floor {
-        dst: Slot,
-        src: Slot,
-    },
-    F64Trunc {
-        dst: Slot,
-        src: Slot,
-    },
-    F64Nearest {
-        dst: Slot,
-        src: Slot,
-    },
-    F64Sqrt {
-        dst: Slot,
-        src: Slot,
-    },
-    F64Add {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F64Sub {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F64Mul {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F64Div {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F64Min {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F64Max {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
-    F64Copysign {
-        dst: Slot,
-        lhs: Slot,
-        rhs: Slot,
-    },
+        // ---- f64 ----
+        F64Eq { dst: def, lhs: read, rhs: read };
+        F64Ne { dst: def, lhs: read, rhs: read };
+        F64Lt { dst: def, lhs: read, rhs: read };
+        F64Gt { dst: def, lhs: read, rhs: read };
+        F64Le { dst: def, lhs: read, rhs: read };
+        F64Ge { dst: def, lhs: read, rhs: read };
+        F64Abs { dst: def, src: read };
+        F64Neg { dst: def, src: read };
+        F64Ceil { dst: def, src: read };
+        F64Floor { dst: def, src: read };
+        F64Trunc { dst: def, src: read };
+        F64Nearest { dst: def, src: read };
+        F64Sqrt { dst: def, src: read };
+        F64Add { dst: def, lhs: read, rhs: read };
+        F64Sub { dst: def, lhs: read, rhs: read };
+        F64Mul { dst: def, lhs: read, rhs: read };
+        F64Div { dst: def, lhs: read, rhs: read };
+        F64Min { dst: def, lhs: read, rhs: read };
+        F64Max { dst: def, lhs: read, rhs: read };
+        F64Copysign { dst: def, lhs: read, rhs: read };
 
-    // ---- operations with a 32-bit immediate right operand (sign-extended for i64) ----
-    /// `dst = (lhs << shift) + imm` (32-bit, wrapping): the fused `i32.shl x, K; i32.add C` of
-    /// C array indexing. `shift` comes first so it fills the bytes after the tag (the
-    /// instruction stays 16 bytes); it is below 32.
-    I32ShlAddImm {
-        shift: u8,
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32AddImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32MulImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32AndImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32OrImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32XorImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32ShlImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32ShrSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32ShrUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32EqImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32NeImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32LtSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32LtUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32GtSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32GtUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32LeSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32LeUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32GeSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I32GeUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64AddImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64MulImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64AndImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64OrImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64XorImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64ShlImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64ShrSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64ShrUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64EqImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64NeImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64LtSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64LtUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64GtSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64GtUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64LeSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64LeUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64GeSImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    I64GeUImm {
-        dst: Slot,
-        lhs: Slot,
-        imm: i32,
-    },
-    // ---- compare-and-branch: jumps to `target` when the comparison holds ----
-    BrI32Eq {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI32Ne {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI32LtS {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI32LtU {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI32GtS {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI32GtU {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI32LeS {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI32LeU {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI32GeS {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI32GeU {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI32EqImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI32NeImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI32LtSImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI32LtUImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI32GtSImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI32GtUImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI32LeSImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI32LeUImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI32GeSImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI32GeUImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI64Eq {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI64Ne {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI64LtS {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI64LtU {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI64GtS {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI64GtU {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI64LeS {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI64LeU {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI64GeS {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI64GeU {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrI64EqImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI64NeImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI64LtSImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI64LtUImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI64GtSImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI64GtUImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI64LeSImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI64LeUImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI64GeSImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI64GeUImm {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    /// Jumps when `lhs & imm` is zero (`Eqz`) or not (`Nez`): the fused `and C; eqz; br_if`
-    /// (or `and C; br_if`) of a bit test. The i64 forms sign-extend `imm`.
-    BrI32AndImmEqz {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI32AndImmNez {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI64AndImmEqz {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
-    BrI64AndImmNez {
-        lhs: Slot,
-        imm: i32,
-        target: u32,
-    },
+        // ---- operations with a 32-bit immediate right operand (sign-extended for i64) ----
+        /// `dst = (lhs << shift) + imm` (32-bit, wrapping): the fused `i32.shl x, K; i32.add C` of
+        /// C array indexing. `shift` comes first so it fills the bytes after the tag (the
+        /// instruction stays 16 bytes); it is below 32.
+        I32ShlAddImm { shift: u8, dst: def, lhs: read, imm: i32 };
+        I32AddImm { dst: def, lhs: read, imm: i32 };
+        I32MulImm { dst: def, lhs: read, imm: i32 };
+        I32AndImm { dst: def, lhs: read, imm: i32 };
+        I32OrImm { dst: def, lhs: read, imm: i32 };
+        I32XorImm { dst: def, lhs: read, imm: i32 };
+        I32ShlImm { dst: def, lhs: read, imm: i32 };
+        I32ShrSImm { dst: def, lhs: read, imm: i32 };
+        I32ShrUImm { dst: def, lhs: read, imm: i32 };
+        I32EqImm { dst: def, lhs: read, imm: i32 };
+        I32NeImm { dst: def, lhs: read, imm: i32 };
+        I32LtSImm { dst: def, lhs: read, imm: i32 };
+        I32LtUImm { dst: def, lhs: read, imm: i32 };
+        I32GtSImm { dst: def, lhs: read, imm: i32 };
+        I32GtUImm { dst: def, lhs: read, imm: i32 };
+        I32LeSImm { dst: def, lhs: read, imm: i32 };
+        I32LeUImm { dst: def, lhs: read, imm: i32 };
+        I32GeSImm { dst: def, lhs: read, imm: i32 };
+        I32GeUImm { dst: def, lhs: read, imm: i32 };
+        I64AddImm { dst: def, lhs: read, imm: i32 };
+        I64MulImm { dst: def, lhs: read, imm: i32 };
+        I64AndImm { dst: def, lhs: read, imm: i32 };
+        I64OrImm { dst: def, lhs: read, imm: i32 };
+        I64XorImm { dst: def, lhs: read, imm: i32 };
+        I64ShlImm { dst: def, lhs: read, imm: i32 };
+        I64ShrSImm { dst: def, lhs: read, imm: i32 };
+        I64ShrUImm { dst: def, lhs: read, imm: i32 };
+        I64EqImm { dst: def, lhs: read, imm: i32 };
+        I64NeImm { dst: def, lhs: read, imm: i32 };
+        I64LtSImm { dst: def, lhs: read, imm: i32 };
+        I64LtUImm { dst: def, lhs: read, imm: i32 };
+        I64GtSImm { dst: def, lhs: read, imm: i32 };
+        I64GtUImm { dst: def, lhs: read, imm: i32 };
+        I64LeSImm { dst: def, lhs: read, imm: i32 };
+        I64LeUImm { dst: def, lhs: read, imm: i32 };
+        I64GeSImm { dst: def, lhs: read, imm: i32 };
+        I64GeUImm { dst: def, lhs: read, imm: i32 };
+        // ---- compare-and-branch: jumps to `target` when the comparison holds ----
+        BrI32Eq { lhs: read, rhs: read, target: target };
+        BrI32Ne { lhs: read, rhs: read, target: target };
+        BrI32LtS { lhs: read, rhs: read, target: target };
+        BrI32LtU { lhs: read, rhs: read, target: target };
+        BrI32GtS { lhs: read, rhs: read, target: target };
+        BrI32GtU { lhs: read, rhs: read, target: target };
+        BrI32LeS { lhs: read, rhs: read, target: target };
+        BrI32LeU { lhs: read, rhs: read, target: target };
+        BrI32GeS { lhs: read, rhs: read, target: target };
+        BrI32GeU { lhs: read, rhs: read, target: target };
+        BrI32EqImm { lhs: read, imm: i32, target: target };
+        BrI32NeImm { lhs: read, imm: i32, target: target };
+        BrI32LtSImm { lhs: read, imm: i32, target: target };
+        BrI32LtUImm { lhs: read, imm: i32, target: target };
+        BrI32GtSImm { lhs: read, imm: i32, target: target };
+        BrI32GtUImm { lhs: read, imm: i32, target: target };
+        BrI32LeSImm { lhs: read, imm: i32, target: target };
+        BrI32LeUImm { lhs: read, imm: i32, target: target };
+        BrI32GeSImm { lhs: read, imm: i32, target: target };
+        BrI32GeUImm { lhs: read, imm: i32, target: target };
+        BrI64Eq { lhs: read, rhs: read, target: target };
+        BrI64Ne { lhs: read, rhs: read, target: target };
+        BrI64LtS { lhs: read, rhs: read, target: target };
+        BrI64LtU { lhs: read, rhs: read, target: target };
+        BrI64GtS { lhs: read, rhs: read, target: target };
+        BrI64GtU { lhs: read, rhs: read, target: target };
+        BrI64LeS { lhs: read, rhs: read, target: target };
+        BrI64LeU { lhs: read, rhs: read, target: target };
+        BrI64GeS { lhs: read, rhs: read, target: target };
+        BrI64GeU { lhs: read, rhs: read, target: target };
+        BrI64EqImm { lhs: read, imm: i32, target: target };
+        BrI64NeImm { lhs: read, imm: i32, target: target };
+        BrI64LtSImm { lhs: read, imm: i32, target: target };
+        BrI64LtUImm { lhs: read, imm: i32, target: target };
+        BrI64GtSImm { lhs: read, imm: i32, target: target };
+        BrI64GtUImm { lhs: read, imm: i32, target: target };
+        BrI64LeSImm { lhs: read, imm: i32, target: target };
+        BrI64LeUImm { lhs: read, imm: i32, target: target };
+        BrI64GeSImm { lhs: read, imm: i32, target: target };
+        BrI64GeUImm { lhs: read, imm: i32, target: target };
+        /// Jumps when `lhs & imm` is zero (`Eqz`) or not (`Nez`): the fused `and C; eqz; br_if`
+        /// (or `and C; br_if`) of a bit test. The i64 forms sign-extend `imm`.
+        BrI32AndImmEqz { lhs: read, imm: i32, target: target };
+        BrI32AndImmNez { lhs: read, imm: i32, target: target };
+        BrI64AndImmEqz { lhs: read, imm: i32, target: target };
+        BrI64AndImmNez { lhs: read, imm: i32, target: target };
 
-    // ---- float compare-and-branch (`Not` forms jump when the comparison is false, NaN included) ----
-    BrF32Eq {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF32NotEq {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF32Ne {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF32NotNe {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF32Lt {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF32NotLt {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF32Gt {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF32NotGt {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF32Le {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF32NotLe {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF32Ge {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF32NotGe {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF64Eq {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF64NotEq {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF64Ne {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF64NotNe {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF64Lt {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF64NotLt {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF64Gt {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF64NotGt {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF64Le {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF64NotLe {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF64Ge {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
-    BrF64NotGe {
-        lhs: Slot,
-        rhs: Slot,
-        target: u32,
-    },
+        // ---- float compare-and-branch (`Not` forms jump when the comparison is false, NaN included) ----
+        BrF32Eq { lhs: read, rhs: read, target: target };
+        BrF32NotEq { lhs: read, rhs: read, target: target };
+        BrF32Ne { lhs: read, rhs: read, target: target };
+        BrF32NotNe { lhs: read, rhs: read, target: target };
+        BrF32Lt { lhs: read, rhs: read, target: target };
+        BrF32NotLt { lhs: read, rhs: read, target: target };
+        BrF32Gt { lhs: read, rhs: read, target: target };
+        BrF32NotGt { lhs: read, rhs: read, target: target };
+        BrF32Le { lhs: read, rhs: read, target: target };
+        BrF32NotLe { lhs: read, rhs: read, target: target };
+        BrF32Ge { lhs: read, rhs: read, target: target };
+        BrF32NotGe { lhs: read, rhs: read, target: target };
+        BrF64Eq { lhs: read, rhs: read, target: target };
+        BrF64NotEq { lhs: read, rhs: read, target: target };
+        BrF64Ne { lhs: read, rhs: read, target: target };
+        BrF64NotNe { lhs: read, rhs: read, target: target };
+        BrF64Lt { lhs: read, rhs: read, target: target };
+        BrF64NotLt { lhs: read, rhs: read, target: target };
+        BrF64Gt { lhs: read, rhs: read, target: target };
+        BrF64NotGt { lhs: read, rhs: read, target: target };
+        BrF64Le { lhs: read, rhs: read, target: target };
+        BrF64NotLe { lhs: read, rhs: read, target: target };
+        BrF64Ge { lhs: read, rhs: read, target: target };
+        BrF64NotGe { lhs: read, rhs: read, target: target };
 
-    // ---- conversions (reinterpretations and i32.wrap_i64 are plain copies) ----
-    I64ExtendI32U {
-        dst: Slot,
-        src: Slot,
-    },
-    I32TruncF32S {
-        dst: Slot,
-        src: Slot,
-    },
-    I32TruncF32U {
-        dst: Slot,
-        src: Slot,
-    },
-    I32TruncF64S {
-        dst: Slot,
-        src: Slot,
-    },
-    I32TruncF64U {
-        dst: Slot,
-        src: Slot,
-    },
-    I64TruncF32S {
-        dst: Slot,
-        src: Slot,
-    },
-    I64TruncF32U {
-        dst: Slot,
-        src: Slot,
-    },
-    I64TruncF64S {
-        dst: Slot,
-        src: Slot,
-    },
-    I64TruncF64U {
-        dst: Slot,
-        src: Slot,
-    },
-    I32TruncSatF32S {
-        dst: Slot,
-        src: Slot,
-    },
-    I32TruncSatF32U {
-        dst: Slot,
-        src: Slot,
-    },
-    I32TruncSatF64S {
-        dst: Slot,
-        src: Slot,
-    },
-    I32TruncSatF64U {
-        dst: Slot,
-        src: Slot,
-    },
-    I64TruncSatF32S {
-        dst: Slot,
-        src: Slot,
-    },
-    I64TruncSatF32U {
-        dst: Slot,
-        src: Slot,
-    },
-    I64TruncSatF64S {
-        dst: Slot,
-        src: Slot,
-    },
-    I64TruncSatF64U {
-        dst: Slot,
-        src: Slot,
-    },
-    F32ConvertI32S {
-        dst: Slot,
-        src: Slot,
-    },
-    F32ConvertI32U {
-        dst: Slot,
-        src: Slot,
-    },
-    F32ConvertI64S {
-        dst: Slot,
-        src: Slot,
-    },
-    F32ConvertI64U {
-        dst: Slot,
-        src: Slot,
-    },
-    F64ConvertI32S {
-        dst: Slot,
-        src: Slot,
-    },
-    F64ConvertI32U {
-        dst: Slot,
-        src: Slot,
-    },
-    F64ConvertI64S {
-        dst: Slot,
-        src: Slot,
-    },
-    F64ConvertI64U {
-        dst: Slot,
-        src: Slot,
-    },
-    F32DemoteF64 {
-        dst: Slot,
-        src: Slot,
-    },
-    F64PromoteF32 {
-        dst: Slot,
-        src: Slot,
-    },
-    /// `i32.extend8_s` and `i64.extend8_s` (sign-extending to 64 bits is a valid i32 cell).
-    /// `Extend32S` is also `i64.extend_i32_s`.
-    Extend8S {
-        dst: Slot,
-        src: Slot,
-    },
-    Extend16S {
-        dst: Slot,
-        src: Slot,
-    },
-    Extend32S {
-        dst: Slot,
-        src: Slot,
-    },
+        // ---- conversions (reinterpretations and i32.wrap_i64 are plain copies) ----
+        I64ExtendI32U { dst: def, src: read };
+        I32TruncF32S { dst: def, src: read };
+        I32TruncF32U { dst: def, src: read };
+        I32TruncF64S { dst: def, src: read };
+        I32TruncF64U { dst: def, src: read };
+        I64TruncF32S { dst: def, src: read };
+        I64TruncF32U { dst: def, src: read };
+        I64TruncF64S { dst: def, src: read };
+        I64TruncF64U { dst: def, src: read };
+        I32TruncSatF32S { dst: def, src: read };
+        I32TruncSatF32U { dst: def, src: read };
+        I32TruncSatF64S { dst: def, src: read };
+        I32TruncSatF64U { dst: def, src: read };
+        I64TruncSatF32S { dst: def, src: read };
+        I64TruncSatF32U { dst: def, src: read };
+        I64TruncSatF64S { dst: def, src: read };
+        I64TruncSatF64U { dst: def, src: read };
+        F32ConvertI32S { dst: def, src: read };
+        F32ConvertI32U { dst: def, src: read };
+        F32ConvertI64S { dst: def, src: read };
+        F32ConvertI64U { dst: def, src: read };
+        F64ConvertI32S { dst: def, src: read };
+        F64ConvertI32U { dst: def, src: read };
+        F64ConvertI64S { dst: def, src: read };
+        F64ConvertI64U { dst: def, src: read };
+        F32DemoteF64 { dst: def, src: read };
+        F64PromoteF32 { dst: def, src: read };
+        /// `i32.extend8_s` and `i64.extend8_s` (sign-extending to 64 bits is a valid i32 cell).
+        /// `Extend32S` is also `i64.extend_i32_s`.
+        Extend8S { dst: def, src: read };
+        Extend16S { dst: def, src: read };
+        Extend32S { dst: def, src: read };
+        }
+    };
+}
+pub(crate) use for_each_instr;
+
+/// The Rust type of an operand role.
+macro_rules! role_ty {
+    (def) => {
+        Slot
+    };
+    (out) => {
+        Slot
+    };
+    (read) => {
+        Slot
+    };
+    (update) => {
+        Slot
+    };
+    (args) => {
+        Slot
+    };
+    (results) => {
+        Slot
+    };
+    (target) => {
+        Target
+    };
+    (index) => {
+        u32
+    };
+    (u8) => {
+        u8
+    };
+    (u32) => {
+        u32
+    };
+    (i32) => {
+        i32
+    };
+    (u64) => {
+        u64
+    };
 }
 
-impl Instr {
-    /// The output slot, for instructions whose only effect is writing one slot from their inputs
-    /// (the translator may redirect such an output straight into a local).
-    pub(crate) fn result_slot_mut(&mut self) -> Option<&mut Slot> {
-        use Instr::*;
-        match self {
-            Copy { dst, .. }
-            | Const { dst, .. }
-            | GlobalGet { dst, .. }
-            | GlobalGetOwn { dst, .. } => Some(dst),
-            Load32 { dst, .. }
-            | Load64 { dst, .. }
-            | Load8S { dst, .. }
-            | Load8U { dst, .. }
-            | Load16S { dst, .. }
-            | Load16U { dst, .. }
-            | Load32S { dst, .. } => Some(dst),
-            Load32AddImm { dst, .. }
-            | Load64AddImm { dst, .. }
-            | Load8SAddImm { dst, .. }
-            | Load8UAddImm { dst, .. }
-            | Load16SAddImm { dst, .. }
-            | Load16UAddImm { dst, .. }
-            | Load32SAddImm { dst, .. } => Some(dst),
-            RefFunc { dst, .. } | I64Eqz { dst, .. } | I32Eqz { dst, .. } => Some(dst),
-            I32Eq { dst, .. } | I32Ne { dst, .. } | I32LtS { dst, .. } | I32LtU { dst, .. } => {
-                Some(dst)
-            }
-            I32GtS { dst, .. } | I32GtU { dst, .. } | I32LeS { dst, .. } | I32LeU { dst, .. } => {
-                Some(dst)
-            }
-            I32GeS { dst, .. } | I32GeU { dst, .. } | I32Clz { dst, .. } | I32Ctz { dst, .. } => {
-                Some(dst)
-            }
-            I32Popcnt { dst, .. }
-            | I32Add { dst, .. }
-            | I32Sub { dst, .. }
-            | I32Mul { dst, .. } => Some(dst),
-            I32And { dst, .. } | I32Or { dst, .. } | I32Xor { dst, .. } | I32Shl { dst, .. } => {
-                Some(dst)
-            }
-            I32ShrS { dst, .. }
-            | I32ShrU { dst, .. }
-            | I32Rotl { dst, .. }
-            | I32Rotr { dst, .. } => Some(dst),
-            I64Eq { dst, .. } | I64Ne { dst, .. } | I64LtS { dst, .. } | I64LtU { dst, .. } => {
-                Some(dst)
-            }
-            I64GtS { dst, .. } | I64GtU { dst, .. } | I64LeS { dst, .. } | I64LeU { dst, .. } => {
-                Some(dst)
-            }
-            I64GeS { dst, .. } | I64GeU { dst, .. } | I64Clz { dst, .. } | I64Ctz { dst, .. } => {
-                Some(dst)
-            }
-            I64Popcnt { dst, .. }
-            | I64Add { dst, .. }
-            | I64Sub { dst, .. }
-            | I64Mul { dst, .. } => Some(dst),
-            I64And { dst, .. } | I64Or { dst, .. } | I64Xor { dst, .. } | I64Shl { dst, .. } => {
-                Some(dst)
-            }
-            I64ShrS { dst, .. }
-            | I64ShrU { dst, .. }
-            | I64Rotl { dst, .. }
-            | I64Rotr { dst, .. } => Some(dst),
-            F32Add { dst, .. } | F32Sub { dst, .. } | F32Mul { dst, .. } | F32Div { dst, .. } => {
-                Some(dst)
-            }
-            F64Add { dst, .. } | F64Sub { dst, .. } | F64Mul { dst, .. } | F64Div { dst, .. } => {
-                Some(dst)
-            }
-            F32Eq { dst, .. } | F32Ne { dst, .. } | F32Lt { dst, .. } | F32Gt { dst, .. } => {
-                Some(dst)
-            }
-            F64Eq { dst, .. } | F64Ne { dst, .. } | F64Lt { dst, .. } | F64Gt { dst, .. } => {
-                Some(dst)
-            }
-            F32Le { dst, .. } | F32Ge { dst, .. } | F64Le { dst, .. } | F64Ge { dst, .. } => {
-                Some(dst)
-            }
-            F32Abs { dst, .. } | F32Neg { dst, .. } | F64Abs { dst, .. } | F64Neg { dst, .. } => {
-                Some(dst)
-            }
-            F32Sqrt { dst, .. } | F64Sqrt { dst, .. } | F32Min { dst, .. } | F32Max { dst, .. } => {
-                Some(dst)
-            }
-            F64Min { dst, .. } | F64Max { dst, .. } | F32Copysign { dst, .. } => Some(dst),
-            F64Copysign { dst, .. } | I64ExtendI32U { dst, .. } => Some(dst),
-            // Trapping operations too: a trap ends the function, so no one can observe that
-            // the local was the destination rather than a temporary.
-            I32DivS { dst, .. }
-            | I32DivU { dst, .. }
-            | I32RemS { dst, .. }
-            | I32RemU { dst, .. } => Some(dst),
-            I64DivS { dst, .. }
-            | I64DivU { dst, .. }
-            | I64RemS { dst, .. }
-            | I64RemU { dst, .. } => Some(dst),
-            I32TruncF32S { dst, .. } | I32TruncF32U { dst, .. } => Some(dst),
-            I32TruncF64S { dst, .. } | I32TruncF64U { dst, .. } => Some(dst),
-            I64TruncF32S { dst, .. } | I64TruncF32U { dst, .. } => Some(dst),
-            I64TruncF64S { dst, .. } | I64TruncF64U { dst, .. } => Some(dst),
-            I32TruncSatF32S { dst, .. } | I32TruncSatF32U { dst, .. } => Some(dst),
-            I32TruncSatF64S { dst, .. } | I32TruncSatF64U { dst, .. } => Some(dst),
-            I64TruncSatF32S { dst, .. } | I64TruncSatF32U { dst, .. } => Some(dst),
-            I64TruncSatF64S { dst, .. } | I64TruncSatF64U { dst, .. } => Some(dst),
-            F32ConvertI32S { dst, .. } | F32ConvertI32U { dst, .. } => Some(dst),
-            F64ConvertI32S { dst, .. } | F64ConvertI32U { dst, .. } => Some(dst),
-            F32ConvertI64S { dst, .. } | F32ConvertI64U { dst, .. } => Some(dst),
-            F64ConvertI64S { dst, .. } | F64ConvertI64U { dst, .. } => Some(dst),
-            F32DemoteF64 { dst, .. } | F64PromoteF32 { dst, .. } => Some(dst),
-            Extend8S { dst, .. } | Extend16S { dst, .. } | Extend32S { dst, .. } => Some(dst),
-            I32ShlAddImm { dst, .. }
-            | Load32Add { dst, .. }
-            | Load64Add { dst, .. }
-            | Load32ShlAddImm { dst, .. }
-            | Load64ShlAddImm { dst, .. }
-            | I32AddImm { dst, .. }
-            | I32MulImm { dst, .. }
-            | I32AndImm { dst, .. }
-            | I32OrImm { dst, .. }
-            | I32XorImm { dst, .. }
-            | I32ShlImm { dst, .. }
-            | I32ShrSImm { dst, .. }
-            | I32ShrUImm { dst, .. }
-            | I32EqImm { dst, .. }
-            | I32NeImm { dst, .. }
-            | I32LtSImm { dst, .. }
-            | I32LtUImm { dst, .. }
-            | I32GtSImm { dst, .. }
-            | I32GtUImm { dst, .. }
-            | I32LeSImm { dst, .. }
-            | I32LeUImm { dst, .. }
-            | I32GeSImm { dst, .. }
-            | I32GeUImm { dst, .. }
-            | I64AddImm { dst, .. }
-            | I64MulImm { dst, .. }
-            | I64AndImm { dst, .. }
-            | I64OrImm { dst, .. }
-            | I64XorImm { dst, .. }
-            | I64ShlImm { dst, .. }
-            | I64ShrSImm { dst, .. }
-            | I64ShrUImm { dst, .. }
-            | I64EqImm { dst, .. }
-            | I64NeImm { dst, .. }
-            | I64LtSImm { dst, .. }
-            | I64LtUImm { dst, .. }
-            | I64GtSImm { dst, .. }
-            | I64GtUImm { dst, .. }
-            | I64LeSImm { dst, .. }
-            | I64LeUImm { dst, .. }
-            | I64GeSImm { dst, .. }
-            | I64GeUImm { dst, .. } => Some(dst),
-            _ => None,
-        }
-    }
+/// Passes a slot or target operand to an operand visitor; immediates and indices have none.
+macro_rules! visit_role {
+    ($f:ident, def, $x:expr) => {
+        $f(OperandMut::Def($x))
+    };
+    ($f:ident, out, $x:expr) => {
+        $f(OperandMut::Out($x))
+    };
+    ($f:ident, read, $x:expr) => {
+        $f(OperandMut::Read($x))
+    };
+    ($f:ident, update, $x:expr) => {
+        $f(OperandMut::Update($x))
+    };
+    ($f:ident, args, $x:expr) => {
+        $f(OperandMut::Args($x))
+    };
+    ($f:ident, results($n:ident), $x:expr) => {
+        $f(OperandMut::Results($x, *$n))
+    };
+    ($f:ident, target, $x:expr) => {
+        $f(OperandMut::Target($x))
+    };
+    ($f:ident, $other:ident, $x:expr) => {
+        ()
+    };
+}
 
-    /// The branch target, for every instruction that jumps.
-    pub(crate) fn branch_target_mut(&mut self) -> Option<&mut u32> {
-        use Instr::*;
-        match self {
-            Br { target } | BrIfNez { target, .. } | BrIfEqz { target, .. } => Some(target),
-            BrI32Eq { target, .. }
-            | BrI32EqImm { target, .. }
-            | BrI32Ne { target, .. }
-            | BrI32NeImm { target, .. }
-            | BrI32LtS { target, .. }
-            | BrI32LtSImm { target, .. }
-            | BrI32LtU { target, .. }
-            | BrI32LtUImm { target, .. }
-            | BrI32GtS { target, .. }
-            | BrI32GtSImm { target, .. }
-            | BrI32GtU { target, .. }
-            | BrI32GtUImm { target, .. }
-            | BrI32LeS { target, .. }
-            | BrI32LeSImm { target, .. }
-            | BrI32LeU { target, .. }
-            | BrI32LeUImm { target, .. }
-            | BrI32GeS { target, .. }
-            | BrI32GeSImm { target, .. }
-            | BrI32GeU { target, .. }
-            | BrI32GeUImm { target, .. }
-            | BrI64Eq { target, .. }
-            | BrI64EqImm { target, .. }
-            | BrI64Ne { target, .. }
-            | BrI64NeImm { target, .. }
-            | BrI64LtS { target, .. }
-            | BrI64LtSImm { target, .. }
-            | BrI64LtU { target, .. }
-            | BrI64LtUImm { target, .. }
-            | BrI64GtS { target, .. }
-            | BrI64GtSImm { target, .. }
-            | BrI64GtU { target, .. }
-            | BrI64GtUImm { target, .. }
-            | BrI64LeS { target, .. }
-            | BrI64LeSImm { target, .. }
-            | BrI64LeU { target, .. }
-            | BrI64LeUImm { target, .. }
-            | BrI64GeS { target, .. }
-            | BrI64GeSImm { target, .. }
-            | BrI64GeU { target, .. }
-            | BrI64GeUImm { target, .. }
-            | BrI32AndImmEqz { target, .. }
-            | BrI32AndImmNez { target, .. }
-            | BrI64AndImmEqz { target, .. }
-            | BrI64AndImmNez { target, .. } => Some(target),
-            BrF32Eq { target, .. }
-            | BrF32NotEq { target, .. }
-            | BrF32Ne { target, .. }
-            | BrF32NotNe { target, .. }
-            | BrF32Lt { target, .. }
-            | BrF32NotLt { target, .. }
-            | BrF32Gt { target, .. }
-            | BrF32NotGt { target, .. }
-            | BrF32Le { target, .. }
-            | BrF32NotLe { target, .. }
-            | BrF32Ge { target, .. }
-            | BrF32NotGe { target, .. }
-            | BrF64Eq { target, .. }
-            | BrF64NotEq { target, .. }
-            | BrF64Ne { target, .. }
-            | BrF64NotNe { target, .. }
-            | BrF64Lt { target, .. }
-            | BrF64NotLt { target, .. }
-            | BrF64Gt { target, .. }
-            | BrF64NotGt { target, .. }
-            | BrF64Le { target, .. }
-            | BrF64NotLe { target, .. }
-            | BrF64Ge { target, .. }
-            | BrF64NotGe { target, .. } => Some(target),
-            _ => None,
+/// `return Some($x)` when `$x` has the role `$want`.
+macro_rules! return_if_role {
+    (def, def, $x:ident) => {
+        return Some($x)
+    };
+    (target, target, $x:ident) => {
+        return Some($x)
+    };
+    ($want:ident, $role:ident $(($n:ident))?, $x:ident) => {
+        ()
+    };
+}
+
+/// The two words of an `Aux` from its one or two fields.
+macro_rules! aux_words {
+    ($a:expr) => {
+        ($a, 0)
+    };
+    ($a:expr, $b:expr) => {
+        ($a, $b)
+    };
+}
+
+/// Binds an `Aux`'s one or two fields from its words `$a` and `$b`.
+macro_rules! aux_fields {
+    ($a:ident, $b:ident; $x:ident) => {
+        let $x = super::AuxField::from_word($a);
+    };
+    ($a:ident, $b:ident; $x:ident, $y:ident) => {
+        let $x = super::AuxField::from_word($a);
+        let $y = super::AuxField::from_word($b);
+    };
+}
+
+/// Derives the instruction set from [`for_each_instr!`]'s list.
+macro_rules! define_instrs {
+    ($(
+        $(#[$attr:meta])*
+        $name:ident { $($f:ident : $role:ident $(($n:ident))?),* $(,)? }
+        $(aux { $($af:ident : $arole:ident),* $(,)? })?
+    ;)*) => {
+        /// One instruction of the IR (see the module documentation).
+        ///
+        /// `repr(u16)`: the interpreter reads the tag directly to index its handler table.
+        #[derive(Clone, Copy, PartialEq)]
+        #[repr(u16)]
+        pub(crate) enum Instr {
+            $( $(#[$attr])* $name { $($f: role_ty!($role)),* }, )*
         }
+
+        /// Number of instructions, which is the number of tags: `0..COUNT`, in list order.
+        pub(crate) const COUNT: usize = [$(stringify!($name)),*].len();
+
+        /// The fields of the `Aux` word that follows an instruction, one type per instruction
+        /// that has one, named after it.
+        pub(crate) mod aux {
+            #![allow(non_camel_case_types)]
+            use super::{Instr, Slot};
+            $($(
+                #[doc = concat!("The `Aux` word of [`Instr::", stringify!($name), "`].")]
+                #[derive(Clone, Copy, PartialEq, Debug)]
+                pub(crate) struct $name { $(pub(crate) $af: role_ty!($arole)),* }
+
+                impl $name {
+                    /// The `Aux` instruction carrying these fields.
+                    #[inline(always)]
+                    pub(crate) fn word(self) -> Instr {
+                        let $name { $($af),* } = self;
+                        let (a, b) = aux_words!($(super::AuxField::to_word($af)),*);
+                        Instr::Aux { a, b }
+                    }
+
+                    /// The fields, from the two words of an `Aux`.
+                    #[inline(always)]
+                    #[allow(unused_variables)]
+                    pub(crate) fn from_words(a: u32, b: u32) -> Self {
+                        aux_fields!(a, b; $($af),*);
+                        $name { $($af),* }
+                    }
+                }
+            )?)*
+        }
+
+        impl Instr {
+            /// Whether an `Aux` word follows this instruction.
+            pub(crate) const fn has_aux(&self) -> bool {
+                match self {
+                    $( Instr::$name { .. } => {
+                        let fields: &[&str] = &[$($(stringify!($af)),*)?];
+                        !fields.is_empty()
+                    } )*
+                }
+            }
+
+            /// Calls `f` on every slot and branch-target operand, with its role; when `aux` is
+            /// the `Aux` word that follows this instruction, on the slots it carries too.
+            pub(crate) fn for_each_operand_mut(
+                &mut self,
+                aux: Option<&mut Instr>,
+                mut f: impl FnMut(OperandMut<'_>),
+            ) {
+                match self {
+                    $(
+                        #[allow(unused_variables)]
+                        Instr::$name { $($f),* } => {
+                            $( visit_role!(f, $role $(($n))?, $f); )*
+                            $(
+                                if let Some(Instr::Aux { a, b }) = aux {
+                                    #[allow(unused_mut)]
+                                    let aux::$name { $(mut $af),* } = aux::$name::from_words(*a, *b);
+                                    $( visit_role!(f, $arole, (&mut $af)); )*
+                                    (*a, *b) = aux_words!($(AuxField::to_word($af)),*);
+                                }
+                            )?
+                        }
+                    )*
+                }
+            }
+
+            /// The output slot, for instructions whose only effect is writing one slot from their
+            /// inputs (role `def`): the translator may redirect such an output into a local.
+            /// Trapping instructions count too: a trap ends the function, so no one can observe
+            /// that the local was the destination rather than a temporary.
+            pub(crate) fn result_slot_mut(&mut self) -> Option<&mut Slot> {
+                match self {
+                    $(
+                        #[allow(unused_variables, unreachable_code)]
+                        Instr::$name { $($f),* } => {
+                            $( return_if_role!(def, $role $(($n))?, $f); )*
+                            None
+                        }
+                    )*
+                }
+            }
+
+            /// The branch target, for every instruction that jumps (one target at most).
+            pub(crate) fn branch_target_mut(&mut self) -> Option<&mut Target> {
+                match self {
+                    $(
+                        #[allow(unused_variables, unreachable_code)]
+                        Instr::$name { $($f),* } => {
+                            $( return_if_role!(target, $role $(($n))?, $f); )*
+                            None
+                        }
+                    )*
+                }
+            }
+
+            /// Writes the fields of `aux`, the `Aux` word following this instruction, by name.
+            pub(crate) fn fmt_aux(&self, aux: &Instr, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let Instr::Aux { a, b } = *aux else {
+                    return write!(out, "(missing aux: {aux})");
+                };
+                match self {
+                    $(
+                        #[allow(unreachable_code)]
+                        Instr::$name { .. } => {
+                            $(
+                                let aux::$name { $($af),* } = aux::$name::from_words(a, b);
+                                out.write_str("aux")?;
+                                $( write!(out, concat!(" ", stringify!($af), "={}"), $af)?; )*
+                                return Ok(());
+                            )?
+                            write!(out, "{aux}")
+                        }
+                    )*
+                }
+            }
+        }
+
+        impl fmt::Display for Instr {
+            /// The name and each operand as `name=value` (slots `s3`, targets `@+2`).
+            fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $(
+                        Instr::$name { $($f),* } => {
+                            out.write_str(stringify!($name))?;
+                            $( write!(out, concat!(" ", stringify!($f), "={}"), $f)?; )*
+                            Ok(())
+                        }
+                    )*
+                }
+            }
+        }
+    };
+}
+
+/// A slot or branch-target operand, by role (see the module documentation).
+pub(crate) enum OperandMut<'a> {
+    Def(&'a mut Slot),
+    Out(&'a mut Slot),
+    Read(&'a mut Slot),
+    Update(&'a mut Slot),
+    Args(&'a mut Slot),
+    /// The first of a range of slots, and the range's length.
+    Results(&'a mut Slot, u32),
+    Target(&'a mut Target),
+}
+
+/// A field of an `Aux` word: 32 bits.
+pub(crate) trait AuxField: Copy {
+    fn to_word(self) -> u32;
+    fn from_word(word: u32) -> Self;
+}
+
+impl AuxField for u32 {
+    fn to_word(self) -> u32 {
+        self
+    }
+    fn from_word(word: u32) -> Self {
+        word
     }
 }
 
-impl Instr {
-    /// Calls `f` on every slot operand (not on the slots an `Aux` may carry).
-    pub(crate) fn for_each_slot_mut(&mut self, mut f: impl FnMut(&mut Slot)) {
-        use Instr::*;
-        match self {
-            CanonF32 { slot, .. } => {
-                f(slot);
+impl AuxField for Slot {
+    fn to_word(self) -> u32 {
+        self.0
+    }
+    fn from_word(word: u32) -> Self {
+        Slot(word)
+    }
+}
+
+for_each_instr!(define_instrs);
+
+impl fmt::Debug for Instr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// A function's instructions, one per line with its index; an `Aux` word is shown with the
+/// field names its instruction gives it.
+pub(crate) struct Listing<'a>(pub(crate) &'a [Instr]);
+
+impl fmt::Display for Listing<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut owner: Option<&Instr> = None;
+        for (pc, instr) in self.0.iter().enumerate() {
+            write!(f, "  {pc:4}: ")?;
+            match owner.take() {
+                Some(owner) => owner.fmt_aux(instr, f)?,
+                None => write!(f, "{instr}")?,
+            }
+            writeln!(f)?;
+            if instr.has_aux() {
+                owner = Some(instr);
             }
-            CanonF64 { slot, .. } => {
-                f(slot);
-            }
-            BrIfNez { cond, .. } => {
-                f(cond);
-            }
-            BrIfEqz { cond, .. } => {
-                f(cond);
-            }
-            BrTable { index, .. } => {
-                f(index);
-            }
-            BrTableAddImm { index, .. } => {
-                f(index);
-            }
-            Return { src, .. } => {
-                f(src);
-            }
-            Call { base, .. } => {
-                f(base);
-            }
-            CallIndirect { index, base, .. } => {
-                f(index);
-                f(base);
-            }
-            ReturnCall { base, .. } => {
-                f(base);
-            }
-            ReturnCallIndirect { index, base, .. } => {
-                f(index);
-                f(base);
-            }
-            Copy { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            Const { dst, .. } => {
-                f(dst);
-            }
-            Select { dst, a, b, .. } => {
-                f(dst);
-                f(a);
-                f(b);
-            }
-            GlobalGet { dst, .. } => {
-                f(dst);
-            }
-            GlobalSet { src, .. } => {
-                f(src);
-            }
-            GlobalGetOwn { dst, .. } => {
-                f(dst);
-            }
-            GlobalSetOwn { src, .. } => {
-                f(src);
-            }
-            GlobalAddImm32Own { dst, .. } => {
-                f(dst);
-            }
-            GlobalAddImm64Own { dst, .. } => {
-                f(dst);
-            }
-            Load32 { dst, addr, .. } => {
-                f(dst);
-                f(addr);
-            }
-            Load32AddImm { dst, base, .. } => {
-                f(dst);
-                f(base);
-            }
-            Load64AddImm { dst, base, .. } => {
-                f(dst);
-                f(base);
-            }
-            Load8SAddImm { dst, base, .. } => {
-                f(dst);
-                f(base);
-            }
-            Load8UAddImm { dst, base, .. } => {
-                f(dst);
-                f(base);
-            }
-            Load16SAddImm { dst, base, .. } => {
-                f(dst);
-                f(base);
-            }
-            Load16UAddImm { dst, base, .. } => {
-                f(dst);
-                f(base);
-            }
-            Load32SAddImm { dst, base, .. } => {
-                f(dst);
-                f(base);
-            }
-            Load64 { dst, addr, .. } => {
-                f(dst);
-                f(addr);
-            }
-            Load8S { dst, addr, .. } => {
-                f(dst);
-                f(addr);
-            }
-            Load8U { dst, addr, .. } => {
-                f(dst);
-                f(addr);
-            }
-            Load16S { dst, addr, .. } => {
-                f(dst);
-                f(addr);
-            }
-            Load16U { dst, addr, .. } => {
-                f(dst);
-                f(addr);
-            }
-            Load32S { dst, addr, .. } => {
-                f(dst);
-                f(addr);
-            }
-            Store8 { addr, src, .. } => {
-                f(addr);
-                f(src);
-            }
-            Store16 { addr, src, .. } => {
-                f(addr);
-                f(src);
-            }
-            Store32 { addr, src, .. } => {
-                f(addr);
-                f(src);
-            }
-            Store64 { addr, src, .. } => {
-                f(addr);
-                f(src);
-            }
-            Store8AddImm { base, src, .. }
-            | Store16AddImm { base, src, .. }
-            | Store32AddImm { base, src, .. }
-            | Store64AddImm { base, src, .. } => {
-                f(base);
-                f(src);
-            }
-            MemorySize { dst, .. } => {
-                f(dst);
-            }
-            MemoryGrow { dst, delta, .. } => {
-                f(dst);
-                f(delta);
-            }
-            MemoryFill { dst, val, len, .. } => {
-                f(dst);
-                f(val);
-                f(len);
-            }
-            MemoryCopy { dst, src, len, .. } => {
-                f(dst);
-                f(src);
-                f(len);
-            }
-            MemoryInit { dst, src, len, .. } => {
-                f(dst);
-                f(src);
-                f(len);
-            }
-            TableGet { dst, index, .. } => {
-                f(dst);
-                f(index);
-            }
-            TableSet { index, val, .. } => {
-                f(index);
-                f(val);
-            }
-            TableSize { dst, .. } => {
-                f(dst);
-            }
-            TableGrow {
-                dst, init, delta, ..
-            } => {
-                f(dst);
-                f(init);
-                f(delta);
-            }
-            TableFill { dst, val, len, .. } => {
-                f(dst);
-                f(val);
-                f(len);
-            }
-            TableCopy { dst, src, len, .. } => {
-                f(dst);
-                f(src);
-                f(len);
-            }
-            TableInit { dst, src, len, .. } => {
-                f(dst);
-                f(src);
-                f(len);
-            }
-            RefFunc { dst, .. } => {
-                f(dst);
-            }
-            I64Eqz { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I32Eqz { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I32Eq { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32Ne { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32LtS { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32LtU { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32GtS { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32GtU { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32LeS { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32LeU { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32GeS { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32GeU { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32Clz { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I32Ctz { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I32Popcnt { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I32Add { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32Sub { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32Mul { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32DivS { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32DivU { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32RemS { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32RemU { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32And { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32Or { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32Xor { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32Shl { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32ShrS { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32ShrU { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32Rotl { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32Rotr { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64Eq { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64Ne { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64LtS { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64LtU { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64GtS { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64GtU { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64LeS { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64LeU { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64GeS { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64GeU { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64Clz { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I64Ctz { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I64Popcnt { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I64Add { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64Sub { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64Mul { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64DivS { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64DivU { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64RemS { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64RemU { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64And { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64Or { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64Xor { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64Shl { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64ShrS { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64ShrU { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64Rotl { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I64Rotr { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F32Eq { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F32Ne { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F32Lt { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F32Gt { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F32Le { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F32Ge { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F32Abs { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F32Neg { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F32Ceil { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F32Floor { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F32Trunc { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F32Nearest { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F32Sqrt { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F32Add { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F32Sub { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F32Mul { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F32Div { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F32Min { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F32Max { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F32Copysign { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F64Eq { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F64Ne { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F64Lt { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F64Gt { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F64Le { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F64Ge { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F64Abs { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F64Neg { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F64Ceil { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F64Floor { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F64Trunc { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F64Nearest { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F64Sqrt { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F64Add { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F64Sub { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F64Mul { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F64Div { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F64Min { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F64Max { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            F64Copysign { dst, lhs, rhs, .. } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            I32AddImm { dst, lhs, .. } | I32ShlAddImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            Load32Add { dst, lhs, rhs } | Load64Add { dst, lhs, rhs } => {
-                f(dst);
-                f(lhs);
-                f(rhs);
-            }
-            Load32ShlAddImm { dst, base, .. } | Load64ShlAddImm { dst, base, .. } => {
-                f(dst);
-                f(base);
-            }
-            I32MulImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I32AndImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I32OrImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I32XorImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I32ShlImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I32ShrSImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I32ShrUImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I32EqImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I32NeImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I32LtSImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I32LtUImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I32GtSImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I32GtUImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I32LeSImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I32LeUImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I32GeSImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I32GeUImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I64AddImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I64MulImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I64AndImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I64OrImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I64XorImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I64ShlImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I64ShrSImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I64ShrUImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I64EqImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I64NeImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I64LtSImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I64LtUImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I64GtSImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I64GtUImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I64LeSImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I64LeUImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I64GeSImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            I64GeUImm { dst, lhs, .. } => {
-                f(dst);
-                f(lhs);
-            }
-            BrI32Eq { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI32Ne { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI32LtS { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI32LtU { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI32GtS { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI32GtU { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI32LeS { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI32LeU { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI32GeS { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI32GeU { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI32EqImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI32NeImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI32LtSImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI32LtUImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI32GtSImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI32GtUImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI32LeSImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI32LeUImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI32GeSImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI32GeUImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI64Eq { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI64Ne { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI64LtS { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI64LtU { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI64GtS { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI64GtU { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI64LeS { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI64LeU { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI64GeS { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI64GeU { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrI64EqImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI64NeImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI64LtSImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI64LtUImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI64GtSImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI64GtUImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI64LeSImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI64LeUImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI64GeSImm { lhs, .. } => {
-                f(lhs);
-            }
-            BrI64GeUImm { lhs, .. }
-            | BrI32AndImmEqz { lhs, .. }
-            | BrI32AndImmNez { lhs, .. }
-            | BrI64AndImmEqz { lhs, .. }
-            | BrI64AndImmNez { lhs, .. } => {
-                f(lhs);
-            }
-            BrF32Eq { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF32NotEq { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF32Ne { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF32NotNe { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF32Lt { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF32NotLt { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF32Gt { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF32NotGt { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF32Le { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF32NotLe { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF32Ge { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF32NotGe { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF64Eq { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF64NotEq { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF64Ne { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF64NotNe { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF64Lt { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF64NotLt { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF64Gt { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF64NotGt { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF64Le { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF64NotLe { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF64Ge { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            BrF64NotGe { lhs, rhs, .. } => {
-                f(lhs);
-                f(rhs);
-            }
-            I64ExtendI32U { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I32TruncF32S { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I32TruncF32U { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I32TruncF64S { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I32TruncF64U { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I64TruncF32S { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I64TruncF32U { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I64TruncF64S { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I64TruncF64U { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I32TruncSatF32S { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I32TruncSatF32U { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I32TruncSatF64S { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I32TruncSatF64U { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I64TruncSatF32S { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I64TruncSatF32U { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I64TruncSatF64S { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            I64TruncSatF64U { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F32ConvertI32S { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F32ConvertI32U { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F32ConvertI64S { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F32ConvertI64U { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F64ConvertI32S { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F64ConvertI32U { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F64ConvertI64S { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F64ConvertI64U { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F32DemoteF64 { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            F64PromoteF32 { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            Extend8S { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            Extend16S { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            Extend32S { dst, src, .. } => {
-                f(dst);
-                f(src);
-            }
-            _ => {}
         }
+        Ok(())
     }
 }
 
 // Keep the instruction compact: it is the unit the dispatch loop streams through.
 const _: () = assert!(core::mem::size_of::<Instr>() <= 16);
+// Every tag fits the handler table's index type.
+const _: () = assert!(COUNT <= u16::MAX as usize);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    #[test]
+    fn aux_words_round_trip_by_field_name() {
+        let word = aux::TableCopy {
+            dst_table: 3,
+            src_table: 7,
+        }
+        .word();
+        assert_eq!(word, Instr::Aux { a: 3, b: 7 });
+        let aux::TableCopy {
+            dst_table,
+            src_table,
+        } = aux::TableCopy::from_words(3, 7);
+        assert_eq!((dst_table, src_table), (3, 7));
+        assert_eq!(
+            aux::Select { cond: Slot(5) }.word(),
+            Instr::Aux { a: 5, b: 0 }
+        );
+    }
+
+    #[test]
+    fn visitors_see_every_slot_and_target_with_its_role() {
+        let mut select = Instr::Select {
+            dst: Slot(1),
+            a: Slot(2),
+            b: Slot(3),
+        };
+        let mut cond = aux::Select { cond: Slot(4) }.word();
+        let mut seen = alloc::vec::Vec::new();
+        select.for_each_operand_mut(Some(&mut cond), |op| {
+            seen.push(match op {
+                OperandMut::Def(s) => ('d', s.index()),
+                OperandMut::Read(s) => {
+                    s.0 += 10;
+                    ('r', s.index() - 10)
+                }
+                _ => ('?', 0),
+            })
+        });
+        assert_eq!(seen, [('d', 1), ('r', 2), ('r', 3), ('r', 4)]);
+        // The visitor's writes reach the instruction and its Aux word.
+        assert_eq!(cond, Instr::Aux { a: 14, b: 0 });
+        assert_eq!(select.to_string(), "Select dst=s1 a=s12 b=s13");
+
+        let mut ret = Instr::Return {
+            src: Slot(6),
+            count: 2,
+        };
+        let mut ranges = alloc::vec::Vec::new();
+        ret.for_each_operand_mut(None, |op| {
+            if let OperandMut::Results(s, n) = op {
+                ranges.push((s.index(), n));
+            }
+        });
+        assert_eq!(ranges, [(6, 2)]);
+
+        let mut br = Instr::BrI32LtSImm {
+            lhs: Slot(0),
+            imm: -1,
+            target: Target::at(9),
+        };
+        assert_eq!(br.branch_target_mut().map(|t| t.index()), Some(9));
+        assert!(br.result_slot_mut().is_none());
+        let mut grow = Instr::MemoryGrow {
+            dst: Slot(0),
+            delta: Slot(1),
+        };
+        assert!(
+            grow.result_slot_mut().is_none(),
+            "`out` is never redirected"
+        );
+    }
+
+    #[test]
+    fn listing_names_aux_fields() {
+        let code = [
+            Instr::CallIndirect {
+                ty: 2,
+                index: Slot(1),
+                base: Slot(3),
+            },
+            aux::CallIndirect { table: 0 }.word(),
+            Instr::Br {
+                target: Target::distance(-32),
+            },
+        ];
+        assert_eq!(
+            Listing(&code).to_string(),
+            "     0: CallIndirect ty=2 index=s1 base=s3\n     1: aux table=0\n     2: Br target=@-2\n"
+        );
+    }
+}

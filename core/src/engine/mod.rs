@@ -7,6 +7,7 @@ mod num;
 mod translate;
 
 pub(crate) use exec::{call, Frame};
+pub(crate) use ir::Listing;
 pub(crate) use translate::{
     translate_function, validate_function, CompiledFunc, FuncTranslatorAllocs,
 };

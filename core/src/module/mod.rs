@@ -425,9 +425,7 @@ impl Module {
                 code.num_locals,
                 code.frame_size
             );
-            for (pc, instr) in code.instrs.iter().enumerate() {
-                let _ = writeln!(out, "  {pc:4}: {instr:?}");
-            }
+            let _ = write!(out, "{}", crate::engine::Listing(&code.instrs));
         }
         out
     }

@@ -43,6 +43,8 @@ pub struct Plan {
     args: Vec<String>,
     listen: Vec<String>,
     no_std: bool,
+    /// `--wasi-trace`: trace every call on stderr.
+    trace: bool,
 }
 
 impl Plan {
@@ -96,6 +98,7 @@ impl Plan {
             args,
             listen: wasi.wasi_tcplisten.clone(),
             no_std,
+            trace: wasi.wasi_trace,
         }))
     }
 
@@ -128,8 +131,14 @@ impl Plan {
                 .stdout(nostd::Console::Stdout)
                 .stderr(nostd::Console::Stderr)
                 .platform(nostd::BarePlatform::default());
+            if self.trace {
+                builder.trace(nostd::Console::Stderr);
+            }
         } else {
             builder.inherit_stdio();
+            if self.trace {
+                builder.trace(wrt::wasi::Stderr);
+            }
         }
         for addr in &self.listen {
             listen(&mut builder, addr)?;

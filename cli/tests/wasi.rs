@@ -439,6 +439,85 @@ fn raw_path_calls_with_and_without_a_preopen() {
 }
 
 #[test]
+fn wasi_trace_prints_each_call_on_stderr() {
+    // The program's own output is unchanged; stderr gets one line per call.
+    let echo = example("echo.wasm");
+    run(&[&echo, "--wasi", "--wasi-trace", "--", "hi", "there"])
+        .output()
+        .expect(
+            0,
+            "hi there\n",
+            "wasi: granted: 3 arguments [\"echo.wasm\", \"hi\", \"there\"], 0 environment \
+             variables, no directories, proc_exit allowed\n\
+             wasi: args_sizes_get() = 0 (argc=3, argv_buf_size=19)\n\
+             wasi: args_get(argv=0x400, argv_buf=0x40c) = 0\n\
+             wasi: fd_write(fd=1, iovs=0x10, iovs_len=1) = 0 (nwritten=2)\n\
+             wasi: fd_write(fd=1, iovs=0x10, iovs_len=1) = 0 (nwritten=1)\n\
+             wasi: fd_write(fd=1, iovs=0x10, iovs_len=1) = 0 (nwritten=5)\n\
+             wasi: fd_write(fd=1, iovs=0x10, iovs_len=1) = 0 (nwritten=1)\n",
+        );
+    // Without it, only the program's output.
+    run(&[&echo, "--wasi", "--", "hi"])
+        .output()
+        .expect(0, "hi\n", "");
+    // A call refused for want of a grant names the errno, and the first line says what was
+    // granted (variables by name only).
+    let m = data("nofs.wat");
+    let dir = TempDir::new("trace");
+    let out = run(&[
+        &m,
+        "--wasi",
+        "--wasi-trace",
+        "--wasi-env",
+        "TOKEN=secret",
+        "--function",
+        "open_dot",
+        "4",
+    ])
+    .output();
+    assert_eq!(out.code, Some(0));
+    assert_eq!(out.stdout, "8\n");
+    assert_eq!(
+        out.stderr,
+        "wasi: granted: 1 argument [\"nofs.wat\"], 1 environment variable [TOKEN], no \
+         directories, proc_exit allowed\n\
+         wasi: path_open(fd=4, dirflags=0x0, path=\".\", oflags=0x2, \
+         fs_rights_base=0xffffffffffffffbf, fs_rights_inheriting=0xffffffffffffffff, \
+         fdflags=0x0) = 8 EBADF (Bad file descriptor)\n"
+    );
+    let fs = format!("{}::/data", dir.str());
+    let out = run(&[
+        &m,
+        "--wasi",
+        "--wasi-trace",
+        "--wasi-fs",
+        &fs,
+        "--function",
+        "open_dot",
+        "3",
+    ])
+    .output();
+    assert_eq!(out.stdout, "0\n");
+    assert!(
+        out.stderr.starts_with(&format!(
+            "wasi: granted: 1 argument [\"nofs.wat\"], 0 environment variables, directories \
+             [3 \"/data\" (host {}, read-write)], proc_exit allowed\n",
+            dir.str()
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.ends_with("fdflags=0x0) = 0 (opened_fd=4)\n"),
+        "{}",
+        out.stderr
+    );
+    // It is a WASI option.
+    let out = run(&[&m, "--wasi-trace", "--function", "open_dot", "3"]).output();
+    assert_eq!(out.code, Some(USAGE));
+}
+
+#[test]
 fn clocks_poll_and_random() {
     let out = run(&[&program("c/clocks.wasm"), "--wasi"])
         .stdin("ping\n")
@@ -1101,6 +1180,7 @@ fn help_documents_the_new_options() {
         "--wasi-env <NAME[=VALUE]>",
         "--wasi-arg <ARG>",
         "--wasi-tcplisten <ADDR>",
+        "--wasi-trace\n",
         "--no-std\n",
         "`wrtd validate` checks a module without running it",
         "--component\n",

@@ -74,6 +74,8 @@ pub struct WasiCtx {
     pub(crate) platform: Box<dyn WasiPlatform>,
     pub(crate) exit_allowed: bool,
     pub(crate) max_open_fds: usize,
+    /// Where each call is traced ([`WasiCtxBuilder::trace`]), if anywhere.
+    pub(crate) trace: Option<Box<dyn WasiStream>>,
 }
 
 impl core::fmt::Debug for WasiCtx {
@@ -127,6 +129,25 @@ impl WasiCtx {
         }
         self.insert(Entry::new(Kind::Stream(stream), base, 0))
             .map_err(|e| Error::host(format!("cannot add a stream: {e}")))
+    }
+
+    /// Whether calls are traced.
+    pub(crate) fn tracing(&self) -> bool {
+        self.trace.is_some()
+    }
+
+    /// Writes one line of the trace (a failing trace stream is not the guest's problem).
+    pub(crate) fn trace(&mut self, line: &str) {
+        if let Some(out) = &mut self.trace {
+            let mut rest = line.as_bytes();
+            while !rest.is_empty() {
+                match out.write(rest) {
+                    Ok(n) if n > 0 => rest = rest.get(n..).unwrap_or_default(),
+                    _ => break,
+                }
+            }
+            let _ = out.flush();
+        }
     }
 
     /// Flushes every stream (standard output and error included).
@@ -190,6 +211,7 @@ pub struct WasiCtxBuilder {
     stderr: Option<Box<dyn WasiStream>>,
     platform: Option<Box<dyn WasiPlatform>>,
     max_open_fds: usize,
+    trace: Option<Box<dyn WasiStream>>,
     #[cfg(all(feature = "std", unix))]
     listeners: Vec<std::net::TcpListener>,
 }
@@ -221,6 +243,7 @@ impl WasiCtxBuilder {
             stderr: None,
             platform: None,
             max_open_fds: DEFAULT_MAX_OPEN_FDS,
+            trace: None,
             #[cfg(all(feature = "std", unix))]
             listeners: Vec::new(),
         }
@@ -281,6 +304,20 @@ impl WasiCtxBuilder {
     /// The most descriptors the guest may have open at once (`EMFILE` beyond).
     pub fn max_open_fds(&mut self, max: usize) -> &mut Self {
         self.max_open_fds = max;
+        self
+    }
+
+    /// Traces the guest's WASI calls to `stream`, one line each, like `strace`: the function,
+    /// its arguments (strings as the guest passed them), the errno, and on success the values
+    /// it wrote back. Every line starts with `wasi: `; the first one, written by
+    /// [`build`](Self::build), lists what the guest was granted.
+    ///
+    /// ```text
+    /// wasi: granted: 1 argument ["app.wasm"], 0 environment variables, directories [3 "/data" (host /srv/data, read-only)], proc_exit allowed
+    /// wasi: path_open(fd=3, dirflags=0x1, path="out.txt", oflags=0x1, fs_rights_base=0x40, fs_rights_inheriting=0x0, fdflags=0x0) = 76 ENOTCAPABLE (Extension: capabilities insufficient)
+    /// ```
+    pub fn trace(&mut self, stream: impl WasiStream + 'static) -> &mut Self {
+        self.trace = Some(Box::new(stream));
         self
     }
 
@@ -367,6 +404,7 @@ impl WasiCtxBuilder {
             platform,
             exit_allowed: caps.process.exit_allowed,
             max_open_fds: self.max_open_fds.max(3),
+            trace: self.trace.take(),
         };
         let stdio = [
             (self.stdin.take(), true, false),
@@ -379,6 +417,8 @@ impl WasiCtxBuilder {
         }
 
         #[cfg(all(feature = "std", unix))]
+        let mut sockets = Vec::new();
+        #[cfg(all(feature = "std", unix))]
         {
             for preopen in self.capabilities.filesystem.preopens() {
                 let entry = super::host::open_preopen(preopen)?;
@@ -387,8 +427,10 @@ impl WasiCtxBuilder {
             }
             for listener in self.listeners.drain(..) {
                 let entry = super::host::listener_entry(listener)?;
-                ctx.insert(entry)
+                let fd = ctx
+                    .insert(entry)
                     .map_err(|e| Error::host(format!("too many sockets: {e}")))?;
+                sockets.push(fd);
             }
         }
         #[cfg(not(all(feature = "std", unix)))]
@@ -399,7 +441,68 @@ impl WasiCtxBuilder {
                 p.host_path
             )));
         }
+        if ctx.tracing() {
+            #[cfg(not(all(feature = "std", unix)))]
+            let sockets: Vec<u32> = Vec::new();
+            let line = self.granted(&ctx, &sockets);
+            ctx.trace(&line);
+        }
         Ok(ctx)
+    }
+
+    /// The first trace line: what the guest may use, so that a missing grant shows.
+    fn granted(&self, ctx: &WasiCtx, sockets: &[u32]) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut line = format!(
+            "{}granted: {} {:?}, {}",
+            super::trace::PREFIX,
+            plural(ctx.args.len(), "argument", "arguments"),
+            ctx.args,
+            plural(
+                ctx.env.len(),
+                "environment variable",
+                "environment variables"
+            ),
+        );
+        let names: Vec<&str> = ctx
+            .env
+            .iter()
+            .map(|v| v.split_once('=').map_or(v.as_str(), |(n, _)| n))
+            .collect();
+        if !names.is_empty() {
+            line.push_str(&format!(" [{}]", names.join(", ")));
+        }
+        let preopens = self.capabilities.filesystem.preopens();
+        let dirs: Vec<String> = ctx
+            .table
+            .iter()
+            .filter_map(|(fd, e)| e.preopen.as_ref().map(|name| (fd, name)))
+            .zip(preopens)
+            .map(|((fd, name), p)| {
+                let access = if p.read_only {
+                    "read-only"
+                } else {
+                    "read-write"
+                };
+                format!("{fd} {name:?} (host {}, {access})", p.host_path)
+            })
+            .collect();
+        if dirs.is_empty() {
+            line.push_str(", no directories");
+        } else {
+            line.push_str(&format!(", directories [{}]", dirs.join(", ")));
+        }
+        if !sockets.is_empty() {
+            let fds: Vec<String> = sockets.iter().map(|fd| format!("{fd}")).collect();
+            line.push_str(&format!(", listening sockets [{}]", fds.join(", ")));
+        }
+        line.push_str(if ctx.exit_allowed {
+            ", proc_exit allowed\n"
+        } else {
+            ", proc_exit not allowed\n"
+        });
+        line
     }
 }
 

@@ -4,6 +4,7 @@ use alloc::vec::Vec;
 
 use super::ctx::WasiCtx;
 use super::memory::GuestMemory;
+use super::trace;
 use super::types::{Errno, WasiResult};
 use crate::{Caller, Error, FuncType, Linker, Val, ValType};
 
@@ -226,9 +227,15 @@ fn func_type(d: &Def) -> FuncType {
     FuncType::new(params, results.iter().copied())
 }
 
-/// Runs one WASI function for a call from wasm.
+/// The number of wasm parameters of every function, for checks elsewhere.
+#[cfg(test)]
+pub(crate) fn function_arities() -> impl Iterator<Item = (&'static str, usize)> {
+    FUNCTIONS.iter().map(|d| (d.name, d.params.len()))
+}
+
+/// Runs one WASI function for a call from wasm (and traces it when the context asks).
 fn dispatch<T>(
-    call: Handler,
+    d: &Def,
     get_cx: impl Fn(&mut T) -> &mut WasiCtx,
     mut caller: Caller<'_, T>,
     params: &[Val],
@@ -241,7 +248,18 @@ fn dispatch<T>(
     };
     let ctx = get_cx(data);
     let mut mem = GuestMemory::new(bytes);
-    let errno = call(ctx, &mut mem, &Args(params))?;
+    let traced = ctx
+        .tracing()
+        .then(|| trace::Call::start(d.name, params, &mem));
+    let outcome = (d.call)(ctx, &mut mem, &Args(params));
+    if let Some(call) = traced {
+        let line = match &outcome {
+            Ok(errno) => call.finish(*errno, &mem),
+            Err(e) => call.ended(e),
+        };
+        ctx.trace(&line);
+    }
+    let errno = outcome?;
     if let Some(slot) = results.first_mut() {
         *slot = Val::I32(i32::from(errno.raw()));
     }
@@ -262,12 +280,11 @@ pub fn add_to_linker<T: 'static>(
     get_cx: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
 ) -> Result<(), Error> {
     for d in FUNCTIONS.iter() {
-        let call = d.call;
         linker.func_new(
             MODULE,
             d.name,
             func_type(d),
-            move |caller, params, results| dispatch(call, get_cx, caller, params, results),
+            move |caller, params, results| dispatch(d, get_cx, caller, params, results),
         )?;
     }
     Ok(())

@@ -52,6 +52,7 @@ mod linker;
 mod memory;
 mod platform;
 mod preview1;
+mod trace;
 pub mod types;
 
 #[cfg(all(feature = "std", unix))]

@@ -456,6 +456,68 @@ fn time_flags() {
     assert_eq!(time_specs(1, 2, 16), Err(Errno::Inval));
 }
 
+/// Runs `_start` of a module (text) with `ctx`; returns the call's result.
+#[cfg(feature = "std")]
+fn run_module(wat: &str, ctx: WasiCtx) -> Result<(), crate::Error> {
+    use crate::{Engine, Linker, Module, Store};
+    let engine = Engine::default();
+    let bytes = wat::parse_str(wat).unwrap();
+    let module = Module::new(&engine, &bytes).unwrap();
+    let mut linker = Linker::new(&engine);
+    super::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx).unwrap();
+    let mut store = Store::new(&engine, ctx);
+    let instance = linker.instantiate(&mut store, &module)?;
+    let start = instance.get_func(&store, "_start").unwrap();
+    start.call(&mut store, &[], &mut [])
+}
+
+#[cfg(feature = "std")]
+#[test]
+fn trace_shows_grants_calls_errnos_and_results() {
+    let wat = r#"(module
+        (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+        (import "wasi_snapshot_preview1" "path_open"
+          (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+        (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 100) "etc/passwd")
+        (func (export "_start")
+          (drop (call $sizes (i32.const 0) (i32.const 4)))
+          (drop (call $open (i32.const 1) (i32.const 0) (i32.const 100) (i32.const 10)
+            (i32.const 0) (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 8)))
+          (call $exit (i32.const 3))))"#;
+    let trace = super::MemoryOutput::new();
+    let mut caps = WasiCapabilities::default();
+    caps.environment.args_access = true;
+    caps.environment.environ_access = true;
+    caps.environment.set_var("HOME", "/home/ada");
+    caps.process.exit_allowed = true;
+    let ctx = WasiCtx::builder()
+        .capabilities(caps)
+        .args(["app.wasm", "x"])
+        .trace(trace.clone())
+        .build()
+        .unwrap();
+    assert!(matches!(run_module(wat, ctx), Err(crate::Error::Exit(3))));
+    let text = alloc::string::String::from_utf8(trace.contents()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "wasi: granted: 2 arguments [\"app.wasm\", \"x\"], 1 environment variable [HOME], \
+             no directories, proc_exit allowed",
+            "wasi: args_sizes_get() = 0 (argc=2, argv_buf_size=11)",
+            "wasi: path_open(fd=1, dirflags=0x0, path=\"etc/passwd\", oflags=0x0, \
+             fs_rights_base=0x2, fs_rights_inheriting=0x0, fdflags=0x0) = 54 ENOTDIR (Not a \
+             directory or a symbolic link to a directory)",
+            "wasi: proc_exit(rval=3) -> exited with status 3",
+        ]
+    );
+    // Without a trace stream nothing is traced (and nothing else changes).
+    let ctx = WasiCtx::builder().build().unwrap();
+    assert!(!ctx.tracing());
+}
+
 #[cfg(not(all(feature = "std", unix)))]
 #[test]
 fn no_filesystem_without_host_support() {

@@ -130,7 +130,8 @@ impl Plan {
             builder
                 .stdout(nostd::Console::Stdout)
                 .stderr(nostd::Console::Stderr)
-                .platform(nostd::BarePlatform::default());
+                .platform(nostd::BarePlatform::default())
+                .host_filesystem(false);
             if self.trace {
                 builder.trace(nostd::Console::Stderr);
             }

@@ -76,6 +76,10 @@ pub struct WasiCtx {
     pub(crate) max_open_fds: usize,
     /// Where each call is traced ([`WasiCtxBuilder::trace`]), if anywhere.
     pub(crate) trace: Option<Box<dyn WasiStream>>,
+    /// False: path calls answer as in a build without host filesystem support
+    /// ([`WasiCtxBuilder::host_filesystem`]).
+    #[cfg_attr(not(all(feature = "std", unix)), allow(dead_code))]
+    pub(crate) host_filesystem: bool,
 }
 
 impl core::fmt::Debug for WasiCtx {
@@ -212,6 +216,7 @@ pub struct WasiCtxBuilder {
     platform: Option<Box<dyn WasiPlatform>>,
     max_open_fds: usize,
     trace: Option<Box<dyn WasiStream>>,
+    host_filesystem: bool,
     #[cfg(all(feature = "std", unix))]
     listeners: Vec<std::net::TcpListener>,
 }
@@ -244,6 +249,7 @@ impl WasiCtxBuilder {
             platform: None,
             max_open_fds: DEFAULT_MAX_OPEN_FDS,
             trace: None,
+            host_filesystem: cfg!(all(feature = "std", unix)),
             #[cfg(all(feature = "std", unix))]
             listeners: Vec::new(),
         }
@@ -318,6 +324,17 @@ impl WasiCtxBuilder {
     /// ```
     pub fn trace(&mut self, stream: impl WasiStream + 'static) -> &mut Self {
         self.trace = Some(Box::new(stream));
+        self
+    }
+
+    /// With `false`, the guest gets no filesystem at all, exactly as in a build of wrt without
+    /// host filesystem support (no `std`, or not Unix): granting a directory makes
+    /// [`build`](Self::build) fail, and every path call answers `ENOTCAPABLE` (`EBADF` for a
+    /// descriptor that is not open), the standard streams included. This is how an embedder
+    /// (or `wrtd --no-std`) reproduces a bare-metal build on a host. The default is `true` in
+    /// builds with host support; in the others there is no filesystem either way.
+    pub fn host_filesystem(&mut self, enabled: bool) -> &mut Self {
+        self.host_filesystem = enabled && cfg!(all(feature = "std", unix));
         self
     }
 
@@ -405,6 +422,7 @@ impl WasiCtxBuilder {
             exit_allowed: caps.process.exit_allowed,
             max_open_fds: self.max_open_fds.max(3),
             trace: self.trace.take(),
+            host_filesystem: self.host_filesystem,
         };
         let stdio = [
             (self.stdin.take(), true, false),
@@ -416,6 +434,20 @@ impl WasiCtxBuilder {
             ctx.push_stream(stream, readable, writable)?;
         }
 
+        if let Some(p) = self.capabilities.filesystem.preopens().first() {
+            if !self.host_filesystem {
+                return Err(Error::host(format!(
+                    "cannot grant access to {}: {}",
+                    p.host_path,
+                    if cfg!(all(feature = "std", unix)) {
+                        "this WASI context has no host filesystem (host_filesystem(false))"
+                    } else {
+                        "this build of wrt has no host filesystem support (WASI filesystem \
+                         access needs the `std` feature on a Unix host)"
+                    }
+                )));
+            }
+        }
         #[cfg(all(feature = "std", unix))]
         let mut sockets = Vec::new();
         #[cfg(all(feature = "std", unix))]
@@ -432,14 +464,6 @@ impl WasiCtxBuilder {
                     .map_err(|e| Error::host(format!("too many sockets: {e}")))?;
                 sockets.push(fd);
             }
-        }
-        #[cfg(not(all(feature = "std", unix)))]
-        if let Some(p) = self.capabilities.filesystem.preopens().first() {
-            return Err(Error::host(format!(
-                "cannot grant access to {}: this build of wrt has no host filesystem support \
-                 (WASI filesystem access needs the `std` feature on a Unix host)",
-                p.host_path
-            )));
         }
         if ctx.tracing() {
             #[cfg(not(all(feature = "std", unix)))]

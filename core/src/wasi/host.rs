@@ -759,9 +759,21 @@ fn access_denied(e: &std::io::Error) -> bool {
 }
 
 impl WasiCtx {
+    /// Without a host filesystem ([`WasiCtxBuilder::host_filesystem`](super::WasiCtxBuilder::host_filesystem)),
+    /// a path call on `fd` answers as in a build without host support (`nohost.rs`): `EBADF`
+    /// when `fd` is not open, else `ENOTCAPABLE`.
+    fn check_host_filesystem(&self, fd: u32) -> WasiResult<()> {
+        if self.host_filesystem {
+            return Ok(());
+        }
+        self.entry(fd)?;
+        Err(Errno::Notcapable)
+    }
+
     /// The directory behind `fd`, after checking `required` rights (and, for changes, that the
     /// directory is not read-only).
     fn host_dir(&self, fd: u32, required: u64) -> WasiResult<&HostDir> {
+        self.check_host_filesystem(fd)?;
         let e = self.entry(fd)?;
         let dir = match &e.kind {
             Kind::Host(HostKind::Dir(d)) => d,
@@ -823,6 +835,9 @@ impl WasiCtx {
         new_fd: u32,
         new: &str,
     ) -> WasiResult<()> {
+        if !self.host_filesystem {
+            self.entry(new_fd)?;
+        }
         let from = self.host_dir(old_fd, rights::PATH_LINK_SOURCE)?;
         let to = self.host_dir(new_fd, rights::PATH_LINK_TARGET)?;
         if old_flags & lookupflags::SYMLINK_FOLLOW != 0 {
@@ -845,6 +860,7 @@ impl WasiCtx {
         inheriting: u64,
         fdflags: u16,
     ) -> WasiResult<u32> {
+        self.check_host_filesystem(fd)?;
         if oflags & !oflags::ALL != 0 || fdflags & !fdflags::ALL != 0 {
             return Err(Errno::Inval);
         }
@@ -944,6 +960,9 @@ impl WasiCtx {
         new_fd: u32,
         new: &str,
     ) -> WasiResult<()> {
+        if !self.host_filesystem {
+            self.entry(new_fd)?;
+        }
         let from = self.host_dir(fd, rights::PATH_RENAME_SOURCE)?;
         let to = self.host_dir(new_fd, rights::PATH_RENAME_TARGET)?;
         from.dir

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use super::ctx::WasiCtx;
 use super::memory::GuestMemory;
-use super::types::{layout, rights, Errno};
+use super::types::{layout, rights, Errno, WasiResult};
 use super::WasiCapabilities;
 
 const MEM: usize = 65536;
@@ -518,22 +518,107 @@ fn trace_shows_grants_calls_errnos_and_results() {
     assert!(!ctx.tracing());
 }
 
+/// What every path call answers without a filesystem: `ENOTCAPABLE` on an open descriptor (the
+/// standard streams included), `EBADF` on one that is not open.
+fn assert_no_filesystem(g: &mut Guest) {
+    g.put(STR, b"file");
+    g.put(STR2_ANY, b"other");
+    for (fd, errno) in [
+        (0, Errno::Notcapable),
+        (1, Errno::Notcapable),
+        (5, Errno::Badf),
+    ] {
+        let calls: [(&str, WasiResult<()>); 10] = [
+            (
+                "path_open",
+                g.call(|c, m| c.path_open(m, fd, 0, STR, 4, 0, 0, 0, 0, OUT)),
+            ),
+            (
+                "path_open O_CREAT",
+                g.call(|c, m| c.path_open(m, fd, 0, STR, 4, 1, 0, 0, 0, OUT)),
+            ),
+            (
+                "path_create_directory",
+                g.call(|c, m| c.path_create_directory(m, fd, STR, 4)),
+            ),
+            (
+                "path_filestat_get",
+                g.call(|c, m| c.path_filestat_get(m, fd, 0, STR, 4, OUT)),
+            ),
+            (
+                "path_filestat_set_times",
+                g.call(|c, m| c.path_filestat_set_times(m, fd, 0, STR, 4, 0, 0, 2)),
+            ),
+            (
+                "path_readlink",
+                g.call(|c, m| c.path_readlink(m, fd, STR, 4, BUF, 16, OUT)),
+            ),
+            (
+                "path_remove_directory",
+                g.call(|c, m| c.path_remove_directory(m, fd, STR, 4)),
+            ),
+            (
+                "path_unlink_file",
+                g.call(|c, m| c.path_unlink_file(m, fd, STR, 4)),
+            ),
+            (
+                "path_symlink",
+                g.call(|c, m| c.path_symlink(m, STR, 4, fd, STR2_ANY, 5)),
+            ),
+            (
+                "path_rename",
+                g.call(|c, m| c.path_rename(m, fd, STR, 4, fd, STR2_ANY, 5)),
+            ),
+        ];
+        for (name, result) in calls {
+            assert_eq!(result, Err(errno), "{name} on fd {fd}");
+        }
+        assert_eq!(
+            g.call(|c, m| c.path_link(m, fd, 0, STR, 4, fd, STR2_ANY, 5)),
+            Err(errno),
+            "path_link on fd {fd}"
+        );
+    }
+    // The second descriptor of a two-path call is checked first.
+    assert_eq!(
+        g.call(|c, m| c.path_rename(m, 1, STR, 4, 7, STR2_ANY, 5)),
+        Err(Errno::Badf)
+    );
+    assert_eq!(
+        g.call(|c, m| c.path_link(m, 1, 0, STR, 4, 7, STR2_ANY, 5)),
+        Err(Errno::Badf)
+    );
+    // fd_prestat_get finds no directory: the preopen loop of wasi-libc and Rust's std ends at 3.
+    assert_eq!(g.call(|c, m| c.fd_prestat_get(m, 3, OUT)), Err(Errno::Badf));
+}
+
+/// A second string buffer, in every build.
+const STR2_ANY: u32 = 3072;
+
 #[cfg(not(all(feature = "std", unix)))]
 #[test]
 fn no_filesystem_without_host_support() {
     let mut caps = WasiCapabilities::default();
     caps.filesystem.add_allowed_path("/tmp");
     assert!(WasiCtx::builder().capabilities(caps).build().is_err());
-    let mut g = Guest::new(ctx_with(WasiCapabilities::default()));
-    g.put(STR, b"file");
-    assert_eq!(
-        g.call(|c, m| c.path_open(m, 1, 0, STR, 4, 0, 0, 0, 0, OUT)),
-        Err(Errno::Notcapable)
+    assert_no_filesystem(&mut Guest::new(ctx_with(WasiCapabilities::default())));
+}
+
+/// `host_filesystem(false)` makes a hosted build answer exactly as one without host support.
+#[test]
+fn a_context_without_host_filesystem() {
+    let mut caps = WasiCapabilities::default();
+    caps.filesystem.add_allowed_path("/tmp");
+    let refused = WasiCtx::builder()
+        .capabilities(caps)
+        .host_filesystem(false)
+        .build();
+    assert!(
+        refused.is_err_and(|e| alloc::format!("{e}").contains("cannot grant access to /tmp")),
+        "a directory cannot be granted"
     );
-    assert_eq!(
-        g.call(|c, m| c.path_open(m, 5, 0, STR, 4, 0, 0, 0, 0, OUT)),
-        Err(Errno::Badf)
-    );
+    let ctx = WasiCtx::builder().host_filesystem(false).build().unwrap();
+    assert_no_filesystem(&mut Guest::new(ctx));
 }
 
 #[cfg(all(feature = "std", unix))]

@@ -512,6 +512,29 @@ fn wasi_trace_prints_each_call_on_stderr() {
         "{}",
         out.stderr
     );
+    // A line the program leaves open on stderr is closed before the next trace line.
+    let open_line = dir.path().join("open_line.wat");
+    std::fs::write(
+        &open_line,
+        r#"(module
+          (import "wasi_snapshot_preview1" "fd_write"
+            (func $write (param i32 i32 i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 0) "\08\00\00\00\04\00\00\00oops")
+          (func (export "_start")
+            (drop (call $write (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 16)))))"#,
+    )
+    .unwrap();
+    let out = run(&[open_line.to_str().unwrap(), "--wasi", "--wasi-trace"]).output();
+    assert_eq!(out.code, Some(0));
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines[1..],
+        [
+            "oops",
+            "wasi: fd_write(fd=2, iovs=0x0, iovs_len=1) = 0 (nwritten=4)"
+        ]
+    );
     // It is a WASI option.
     let out = run(&[&m, "--wasi-trace", "--function", "open_dot", "3"]).output();
     assert_eq!(out.code, Some(USAGE));

@@ -76,6 +76,8 @@ pub struct WasiCtx {
     pub(crate) max_open_fds: usize,
     /// Where each call is traced ([`WasiCtxBuilder::trace`]), if anywhere.
     pub(crate) trace: Option<Box<dyn WasiStream>>,
+    /// The guest's last write to standard error did not end its line.
+    pub(crate) trace_line_open: bool,
     /// False: path calls answer as in a build without host filesystem support
     /// ([`WasiCtxBuilder::host_filesystem`]).
     #[cfg_attr(not(all(feature = "std", unix)), allow(dead_code))]
@@ -140,9 +142,14 @@ impl WasiCtx {
         self.trace.is_some()
     }
 
-    /// Writes one line of the trace (a failing trace stream is not the guest's problem).
+    /// Writes one line of the trace (a failing trace stream is not the guest's problem), on a
+    /// line of its own when the guest left a line open on standard error.
     pub(crate) fn trace(&mut self, line: &str) {
+        let line_break = core::mem::take(&mut self.trace_line_open);
         if let Some(out) = &mut self.trace {
+            if line_break {
+                let _ = out.write(b"\n");
+            }
             let mut rest = line.as_bytes();
             while !rest.is_empty() {
                 match out.write(rest) {
@@ -422,6 +429,7 @@ impl WasiCtxBuilder {
             exit_allowed: caps.process.exit_allowed,
             max_open_fds: self.max_open_fds.max(3),
             trace: self.trace.take(),
+            trace_line_open: false,
             host_filesystem: self.host_filesystem,
         };
         let stdio = [

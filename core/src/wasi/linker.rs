@@ -254,7 +254,14 @@ fn dispatch<T>(
     let outcome = (d.call)(ctx, &mut mem, &Args(params));
     if let Some(call) = traced {
         let line = match &outcome {
-            Ok(errno) => call.finish(*errno, &mem),
+            Ok(errno) => {
+                if *errno == Errno::Success {
+                    if let Some(open) = trace::stderr_left_open(d.name, params, &mem) {
+                        ctx.trace_line_open = open;
+                    }
+                }
+                call.finish(*errno, &mem)
+            }
             Err(e) => call.ended(e),
         };
         ctx.trace(&line);

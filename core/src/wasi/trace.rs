@@ -163,6 +163,30 @@ impl Call {
     }
 }
 
+/// After a successful `fd_write` to standard error (descriptor 2), whether what the guest wrote
+/// left the line open (its last byte is not a newline): the next trace line, which shares the
+/// stream, then starts on a line of its own. `None` for every other call.
+pub(crate) fn stderr_left_open(
+    function: &str,
+    params: &[Val],
+    mem: &GuestMemory<'_>,
+) -> Option<bool> {
+    let arg = |i: usize| params.get(i).and_then(Val::i32).map(|v| v as u32);
+    if function != "fd_write" || arg(0)? != 2 {
+        return None;
+    }
+    let written = mem.read_u32(arg(3)?).ok()?;
+    let mut skip = written.checked_sub(1)?;
+    for iov in mem.read_iovecs(arg(1)?, arg(2)?).ok()? {
+        if skip < iov.len {
+            let last = mem.slice(iov.ptr.checked_add(skip)?, 1).ok()?;
+            return Some(last != b"\n");
+        }
+        skip -= iov.len;
+    }
+    None
+}
+
 /// A guest string, quoted and escaped, cut after [`MAX_STRING`] bytes; `<EFAULT>` when it does
 /// not lie inside the memory.
 fn guest_string(mem: &GuestMemory<'_>, ptr: u32, len: u32) -> String {
@@ -202,6 +226,34 @@ mod tests {
                 parameters(name).unwrap_or_else(|| panic!("{name} has no trace description"));
             assert_eq!(wasm_arity(description), arity, "{name}");
         }
+    }
+
+    #[test]
+    fn a_guest_line_left_open_on_stderr_is_seen() {
+        let mut bytes = alloc::vec![0u8; 256];
+        bytes[100..106].copy_from_slice(b"ab\ncd\n");
+        // Two iovecs: "ab\n" and "cd\n"; nwritten at 64.
+        for (i, (ptr, len)) in [(100u32, 3u32), (103, 3)].iter().enumerate() {
+            let at = 16 + i * 8;
+            bytes[at..at + 4].copy_from_slice(&ptr.to_le_bytes());
+            bytes[at + 4..at + 8].copy_from_slice(&len.to_le_bytes());
+        }
+        let mut check = |fd: i32, written: u32| {
+            bytes[64..68].copy_from_slice(&written.to_le_bytes());
+            let mem = GuestMemory::new(&mut bytes);
+            let params = [Val::I32(fd), Val::I32(16), Val::I32(2), Val::I32(64)];
+            stderr_left_open("fd_write", &params, &mem)
+        };
+        assert_eq!(check(2, 6), Some(false), "ends with a newline");
+        assert_eq!(
+            check(2, 5),
+            Some(true),
+            "a short write stopped after \"cd\""
+        );
+        assert_eq!(check(2, 3), Some(false));
+        assert_eq!(check(2, 2), Some(true));
+        assert_eq!(check(2, 0), None, "nothing written: the line is as it was");
+        assert_eq!(check(1, 5), None, "standard output is another stream");
     }
 
     #[test]

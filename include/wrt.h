@@ -776,8 +776,10 @@ wrt_trap_code_t wrt_error_trap_code(const struct wrt_error_t *error);
 bool wrt_error_exit_status(const struct wrt_error_t *error, int32_t *status);
 
 /**
- * Creates a configuration with the default limits. The caller owns `*out` and releases it with
- * `wrt_config_delete`. On error `*out` is left unchanged.
+ * Creates a configuration with the default limits (in a library built with the `safety-critical`
+ * feature: the safety-critical defaults, i.e. eager translation, no compilation threads and
+ * canonical NaNs). The caller owns `*out` and releases it with `wrt_config_delete`. On error
+ * `*out` is left unchanged.
  */
 struct wrt_error_t *wrt_config_new(struct wrt_config_t **out);
 
@@ -878,9 +880,9 @@ struct wrt_error_t *wrt_config_max_tables(struct wrt_config_t *config, size_t co
 struct wrt_error_t *wrt_config_max_table_elements(struct wrt_config_t *config, uint64_t count);
 
 /**
- * Creates an engine. `config` is borrowed (copied): it may be NULL for the defaults, and the
- * caller still owns and deletes it. The caller owns `*out` and releases it with
- * `wrt_engine_delete`. On error `*out` is left unchanged.
+ * Creates an engine. `config` is borrowed (copied): it may be NULL for the defaults (those of
+ * `wrt_config_new`), and the caller still owns and deletes it. The caller owns `*out` and
+ * releases it with `wrt_engine_delete`. On error `*out` is left unchanged.
  */
 struct wrt_error_t *wrt_engine_new(const struct wrt_config_t *config, struct wrt_engine_t **out);
 

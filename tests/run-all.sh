@@ -95,10 +95,15 @@ step "alloc-only build: cargo test -p wrt --no-default-features --features alloc
 cargo test -p wrt --no-default-features --features alloc
 step_done
 
-# The build features users type (core/Cargo.toml): safety-critical changes the defaults, which
-# its test checks; component-model must fail the build with its message, not build without it.
-step "build features: safety-critical defaults; component-model refused"
-cargo test -p wrt --features safety-critical --lib config::tests
+# The build features users type (README.md, "Status"): safety-critical makes wrtd and libwrt
+# start from Config::safety_critical() (their tests check it: wrtd's end to end through a NaN
+# result); without `wasi` (a default feature) wrtd refuses --wasi and libwrt builds without the
+# WASI functions; component-model must fail the build with its message, not build without it.
+step "build features: safety-critical wrtd and libwrt; wrtd and libwrt without wasi; component-model refused"
+cargo test -p wrtd --features safety-critical --test cli safety_critical
+cargo test -p wrt-capi --features safety-critical --lib config::tests
+cargo test -p wrtd --no-default-features --test cli
+cargo build -p wrt-capi --no-default-features
 if component_model=$(cargo check -p wrt --features component-model 2>&1); then
     fail "cargo check --features component-model built; it must say the component model is missing"
 fi
@@ -106,8 +111,8 @@ grep -q "does not implement the WebAssembly component model" <<<"$component_mode
     fail "cargo check --features component-model failed without its message: $(tail -5 <<<"$component_model")"
 step_done
 
-step "bare-metal build: cargo build -p wrt --no-default-features --features alloc,wasi --target $EMBEDDED_TARGET"
-cargo build -p wrt --no-default-features --features alloc,wasi --target "$EMBEDDED_TARGET"
+step "bare-metal build: cargo build -p wrt-wasi --no-default-features --target $EMBEDDED_TARGET"
+cargo build -p wrt-wasi --no-default-features --target "$EMBEDDED_TARGET"
 step_done
 
 step "quick start: $QUICK_START"
@@ -142,19 +147,19 @@ ctest --test-dir "$C_API_BUILD_DIR" --output-on-failure
 step_done
 # ==== end of the C API section ====
 
-# ==== Bare-metal section (core/src/arena/, examples/baremetal-cortex-m/) ====
+# ==== Bare-metal section (arena/, examples/baremetal-cortex-m/) ====
 # Owned by the bare-metal work; edit only inside this section. Tests the runtime-nostd arena on
 # the host and lints the core with that feature, then builds the Cortex-M example (its own Cargo
 # project, not a workspace member) in release, runs it under QEMU (machine mps2-an386, 60 s bound)
 # through its run.sh, which checks the output and exit status, and prints the firmware's code size.
 BAREMETAL_DIR=examples/baremetal-cortex-m
-step "bare metal: arena tests: cargo test -p wrt --features runtime-nostd --lib arena"
-cargo test -p wrt --features runtime-nostd --lib arena
+step "bare metal: arena tests: cargo test -p wrt-arena"
+cargo test -p wrt-arena
 step_done
 
 step "bare metal: lint the core with runtime-nostd (host, all targets; and $EMBEDDED_TARGET without std)"
-cargo clippy -p wrt --all-targets --features runtime-nostd -- -D warnings
-cargo clippy -p wrt --no-default-features --features runtime-nostd --target "$EMBEDDED_TARGET" -- -D warnings
+cargo clippy -p wrt -p wrt-arena --all-targets --features wrt/runtime-nostd -- -D warnings
+cargo clippy -p wrt -p wrt-arena --no-default-features --features wrt/runtime-nostd --target "$EMBEDDED_TARGET" -- -D warnings
 step_done
 
 step "bare metal: tools: qemu-system-arm, a size tool, the $EMBEDDED_TARGET target"

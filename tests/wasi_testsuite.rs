@@ -46,8 +46,8 @@ mod unix {
     use std::thread;
     use std::time::{Duration, Instant};
 
-    use wrt::wasi::{self, WasiCtx};
     use wrt::{Engine, Error, Linker, Module, Store};
+    use wrt_wasi::{self as wasi, WasiCtx};
 
     /// The longest one run of one test may take before it is killed. Release builds need well
     /// under a second per test; the bound only stops a test that hangs.

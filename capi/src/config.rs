@@ -21,19 +21,31 @@ pub struct wrt_engine_t {
     pub(crate) engine: Engine,
 }
 
-/// Creates a configuration with the default limits. The caller owns `*out` and releases it with
-/// `wrt_config_delete`. On error `*out` is left unchanged.
+/// Creates a configuration with the default limits (in a library built with the `safety-critical`
+/// feature: the safety-critical defaults, i.e. eager translation, no compilation threads and
+/// canonical NaNs). The caller owns `*out` and releases it with `wrt_config_delete`. On error
+/// `*out` is left unchanged.
 #[no_mangle]
 pub unsafe extern "C" fn wrt_config_new(out: *mut *mut wrt_config_t) -> *mut wrt_error_t {
     guard(|| {
         need_out(out, "out")?;
         let config = Box::new(wrt_config_t {
-            config: Config::new(),
+            config: default_config(),
         });
         // SAFETY: `out` is not NULL (checked) and writable (API contract).
         unsafe { write_out(out, Box::into_raw(config)) };
         Ok(())
     })
+}
+
+/// What `wrt_config_new` starts from: `Config::safety_critical()` with the `safety-critical`
+/// feature, `Config::default()` without.
+fn default_config() -> Config {
+    if cfg!(feature = "safety-critical") {
+        Config::safety_critical()
+    } else {
+        Config::default()
+    }
 }
 
 /// Releases a configuration. NULL is ignored.
@@ -251,9 +263,9 @@ pub unsafe extern "C" fn wrt_config_max_table_elements(
     })
 }
 
-/// Creates an engine. `config` is borrowed (copied): it may be NULL for the defaults, and the
-/// caller still owns and deletes it. The caller owns `*out` and releases it with
-/// `wrt_engine_delete`. On error `*out` is left unchanged.
+/// Creates an engine. `config` is borrowed (copied): it may be NULL for the defaults (those of
+/// `wrt_config_new`), and the caller still owns and deletes it. The caller owns `*out` and
+/// releases it with `wrt_engine_delete`. On error `*out` is left unchanged.
 #[no_mangle]
 pub unsafe extern "C" fn wrt_engine_new(
     config: *const wrt_config_t,
@@ -264,7 +276,7 @@ pub unsafe extern "C" fn wrt_engine_new(
         // SAFETY: `config` is NULL or a live configuration (API contract).
         let engine = match unsafe { config.as_ref() } {
             Some(c) => Engine::new(&c.config),
-            None => Engine::default(),
+            None => Engine::new(&default_config()),
         };
         let engine = Box::new(wrt_engine_t { engine });
         // SAFETY: `out` is not NULL (checked) and writable (API contract).
@@ -291,5 +303,40 @@ pub(crate) unsafe fn engine_ref<'a>(engine: *const wrt_engine_t) -> CResult<&'a 
     match unsafe { engine.as_ref() } {
         Some(e) => Ok(&e.engine),
         None => Err(null_arg("engine")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `wrt_config_new` and `wrt_engine_new(NULL, ...)` start from the safety-critical defaults
+    /// exactly when the library is built with the `safety-critical` feature.
+    #[test]
+    fn defaults_follow_the_safety_critical_feature() {
+        let expected = if cfg!(feature = "safety-critical") {
+            Config::safety_critical()
+        } else {
+            Config::default()
+        };
+        assert_ne!(Config::safety_critical(), Config::default());
+
+        let mut config = core::ptr::null_mut();
+        // SAFETY: `config` is a writable out-pointer.
+        assert!(unsafe { wrt_config_new(&mut config) }.is_null());
+        // SAFETY: `wrt_config_new` succeeded, so `config` is a live configuration.
+        assert_eq!(unsafe { &(*config).config }, &expected);
+
+        let mut engine = core::ptr::null_mut();
+        // SAFETY: NULL asks for the defaults; `engine` is a writable out-pointer.
+        assert!(unsafe { wrt_engine_new(core::ptr::null(), &mut engine) }.is_null());
+        // SAFETY: `wrt_engine_new` succeeded, so `engine` is a live engine.
+        assert_eq!(unsafe { (*engine).engine.config() }, &expected);
+
+        // SAFETY: both came from their constructors and are released once.
+        unsafe {
+            wrt_engine_delete(engine);
+            wrt_config_delete(config);
+        }
     }
 }

@@ -34,6 +34,7 @@ mod resources;
 
 mod val;
 
+#[cfg(feature = "wasi")]
 mod wasi;
 
 pub use config::*;
@@ -53,6 +54,7 @@ pub use val::{
     WRT_EXTERN_FUNC, WRT_EXTERN_GLOBAL, WRT_EXTERN_MEMORY, WRT_EXTERN_TABLE, WRT_VAL_EXTERNREF,
     WRT_VAL_F32, WRT_VAL_F64, WRT_VAL_FUNCREF, WRT_VAL_I32, WRT_VAL_I64,
 };
+#[cfg(feature = "wasi")]
 pub use wasi::*;
 
 /// The version of the library, as a static NUL-terminated string ("MAJOR.MINOR.PATCH"). Compare

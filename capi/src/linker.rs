@@ -2,7 +2,9 @@
 
 use std::ffi::{c_char, c_void};
 use std::ptr::{addr_of, addr_of_mut};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+#[cfg(feature = "wasi")]
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use wrt_core::{Caller, FuncType, Linker, Val, ValType};
 
@@ -30,6 +32,7 @@ pub struct wrt_linker_t {
     /// Instantiations running with this linker; changing or deleting it meanwhile is refused.
     users: AtomicUsize,
     /// Set by `wrt_linker_define_wasi`.
+    #[cfg(feature = "wasi")]
     pub(crate) defines_wasi: AtomicBool,
     linker: Linker<StoreData>,
 }
@@ -175,6 +178,7 @@ pub unsafe extern "C" fn wrt_linker_new(
         need_out(out, "out")?;
         let linker = Box::new(wrt_linker_t {
             users: AtomicUsize::new(0),
+            #[cfg(feature = "wasi")]
             defines_wasi: AtomicBool::new(false),
             linker: Linker::new(engine),
         });
@@ -335,6 +339,7 @@ pub unsafe extern "C" fn wrt_linker_instantiate(
         users.fetch_add(1, Ordering::AcqRel);
         let _use = LinkerUse(users);
         // SAFETY: live (API contract); only the atomic flag is borrowed, shared.
+        #[cfg(feature = "wasi")]
         let defines_wasi = unsafe { &*addr_of!((*linker).defines_wasi) }.load(Ordering::Acquire);
         // SAFETY: live; while `users` is non-zero nothing changes or frees the definitions, so a
         // shared borrow of them is sound for the whole instantiation.
@@ -347,6 +352,7 @@ pub unsafe extern "C" fn wrt_linker_instantiate(
         // SAFETY: forwarded API contract on `context`.
         let instance = unsafe {
             with_context(context, |cx| {
+                #[cfg(feature = "wasi")]
                 crate::wasi::check_wasi_configured(defines_wasi, &module, cx.data())?;
                 let instance =
                     crate::store::with_cx!(cx, |c| linker.instantiate(&mut *c, &module))?;

@@ -13,6 +13,7 @@ use crate::error::{
     WRT_ERROR_INTERNAL,
 };
 use crate::val::Handles;
+#[cfg(feature = "wasi")]
 use crate::wasi::WasiState;
 
 /// A finalizer: called once with the pointer it was registered with, when wrt no longer needs
@@ -59,6 +60,7 @@ pub(crate) struct StoreData {
     /// its own context or from a caller context of one of its host calls.
     poisoned: Arc<AtomicBool>,
     /// The WASI state its guests see (an empty, unconfigured one until `wrt_context_set_wasi`).
+    #[cfg(feature = "wasi")]
     pub(crate) wasi: WasiState,
     /// Dropped last, so the embedder's finalizer runs after everything else of the store.
     user: Finalized,
@@ -237,6 +239,7 @@ pub unsafe extern "C" fn wrt_store_new(
             id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
             handles: Handles::default(),
             poisoned: Arc::clone(&poisoned),
+            #[cfg(feature = "wasi")]
             wasi: WasiState::unconfigured()?,
             user,
         };

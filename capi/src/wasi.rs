@@ -5,8 +5,8 @@ use std::ffi::c_char;
 use std::ptr::addr_of;
 use std::sync::atomic::Ordering;
 
-use wrt_core::wasi::{self, BytesInput, MemoryOutput, WasiCapabilities, WasiCtx};
 use wrt_core::Error;
+use wrt_wasi::{self as wasi, BytesInput, MemoryOutput, WasiCapabilities, WasiCtx};
 
 use crate::error::{
     c_slice, c_str, fail, guard, guard_value, invalid_arg, need_out, null_arg, write_out,

@@ -49,6 +49,17 @@ pub fn reject_late_options(args: &[String]) -> Result<(), CliError> {
     }
 }
 
+/// Without `--wasi`, rejects arguments after `--`: they are a WASI program's.
+pub fn reject_program_args(program_args: &[String]) -> Result<(), CliError> {
+    match program_args.first() {
+        Some(first) => Err(CliError::usage(format!(
+            "`{first}`: arguments after `--` are a WASI program's arguments; \
+             add --wasi (function arguments go before `--`)"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Converts `args` to the parameter types of function `name`.
 pub fn parse_params(name: &str, ty: &FuncType, args: &[String]) -> Result<Vec<Val>, CliError> {
     let params = ty.params();

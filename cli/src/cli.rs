@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-/// Text appended to `--help`; keep in sync with `error::exit` and the README.
+/// Text appended to `--help`; keep in sync with `error::exit` and docs/cli.md.
 const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0   success (for `wast`: every assertion passed)

@@ -10,7 +10,7 @@ use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
-/// Process exit codes. Documented in `--help` (`cli::EXIT_CODES_HELP`) and the README.
+/// Process exit codes. Documented in `--help` (`cli::EXIT_CODES_HELP`) and docs/cli.md.
 pub mod exit {
     /// Success.
     pub const SUCCESS: i32 = 0;

@@ -12,10 +12,25 @@ mod nostd;
 mod profile;
 mod run;
 mod validate;
+#[cfg(feature = "wasi")]
+mod wasi;
+#[cfg(not(feature = "wasi"))]
+#[path = "no_wasi.rs"]
 mod wasi;
 mod wast_cmd;
 
 use clap::Parser;
+use wrt::Config;
+
+/// The configuration every command starts from: `Config::safety_critical()` in a build with the
+/// `safety-critical` feature, `Config::default()` otherwise. Command-line options change it.
+pub(crate) fn base_config() -> Config {
+    if cfg!(feature = "safety-critical") {
+        Config::safety_critical()
+    } else {
+        Config::default()
+    }
+}
 
 fn main() {
     error::install_panic_hook();

@@ -24,10 +24,12 @@
 //!   on descriptors 3 and up (what wasi-libc and Rust's std see, and why they
 //!   report "no such file" or "operation not permitted").
 
+#[cfg(feature = "wasi")]
 use std::io::Write;
 
-use wrt::wasi::{ClockId, Errno, StdPlatform, WasiPlatform, WasiResult, WasiStream};
 use wrt::Config;
+#[cfg(feature = "wasi")]
+use wrt_wasi::{ClockId, Errno, StdPlatform, WasiPlatform, WasiResult, WasiStream};
 
 /// The memory budget, in bytes, when `--memory` is not given: 1 MiB.
 pub const BUDGET: u64 = 1024 * 1024;
@@ -65,6 +67,7 @@ pub fn configure(config: &mut Config, budget: Option<u64>) {
         .max_table_elements(MAX_TABLE_ELEMENTS);
 }
 
+#[cfg(feature = "wasi")]
 /// Standard output or error as a bare-metal embedder provides them: a byte
 /// sink, not a terminal (`fd_fdstat_get` reports an unknown file type).
 #[derive(Debug, Clone, Copy)]
@@ -73,6 +76,7 @@ pub enum Console {
     Stderr,
 }
 
+#[cfg(feature = "wasi")]
 impl WasiStream for Console {
     fn write(&mut self, data: &[u8]) -> WasiResult<usize> {
         let written = match self {
@@ -90,6 +94,7 @@ impl WasiStream for Console {
     }
 }
 
+#[cfg(feature = "wasi")]
 /// Clocks and entropy as a board has them: a realtime and a monotonic clock
 /// and a random number generator (taken from the host here), but no CPU-time
 /// clocks and no way to sleep.
@@ -98,6 +103,7 @@ pub struct BarePlatform {
     host: StdPlatform,
 }
 
+#[cfg(feature = "wasi")]
 impl BarePlatform {
     fn supported(clock: ClockId) -> WasiResult<ClockId> {
         match clock {
@@ -107,6 +113,7 @@ impl BarePlatform {
     }
 }
 
+#[cfg(feature = "wasi")]
 impl WasiPlatform for BarePlatform {
     fn clock_time(&mut self, clock: ClockId) -> WasiResult<u64> {
         self.host.clock_time(Self::supported(clock)?)
@@ -140,6 +147,7 @@ mod tests {
         assert_eq!(config.get_memory_budget(), Some(4096));
     }
 
+    #[cfg(feature = "wasi")]
     #[test]
     fn platform_has_clocks_and_random_but_no_sleep() {
         let mut p = BarePlatform::default();

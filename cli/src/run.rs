@@ -4,8 +4,9 @@ use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
-use wrt::wasi::WasiCtx;
 use wrt::{Config, Engine, ExternType, FuncType, Linker, Module, Store, TrapCode, Val};
+#[cfg(feature = "wasi")]
+use wrt_wasi::WasiCtx;
 
 use crate::args;
 use crate::cli::{RunArgs, WasiVersion};
@@ -24,9 +25,10 @@ const INITIALIZER: &str = "_initialize";
 
 /// The runtime configuration for a run: fuel, the memory budget, platform
 /// optimizations (off with `--no-platform-opt`), eager translation, and with
-/// `--no-std` the bounded configuration of a small embedded target.
+/// `--no-std` the bounded configuration of a small embedded target, over
+/// [`base_config`](crate::base_config).
 fn engine_config(opts: &RunArgs) -> Config {
-    let mut config = Config::default();
+    let mut config = crate::base_config();
     let resources = &opts.resources;
     if resources.fuel.is_some() {
         config.consume_fuel(true);
@@ -74,11 +76,18 @@ pub fn main(opts: &RunArgs) -> Result<(), CliError> {
     reject_unsupported(opts)?;
     let (function_args, program_args) = opts.split_args();
     args::reject_late_options(function_args)?;
-    let wasi_plan = wasi::Plan::from_args(opts, &program_args)?;
+    let wasi_plan = if opts.wasi.wasi {
+        Some(wasi::Plan::from_args(opts, &program_args)?)
+    } else {
+        // clap makes every other WASI option require --wasi.
+        args::reject_program_args(&program_args)?;
+        None
+    };
     let engine = Engine::new(&engine_config(opts));
     let bytes = load::module_bytes(path)?;
     let module =
         Module::new(&engine, &bytes).map_err(|e| CliError::from_wasm(path.display(), &e))?;
+    #[cfg(feature = "wasi")]
     wasi::check_imports(path, &module, wasi_plan.is_some())?;
 
     // Pick the function and check the arguments before anything runs, so a
@@ -121,16 +130,19 @@ pub fn main(opts: &RunArgs) -> Result<(), CliError> {
         results,
     };
     match wasi_plan {
+        #[cfg(feature = "wasi")]
         Some(plan) => {
             let ctx = plan.build(path)?;
             let mut linker = Linker::new(&engine);
-            wrt::wasi::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx)
+            wrt_wasi::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx)
                 .map_err(|e| CliError::from_wasm("setting up WASI", &e))?;
             let mut store = Store::new(&engine, ctx);
             let result = run(&mut store, &linker, call, opts, json_file);
             store.data_mut().flush();
             result
         }
+        #[cfg(not(feature = "wasi"))]
+        Some(plan) => match plan {},
         None => {
             let mut store = Store::new(&engine, ());
             run(&mut store, &Linker::new(&engine), call, opts, json_file)

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use wrt::{Config, Engine, Module};
+use wrt::{Engine, Module};
 
 use crate::cli::ValidateArgs;
 use crate::error::CliError;
@@ -10,7 +10,7 @@ use crate::load;
 
 pub fn main(opts: &ValidateArgs) -> Result<(), CliError> {
     let path = opts.module.as_path();
-    let engine = Engine::new(&Config::default());
+    let engine = Engine::new(&crate::base_config());
     let bytes = load::module_bytes(path)?;
     Module::validate(&engine, &bytes).map_err(|e| CliError::from_wasm(path.display(), &e))?;
     writeln!(std::io::stdout().lock(), "valid")

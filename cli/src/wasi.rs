@@ -9,8 +9,8 @@
 
 use std::path::Path;
 
-use wrt::wasi::{WasiCtx, MODULE};
 use wrt::Module;
+use wrt_wasi::{WasiCtx, MODULE};
 
 use crate::cli::RunArgs;
 use crate::error::CliError;
@@ -48,21 +48,11 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The WASI setup asked for on the command line, or `None` without
-    /// `--wasi`. Fails on options that cannot work, before anything runs.
-    /// `program_args` are the arguments after `--`.
-    pub fn from_args(opts: &RunArgs, program_args: &[String]) -> Result<Option<Plan>, CliError> {
+    /// The WASI setup `--wasi` and its options ask for. Fails on options that
+    /// cannot work, before anything runs. `program_args` are the arguments
+    /// after `--`.
+    pub fn from_args(opts: &RunArgs, program_args: &[String]) -> Result<Plan, CliError> {
         let wasi = &opts.wasi;
-        if !wasi.wasi {
-            // clap makes every other WASI option require --wasi.
-            if let Some(first) = program_args.first() {
-                return Err(CliError::usage(format!(
-                    "`{first}`: arguments after `--` are a WASI program's arguments; \
-                     add --wasi (function arguments go before `--`)"
-                )));
-            }
-            return Ok(None);
-        }
         let no_std = opts.mode.no_std;
         if no_std {
             if let Some(dir) = wasi.wasi_fs.first() {
@@ -92,14 +82,14 @@ impl Plan {
             .map(|spec| parse_env(spec))
             .collect::<Result<Vec<_>, _>>()?;
         let args = wasi.wasi_arg.iter().chain(program_args).cloned().collect();
-        Ok(Some(Plan {
+        Ok(Plan {
             preopens,
             env,
             args,
             listen: wasi.wasi_tcplisten.clone(),
             no_std,
             trace: wasi.wasi_trace,
-        }))
+        })
     }
 
     /// Opens the directories, binds the sockets and builds the context for
@@ -138,7 +128,7 @@ impl Plan {
         } else {
             builder.inherit_stdio();
             if self.trace {
-                builder.trace(wrt::wasi::Stderr);
+                builder.trace(wrt_wasi::Stderr);
             }
         }
         for addr in &self.listen {
@@ -151,7 +141,7 @@ impl Plan {
 }
 
 #[cfg(unix)]
-fn listen(builder: &mut wrt::wasi::WasiCtxBuilder, addr: &str) -> Result<(), CliError> {
+fn listen(builder: &mut wrt_wasi::WasiCtxBuilder, addr: &str) -> Result<(), CliError> {
     let listener = std::net::TcpListener::bind(addr)
         .map_err(|e| CliError::failure(format!("--wasi-tcplisten {addr}: cannot listen: {e}")))?;
     builder.preopen_tcp_listener(listener);
@@ -159,7 +149,7 @@ fn listen(builder: &mut wrt::wasi::WasiCtxBuilder, addr: &str) -> Result<(), Cli
 }
 
 #[cfg(not(unix))]
-fn listen(_builder: &mut wrt::wasi::WasiCtxBuilder, addr: &str) -> Result<(), CliError> {
+fn listen(_builder: &mut wrt_wasi::WasiCtxBuilder, addr: &str) -> Result<(), CliError> {
     Err(CliError::failure(format!(
         "--wasi-tcplisten {addr}: WASI sockets are only supported on Unix hosts"
     )))

@@ -3,8 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use wrt::wast::{run_file, WastReport};
-use wrt::Config;
+use wrt_wast::{run_file, WastReport};
 
 use crate::cli::WastArgs;
 use crate::error::{one_line, CliError};
@@ -28,7 +27,7 @@ impl Totals {
 }
 
 pub fn main(opts: &WastArgs) -> Result<(), CliError> {
-    let config = Config::default();
+    let config = crate::base_config();
     let mut out = io::stdout().lock();
     let mut totals = Totals::default();
     for path in &opts.files {

@@ -168,6 +168,39 @@ fn null_reference_result() {
     expect_output(&[&data("values.wat"), "--function", "null_ref"], "null\n");
 }
 
+/// With the `safety-critical` feature every run starts from `Config::safety_critical()`, whose
+/// NaN results are canonical; without it an addition keeps a quiet NaN's payload (x86 and Arm
+/// hardware both propagate it).
+#[test]
+fn safety_critical_feature_picks_the_safety_critical_defaults() {
+    // 0x7ff8_0000_0000_0001: a quiet NaN with payload 1; the canonical NaN is 0x7ff8_0000_0000_0000.
+    let expected = if cfg!(feature = "safety-critical") {
+        "9221120237041090560\n"
+    } else {
+        "9221120237041090561\n"
+    };
+    expect_output(
+        &[
+            &data("nan_payload.wat"),
+            "--function",
+            "add",
+            "9221120237041090561",
+        ],
+        expected,
+    );
+}
+
+/// A wrtd built without its `wasi` feature refuses `--wasi`, saying so.
+#[test]
+#[cfg(not(feature = "wasi"))]
+fn wasi_is_refused_without_the_wasi_feature() {
+    expect_error(
+        &[&example("fib.wat"), "--wasi"],
+        FAILURE,
+        &["--wasi: this wrtd was built without WASI"],
+    );
+}
+
 // ---- usage errors ----
 
 #[test]

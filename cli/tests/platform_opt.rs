@@ -36,7 +36,7 @@ fn no_platform_opt_runs_the_grow_example() {
     }
 }
 
-/// The README's `--memory-profile` example, with and without the flag: the
+/// The `--memory-profile` example of docs/cli.md, with and without the flag: the
 /// same result, the same report (fuel and every byte count) and the same JSON.
 #[test]
 fn the_profile_and_fuel_are_the_same_with_and_without_the_flag() {
@@ -109,6 +109,7 @@ fn memory_grow_past_the_budget_returns_minus_one_with_the_flag_too() {
 }
 
 #[test]
+#[cfg(feature = "wasi")]
 fn no_platform_opt_combines_with_wasi_and_no_std() {
     for extra in [&["--wasi"][..], &["--no-std", "--wasi"][..]] {
         let mut args = vec![example("echo.wasm").clone()];

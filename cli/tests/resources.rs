@@ -60,7 +60,7 @@ fn byte_count(text: &str) -> u64 {
 }
 
 /// Parses the whole report; fails on any line it does not know, so the
-/// format cannot drift from what the tests (and the README) describe.
+/// format cannot drift from what the tests (and docs/cli.md) describe.
 fn parse_text(report: &str) -> TextProfile {
     let mut lines = report.lines();
     let mut p = TextProfile {
@@ -738,19 +738,19 @@ fn product_description_command_lines_work() {
     check_report(&stderr(&out));
 }
 
-// ---- the README shows real output ----
+// ---- the CLI manual shows real output ----
 
-/// Runs every `$ wrtd ...` line of the console block in the README's "Fuel,
+/// Runs every `$ wrtd ...` line of the console block in docs/cli.md's "Fuel,
 /// memory budget and profiling" section and compares stdout followed by
 /// stderr with the lines shown under it; then checks the JSON block.
 #[test]
-fn readme_profiling_examples_are_real_output() {
+fn manual_profiling_examples_are_real_output() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let section = readme
-        .split("### Fuel, memory budget and profiling")
+    let manual = std::fs::read_to_string(root.join("docs/cli.md")).unwrap();
+    let section = manual
+        .split("## Fuel, memory budget and profiling")
         .nth(1)
-        .expect("the README has the section");
+        .expect("docs/cli.md has the section");
     let block = |fence: &str| {
         section
             .split(fence)
@@ -782,7 +782,10 @@ fn readme_profiling_examples_are_real_output() {
             .output()
             .unwrap();
         let shown = format!("{}{}", stdout(&out), stderr(&out));
-        assert_eq!(&shown, expected, "README output of `{command}` is stale");
+        assert_eq!(
+            &shown, expected,
+            "docs/cli.md output of `{command}` is stale"
+        );
     }
 
     let (first, _) = &examples[0];
@@ -801,6 +804,6 @@ fn readme_profiling_examples_are_real_output() {
     assert_eq!(
         format!("{}\n", block("```json\n")),
         written,
-        "README JSON is stale"
+        "docs/cli.md JSON is stale"
     );
 }

@@ -1070,7 +1070,7 @@ fn no_std_without_wasi_runs_plain_modules() {
         .expect(0, "7\n", "");
 }
 
-// ----------------------------------------------------------------- PRODUCT.md and README
+// ----------------------------------------------------------------- PRODUCT.md and docs/cli.md
 
 #[test]
 fn product_wasi_command_lines() {
@@ -1137,7 +1137,7 @@ fn product_wasi_command_lines() {
         RUST_HELLO_STDERR,
     );
 
-    // wrtd hello.wasm --wasi --wasi-arg "world" (the README's basic WASI program)
+    // wrtd hello.wasm --wasi --wasi-arg "world" (the basic WASI program of docs/cli.md)
     run(&[&program("rust/hello.wasm"), "--wasi", "--wasi-arg", "world"])
         .output()
         .expect(

@@ -19,31 +19,47 @@ pub struct Config {
     pub(crate) parallel_compilation: bool,
 }
 
-/// Whether this build has the `safety-critical` feature, which changes some defaults.
-const SAFETY_CRITICAL: bool = cfg!(feature = "safety-critical");
-
 impl Default for Config {
-    /// The defaults. With the `safety-critical` feature: deterministic, eager translation and
-    /// no compilation threads (see that feature in Cargo.toml).
+    /// The defaults: no budget, no fuel, lazy translation, parallel compilation where the
+    /// machine has several cores, platform speed-ups on. For the defaults of a safety-critical
+    /// embedding, start from [`Config::safety_critical`] instead.
     fn default() -> Self {
         Config {
             max_call_depth: 16 * 1024,
             max_value_stack: 1024 * 1024,
             memory_budget: None,
             consume_fuel: false,
-            deterministic: SAFETY_CRITICAL,
+            deterministic: false,
             max_instances: 10_000,
             max_memories: 10_000,
             max_tables: 10_000,
             max_table_elements: 10_000_000,
             platform_optimizations: true,
-            lazy_translation: !SAFETY_CRITICAL,
-            parallel_compilation: !SAFETY_CRITICAL,
+            lazy_translation: true,
+            parallel_compilation: true,
         }
     }
 }
 
 impl Config {
+    /// The defaults for safety-critical embedding: [`Config::default`] except that every
+    /// function is translated in `Module::new` (a call never translates, so never allocates
+    /// code: [`Config::lazy_translation`] off), compiling never starts threads
+    /// ([`Config::parallel_compilation`] off), and NaN results are canonical, bit-identical on
+    /// every host ([`Config::deterministic`] on). Each setting can still be changed afterwards.
+    ///
+    /// `wrtd` and the C library start from this configuration when built with their
+    /// `safety-critical` feature; `Config::default()` never changes with a build feature.
+    pub fn safety_critical() -> Self {
+        Config {
+            deterministic: true,
+            lazy_translation: false,
+            parallel_compilation: false,
+            ..Config::default()
+        }
+    }
+
+    /// Default settings (as `Config::default()`).
     pub fn new() -> Self {
         Self::default()
     }
@@ -157,14 +173,17 @@ impl Config {
         self
     }
 
+    /// The memory budget in bytes, if one is set.
     pub fn get_memory_budget(&self) -> Option<u64> {
         self.memory_budget
     }
 
+    /// Whether fuel is metered.
     pub fn fuel_enabled(&self) -> bool {
         self.consume_fuel
     }
 
+    /// Whether NaN results are canonicalised (deterministic mode).
     pub fn is_deterministic(&self) -> bool {
         self.deterministic
     }
@@ -176,10 +195,12 @@ impl Config {
         self.platform_optimizations
     }
 
+    /// Whether functions are translated on their first call.
     pub fn is_lazy_translation(&self) -> bool {
         self.lazy_translation
     }
 
+    /// Whether `Module::new` may check function bodies on several threads.
     pub fn is_parallel_compilation(&self) -> bool {
         self.parallel_compilation
     }
@@ -192,12 +213,14 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// An engine with these settings.
     pub fn new(config: &Config) -> Self {
         Engine {
             inner: Arc::new(config.clone()),
         }
     }
 
+    /// The engine's settings.
     pub fn config(&self) -> &Config {
         &self.inner
     }
@@ -207,19 +230,17 @@ impl Engine {
 mod tests {
     use crate::{Config, Engine, Linker, Module, Store, Val};
 
-    /// The defaults in this build, seen in what they do: whether `Module::new` translated the
-    /// function, and whether an arithmetic NaN comes back canonical.
-    #[test]
-    fn defaults_follow_the_safety_critical_feature() {
-        let safety_critical = cfg!(feature = "safety-critical");
-        let engine = Engine::new(&Config::default());
+    /// What `config` does, seen in its effects: whether `Module::new` translated the function
+    /// (eager translation), and whether an arithmetic NaN comes back canonical (determinism).
+    fn observed(config: &Config) -> (bool, bool) {
+        let engine = Engine::new(config);
         let wasm = wat::parse_str(
             r#"(module (func (export "nan") (param f64) (result f64)
                  local.get 0 local.get 0 f64.add))"#,
         )
         .unwrap();
         let module = Module::new(&engine, &wasm).unwrap();
-        assert_eq!(module.debug_translated_funcs() == 1, safety_critical);
+        let eager = module.debug_translated_funcs() == 1;
 
         let mut store = Store::new(&engine, ());
         let instance = Linker::new(&engine)
@@ -231,11 +252,31 @@ mod tests {
         nan.call(&mut store, &[Val::F64(0x7ff8_0000_0000_0001)], &mut out)
             .unwrap();
         let Val::F64(bits) = out[0] else { panic!() };
-        assert_eq!(bits == 0x7ff8_0000_0000_0000, safety_critical);
+        (eager, bits == 0x7ff8_0000_0000_0000)
+    }
 
+    #[test]
+    fn the_defaults_translate_lazily_and_keep_nan_payloads() {
         let config = Config::default();
-        assert_eq!(config.is_deterministic(), safety_critical);
-        assert_eq!(config.is_lazy_translation(), !safety_critical);
-        assert_eq!(config.is_parallel_compilation(), !safety_critical);
+        assert_eq!(observed(&config), (false, false));
+        assert!(!config.is_deterministic());
+        assert!(config.is_lazy_translation());
+        assert!(config.is_parallel_compilation());
+    }
+
+    #[test]
+    fn safety_critical_translates_eagerly_without_threads_and_canonicalises_nans() {
+        let config = Config::safety_critical();
+        assert_eq!(observed(&config), (true, true));
+        assert!(config.is_deterministic());
+        assert!(!config.is_lazy_translation());
+        assert!(!config.is_parallel_compilation());
+        // Everything else is the default.
+        let mut expected = Config::default();
+        expected
+            .deterministic(true)
+            .lazy_translation(false)
+            .parallel_compilation(false);
+        assert_eq!(config, expected);
     }
 }

@@ -92,7 +92,8 @@ impl fmt::Display for Trap {
     }
 }
 
-/// Every error the runtime reports.
+/// Every error the runtime reports. Each `message` field is the text after the variant's prefix.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

@@ -44,12 +44,10 @@ mod runtime;
 mod types;
 mod value;
 
+/// The bounded arena allocator of bare-metal builds (the `wrt-arena` crate), for a program's
+/// `#[global_allocator]`: `static HEAP: wrt::arena::Arena<{ 96 * 1024 }> = wrt::arena::Arena::new();`
 #[cfg(feature = "runtime-nostd")]
-pub mod arena;
-#[cfg(feature = "wasi")]
-pub mod wasi;
-#[cfg(feature = "wast")]
-pub mod wast;
+pub use wrt_arena as arena;
 
 pub use config::{Config, Engine};
 pub use error::{Error, Result, Trap, TrapCode};

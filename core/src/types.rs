@@ -7,13 +7,19 @@ use core::fmt;
 /// The type of a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ValType {
+    /// 32-bit integer.
     I32,
+    /// 64-bit integer.
     I64,
+    /// 32-bit float.
     F32,
+    /// 64-bit float.
     F64,
     /// Reserved for SIMD; no function of this build produces it.
     V128,
+    /// A reference to a function (nullable).
     FuncRef,
+    /// A reference to a host value (nullable).
     ExternRef,
 }
 
@@ -41,7 +47,9 @@ impl fmt::Display for ValType {
 /// The type of a reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RefType {
+    /// A reference to a function.
     FuncRef,
+    /// A reference to a host value.
     ExternRef,
 }
 
@@ -69,6 +77,7 @@ pub struct FuncType {
 }
 
 impl FuncType {
+    /// A function type with these parameter and result types.
     pub fn new(
         params: impl IntoIterator<Item = ValType>,
         results: impl IntoIterator<Item = ValType>,
@@ -82,10 +91,12 @@ impl FuncType {
         }
     }
 
+    /// The parameter types.
     pub fn params(&self) -> &[ValType] {
         &self.types[..self.len_params]
     }
 
+    /// The result types.
     pub fn results(&self) -> &[ValType] {
         &self.types[self.len_params..]
     }
@@ -121,7 +132,9 @@ impl fmt::Display for FuncType {
 /// Whether a global can be written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mutability {
+    /// The value cannot change.
     Const,
+    /// The value can be set.
     Var,
 }
 
@@ -133,6 +146,7 @@ pub struct GlobalType {
 }
 
 impl GlobalType {
+    /// A global type.
     pub fn new(content: ValType, mutability: Mutability) -> Self {
         GlobalType {
             content,
@@ -140,10 +154,12 @@ impl GlobalType {
         }
     }
 
+    /// The type of the value.
     pub fn content(&self) -> ValType {
         self.content
     }
 
+    /// Whether the value can change.
     pub fn mutability(&self) -> Mutability {
         self.mutability
     }
@@ -177,6 +193,7 @@ pub struct MemoryType {
 }
 
 impl MemoryType {
+    /// A memory type, in 64 KiB pages.
     pub fn new(min_pages: u64, max_pages: Option<u64>) -> Self {
         MemoryType {
             limits: Limits {
@@ -186,10 +203,12 @@ impl MemoryType {
         }
     }
 
+    /// The minimum size in pages.
     pub fn minimum(&self) -> u64 {
         self.limits.min
     }
 
+    /// The maximum size in pages, if any.
     pub fn maximum(&self) -> Option<u64> {
         self.limits.max
     }
@@ -207,6 +226,7 @@ pub struct TableType {
 }
 
 impl TableType {
+    /// A table type.
     pub fn new(element: RefType, min: u64, max: Option<u64>) -> Self {
         TableType {
             element,
@@ -214,14 +234,17 @@ impl TableType {
         }
     }
 
+    /// The type of the elements.
     pub fn element(&self) -> RefType {
         self.element
     }
 
+    /// The minimum number of elements.
     pub fn minimum(&self) -> u64 {
         self.limits.min
     }
 
+    /// The maximum number of elements, if any.
     pub fn maximum(&self) -> Option<u64> {
         self.limits.max
     }
@@ -234,9 +257,13 @@ impl TableType {
 /// The type of anything a module imports or exports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExternType {
+    /// A function.
     Func(FuncType),
+    /// A global.
     Global(GlobalType),
+    /// A linear memory.
     Memory(MemoryType),
+    /// A table.
     Table(TableType),
 }
 
@@ -281,12 +308,15 @@ pub struct ImportType<'m> {
 }
 
 impl<'m> ImportType<'m> {
+    /// The module name of the import.
     pub fn module(&self) -> &'m str {
         self.module
     }
+    /// The field name of the import.
     pub fn name(&self) -> &'m str {
         self.name
     }
+    /// The type of what is imported.
     pub fn ty(&self) -> ExternType {
         self.ty.clone()
     }
@@ -300,9 +330,11 @@ pub struct ExportType<'m> {
 }
 
 impl<'m> ExportType<'m> {
+    /// The export's name.
     pub fn name(&self) -> &'m str {
         self.name
     }
+    /// The type of what is exported.
     pub fn ty(&self) -> ExternType {
         self.ty.clone()
     }

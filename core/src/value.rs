@@ -6,13 +6,17 @@ use crate::types::{RefType, ValType};
 /// A WebAssembly value. Floats are carried as raw bits so NaN payloads survive unchanged.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Val {
+    /// A 32-bit integer.
     I32(i32),
+    /// A 64-bit integer.
     I64(i64),
     /// Raw bits of an `f32`.
     F32(u32),
     /// Raw bits of an `f64`.
     F64(u64),
+    /// A function reference, or null.
     FuncRef(Option<Func>),
+    /// A host reference, or null.
     ExternRef(Option<ExternRef>),
 }
 
@@ -50,14 +54,17 @@ impl Val {
         }
     }
 
+    /// A null function reference.
     pub fn null_funcref() -> Val {
         Val::FuncRef(None)
     }
 
+    /// A null host reference.
     pub fn null_externref() -> Val {
         Val::ExternRef(None)
     }
 
+    /// The value, if it is an `i32`.
     pub fn i32(&self) -> Option<i32> {
         match self {
             Val::I32(v) => Some(*v),
@@ -65,6 +72,7 @@ impl Val {
         }
     }
 
+    /// The value, if it is an `i64`.
     pub fn i64(&self) -> Option<i64> {
         match self {
             Val::I64(v) => Some(*v),
@@ -72,6 +80,7 @@ impl Val {
         }
     }
 
+    /// The value, if it is an `f32`.
     pub fn f32(&self) -> Option<f32> {
         match self {
             Val::F32(v) => Some(f32::from_bits(*v)),
@@ -79,6 +88,7 @@ impl Val {
         }
     }
 
+    /// The value, if it is an `f64`.
     pub fn f64(&self) -> Option<f64> {
         match self {
             Val::F64(v) => Some(f64::from_bits(*v)),
@@ -86,6 +96,7 @@ impl Val {
         }
     }
 
+    /// The reference, if this is a function reference.
     pub fn funcref(&self) -> Option<Option<Func>> {
         match self {
             Val::FuncRef(v) => Some(*v),
@@ -93,6 +104,7 @@ impl Val {
         }
     }
 
+    /// The reference, if this is a host reference.
     pub fn externref(&self) -> Option<Option<ExternRef>> {
         match self {
             Val::ExternRef(v) => Some(*v),

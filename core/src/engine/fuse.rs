@@ -3,7 +3,10 @@
 //! A comparison whose only use is the branch right after it becomes one instruction that
 //! compares and jumps; a constant right operand becomes an immediate instead of a slot.
 
-use super::ir::{Instr, Slot, Target};
+use super::ir::{
+    for_each_float_compare, for_each_int_binary_imm, for_each_int_compare, for_each_load,
+    for_each_store, Instr, Slot, Target,
+};
 
 /// A comparison of two integers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,408 +131,169 @@ impl Cmp {
 
 /// The comparison an instruction computes into `dst`, if it is one.
 pub(crate) fn compare_of(instr: &Instr) -> Option<(Slot, Compare)> {
-    use Instr::*;
-    let float = |dst: Slot, cmp: FloatCmp, wide: bool, lhs: Slot, rhs: Slot| {
-        Some((
-            dst,
-            Compare::Float {
-                cmp,
-                wide,
-                negated: false,
-                lhs,
-                rhs,
-            },
-        ))
-    };
-    let (dst, cmp, wide, lhs, rhs) = match *instr {
-        F32Eq { dst, lhs, rhs } => return float(dst, FloatCmp::Eq, false, lhs, rhs),
-        F32Ne { dst, lhs, rhs } => return float(dst, FloatCmp::Ne, false, lhs, rhs),
-        F32Lt { dst, lhs, rhs } => return float(dst, FloatCmp::Lt, false, lhs, rhs),
-        F32Gt { dst, lhs, rhs } => return float(dst, FloatCmp::Gt, false, lhs, rhs),
-        F32Le { dst, lhs, rhs } => return float(dst, FloatCmp::Le, false, lhs, rhs),
-        F32Ge { dst, lhs, rhs } => return float(dst, FloatCmp::Ge, false, lhs, rhs),
-        F64Eq { dst, lhs, rhs } => return float(dst, FloatCmp::Eq, true, lhs, rhs),
-        F64Ne { dst, lhs, rhs } => return float(dst, FloatCmp::Ne, true, lhs, rhs),
-        F64Lt { dst, lhs, rhs } => return float(dst, FloatCmp::Lt, true, lhs, rhs),
-        F64Gt { dst, lhs, rhs } => return float(dst, FloatCmp::Gt, true, lhs, rhs),
-        F64Le { dst, lhs, rhs } => return float(dst, FloatCmp::Le, true, lhs, rhs),
-        F64Ge { dst, lhs, rhs } => return float(dst, FloatCmp::Ge, true, lhs, rhs),
+    match *instr {
+        Instr::I32Eqz { dst, src } => Some((dst, Compare::int(Cmp::Eq, false, src, Rhs::Imm(0)))),
+        Instr::I64Eqz { dst, src } => Some((dst, Compare::int(Cmp::Eq, true, src, Rhs::Imm(0)))),
+        _ => int_compare_of(instr).or_else(|| float_compare_of(instr)),
+    }
+}
 
-        I32Eqz { dst, src } => (dst, Cmp::Eq, false, src, Rhs::Imm(0)),
-        I64Eqz { dst, src } => (dst, Cmp::Eq, true, src, Rhs::Imm(0)),
-        I32Eq { dst, lhs, rhs } => (dst, Cmp::Eq, false, lhs, Rhs::Slot(rhs)),
-        I32EqImm { dst, lhs, imm } => (dst, Cmp::Eq, false, lhs, Rhs::Imm(imm)),
-        I32Ne { dst, lhs, rhs } => (dst, Cmp::Ne, false, lhs, Rhs::Slot(rhs)),
-        I32NeImm { dst, lhs, imm } => (dst, Cmp::Ne, false, lhs, Rhs::Imm(imm)),
-        I32LtS { dst, lhs, rhs } => (dst, Cmp::LtS, false, lhs, Rhs::Slot(rhs)),
-        I32LtSImm { dst, lhs, imm } => (dst, Cmp::LtS, false, lhs, Rhs::Imm(imm)),
-        I32LtU { dst, lhs, rhs } => (dst, Cmp::LtU, false, lhs, Rhs::Slot(rhs)),
-        I32LtUImm { dst, lhs, imm } => (dst, Cmp::LtU, false, lhs, Rhs::Imm(imm)),
-        I32GtS { dst, lhs, rhs } => (dst, Cmp::GtS, false, lhs, Rhs::Slot(rhs)),
-        I32GtSImm { dst, lhs, imm } => (dst, Cmp::GtS, false, lhs, Rhs::Imm(imm)),
-        I32GtU { dst, lhs, rhs } => (dst, Cmp::GtU, false, lhs, Rhs::Slot(rhs)),
-        I32GtUImm { dst, lhs, imm } => (dst, Cmp::GtU, false, lhs, Rhs::Imm(imm)),
-        I32LeS { dst, lhs, rhs } => (dst, Cmp::LeS, false, lhs, Rhs::Slot(rhs)),
-        I32LeSImm { dst, lhs, imm } => (dst, Cmp::LeS, false, lhs, Rhs::Imm(imm)),
-        I32LeU { dst, lhs, rhs } => (dst, Cmp::LeU, false, lhs, Rhs::Slot(rhs)),
-        I32LeUImm { dst, lhs, imm } => (dst, Cmp::LeU, false, lhs, Rhs::Imm(imm)),
-        I32GeS { dst, lhs, rhs } => (dst, Cmp::GeS, false, lhs, Rhs::Slot(rhs)),
-        I32GeSImm { dst, lhs, imm } => (dst, Cmp::GeS, false, lhs, Rhs::Imm(imm)),
-        I32GeU { dst, lhs, rhs } => (dst, Cmp::GeU, false, lhs, Rhs::Slot(rhs)),
-        I32GeUImm { dst, lhs, imm } => (dst, Cmp::GeU, false, lhs, Rhs::Imm(imm)),
-        I64Eq { dst, lhs, rhs } => (dst, Cmp::Eq, true, lhs, Rhs::Slot(rhs)),
-        I64EqImm { dst, lhs, imm } => (dst, Cmp::Eq, true, lhs, Rhs::Imm(imm)),
-        I64Ne { dst, lhs, rhs } => (dst, Cmp::Ne, true, lhs, Rhs::Slot(rhs)),
-        I64NeImm { dst, lhs, imm } => (dst, Cmp::Ne, true, lhs, Rhs::Imm(imm)),
-        I64LtS { dst, lhs, rhs } => (dst, Cmp::LtS, true, lhs, Rhs::Slot(rhs)),
-        I64LtSImm { dst, lhs, imm } => (dst, Cmp::LtS, true, lhs, Rhs::Imm(imm)),
-        I64LtU { dst, lhs, rhs } => (dst, Cmp::LtU, true, lhs, Rhs::Slot(rhs)),
-        I64LtUImm { dst, lhs, imm } => (dst, Cmp::LtU, true, lhs, Rhs::Imm(imm)),
-        I64GtS { dst, lhs, rhs } => (dst, Cmp::GtS, true, lhs, Rhs::Slot(rhs)),
-        I64GtSImm { dst, lhs, imm } => (dst, Cmp::GtS, true, lhs, Rhs::Imm(imm)),
-        I64GtU { dst, lhs, rhs } => (dst, Cmp::GtU, true, lhs, Rhs::Slot(rhs)),
-        I64GtUImm { dst, lhs, imm } => (dst, Cmp::GtU, true, lhs, Rhs::Imm(imm)),
-        I64LeS { dst, lhs, rhs } => (dst, Cmp::LeS, true, lhs, Rhs::Slot(rhs)),
-        I64LeSImm { dst, lhs, imm } => (dst, Cmp::LeS, true, lhs, Rhs::Imm(imm)),
-        I64LeU { dst, lhs, rhs } => (dst, Cmp::LeU, true, lhs, Rhs::Slot(rhs)),
-        I64LeUImm { dst, lhs, imm } => (dst, Cmp::LeU, true, lhs, Rhs::Imm(imm)),
-        I64GeS { dst, lhs, rhs } => (dst, Cmp::GeS, true, lhs, Rhs::Slot(rhs)),
-        I64GeSImm { dst, lhs, imm } => (dst, Cmp::GeS, true, lhs, Rhs::Imm(imm)),
-        I64GeU { dst, lhs, rhs } => (dst, Cmp::GeU, true, lhs, Rhs::Slot(rhs)),
-        I64GeUImm { dst, lhs, imm } => (dst, Cmp::GeU, true, lhs, Rhs::Imm(imm)),
-        _ => return None,
-    };
-    Some((
-        dst,
+impl Compare {
+    fn int(cmp: Cmp, wide: bool, lhs: Slot, rhs: Rhs) -> Self {
         Compare::Int {
             cmp,
             wide,
             lhs,
             rhs,
-        },
-    ))
+        }
+    }
 }
 
 /// The instruction that jumps to `target` when `c` holds.
 pub(crate) fn branch_on(c: Compare, target: Target) -> Instr {
-    use Instr::*;
-    let (cmp, wide, lhs, rhs) = match c {
+    match c {
         Compare::Int {
             cmp,
             wide,
             lhs,
             rhs,
-        } => (cmp, wide, lhs, rhs),
+        } => int_branch(cmp, wide, lhs, rhs, target),
         Compare::Float {
             cmp,
             wide,
             negated,
             lhs,
             rhs,
-        } => return float_branch(cmp, wide, negated, lhs, rhs, target),
+        } => float_branch(cmp, wide, negated, lhs, rhs, target),
         Compare::Test {
             wide,
             lhs,
             mask: imm,
             zero,
-        } => {
-            return match (wide, zero) {
-                (false, true) => BrI32AndImmEqz { lhs, imm, target },
-                (false, false) => BrI32AndImmNez { lhs, imm, target },
-                (true, true) => BrI64AndImmEqz { lhs, imm, target },
-                (true, false) => BrI64AndImmNez { lhs, imm, target },
-            }
-        }
-    };
-    match (wide, rhs) {
-        (false, Rhs::Slot(rhs)) => match cmp {
-            Cmp::Eq => BrI32Eq { lhs, rhs, target },
-            Cmp::Ne => BrI32Ne { lhs, rhs, target },
-            Cmp::LtS => BrI32LtS { lhs, rhs, target },
-            Cmp::LtU => BrI32LtU { lhs, rhs, target },
-            Cmp::GtS => BrI32GtS { lhs, rhs, target },
-            Cmp::GtU => BrI32GtU { lhs, rhs, target },
-            Cmp::LeS => BrI32LeS { lhs, rhs, target },
-            Cmp::LeU => BrI32LeU { lhs, rhs, target },
-            Cmp::GeS => BrI32GeS { lhs, rhs, target },
-            Cmp::GeU => BrI32GeU { lhs, rhs, target },
-        },
-        (false, Rhs::Imm(imm)) => match cmp {
-            Cmp::Eq => BrI32EqImm { lhs, imm, target },
-            Cmp::Ne => BrI32NeImm { lhs, imm, target },
-            Cmp::LtS => BrI32LtSImm { lhs, imm, target },
-            Cmp::LtU => BrI32LtUImm { lhs, imm, target },
-            Cmp::GtS => BrI32GtSImm { lhs, imm, target },
-            Cmp::GtU => BrI32GtUImm { lhs, imm, target },
-            Cmp::LeS => BrI32LeSImm { lhs, imm, target },
-            Cmp::LeU => BrI32LeUImm { lhs, imm, target },
-            Cmp::GeS => BrI32GeSImm { lhs, imm, target },
-            Cmp::GeU => BrI32GeUImm { lhs, imm, target },
-        },
-        (true, Rhs::Slot(rhs)) => match cmp {
-            Cmp::Eq => BrI64Eq { lhs, rhs, target },
-            Cmp::Ne => BrI64Ne { lhs, rhs, target },
-            Cmp::LtS => BrI64LtS { lhs, rhs, target },
-            Cmp::LtU => BrI64LtU { lhs, rhs, target },
-            Cmp::GtS => BrI64GtS { lhs, rhs, target },
-            Cmp::GtU => BrI64GtU { lhs, rhs, target },
-            Cmp::LeS => BrI64LeS { lhs, rhs, target },
-            Cmp::LeU => BrI64LeU { lhs, rhs, target },
-            Cmp::GeS => BrI64GeS { lhs, rhs, target },
-            Cmp::GeU => BrI64GeU { lhs, rhs, target },
-        },
-        (true, Rhs::Imm(imm)) => match cmp {
-            Cmp::Eq => BrI64EqImm { lhs, imm, target },
-            Cmp::Ne => BrI64NeImm { lhs, imm, target },
-            Cmp::LtS => BrI64LtSImm { lhs, imm, target },
-            Cmp::LtU => BrI64LtUImm { lhs, imm, target },
-            Cmp::GtS => BrI64GtSImm { lhs, imm, target },
-            Cmp::GtU => BrI64GtUImm { lhs, imm, target },
-            Cmp::LeS => BrI64LeSImm { lhs, imm, target },
-            Cmp::LeU => BrI64LeUImm { lhs, imm, target },
-            Cmp::GeS => BrI64GeSImm { lhs, imm, target },
-            Cmp::GeU => BrI64GeUImm { lhs, imm, target },
+        } => match (wide, zero) {
+            (false, true) => Instr::BrI32AndImmEqz { lhs, imm, target },
+            (false, false) => Instr::BrI32AndImmNez { lhs, imm, target },
+            (true, true) => Instr::BrI64AndImmEqz { lhs, imm, target },
+            (true, false) => Instr::BrI64AndImmNez { lhs, imm, target },
         },
     }
 }
 
-fn float_branch(
-    cmp: FloatCmp,
-    wide: bool,
-    negated: bool,
-    lhs: Slot,
-    rhs: Slot,
-    target: Target,
-) -> Instr {
-    use Instr::*;
-    match (wide, negated, cmp) {
-        (false, false, FloatCmp::Eq) => BrF32Eq { lhs, rhs, target },
-        (false, false, FloatCmp::Ne) => BrF32Ne { lhs, rhs, target },
-        (false, false, FloatCmp::Lt) => BrF32Lt { lhs, rhs, target },
-        (false, false, FloatCmp::Gt) => BrF32Gt { lhs, rhs, target },
-        (false, false, FloatCmp::Le) => BrF32Le { lhs, rhs, target },
-        (false, false, FloatCmp::Ge) => BrF32Ge { lhs, rhs, target },
-        (false, true, FloatCmp::Eq) => BrF32NotEq { lhs, rhs, target },
-        (false, true, FloatCmp::Ne) => BrF32NotNe { lhs, rhs, target },
-        (false, true, FloatCmp::Lt) => BrF32NotLt { lhs, rhs, target },
-        (false, true, FloatCmp::Gt) => BrF32NotGt { lhs, rhs, target },
-        (false, true, FloatCmp::Le) => BrF32NotLe { lhs, rhs, target },
-        (false, true, FloatCmp::Ge) => BrF32NotGe { lhs, rhs, target },
-        (true, false, FloatCmp::Eq) => BrF64Eq { lhs, rhs, target },
-        (true, false, FloatCmp::Ne) => BrF64Ne { lhs, rhs, target },
-        (true, false, FloatCmp::Lt) => BrF64Lt { lhs, rhs, target },
-        (true, false, FloatCmp::Gt) => BrF64Gt { lhs, rhs, target },
-        (true, false, FloatCmp::Le) => BrF64Le { lhs, rhs, target },
-        (true, false, FloatCmp::Ge) => BrF64Ge { lhs, rhs, target },
-        (true, true, FloatCmp::Eq) => BrF64NotEq { lhs, rhs, target },
-        (true, true, FloatCmp::Ne) => BrF64NotNe { lhs, rhs, target },
-        (true, true, FloatCmp::Lt) => BrF64NotLt { lhs, rhs, target },
-        (true, true, FloatCmp::Gt) => BrF64NotGt { lhs, rhs, target },
-        (true, true, FloatCmp::Le) => BrF64NotLe { lhs, rhs, target },
-        (true, true, FloatCmp::Ge) => BrF64NotGe { lhs, rhs, target },
+/// The integer comparison tables, from `ir::for_each_int_compare`: which comparison an
+/// instruction computes, the branch for a comparison (an exhaustive match: a comparison missing
+/// from the list fails to compile), and the immediate form of a comparison into a slot.
+macro_rules! int_compare_tables {
+    ($($cmp:ident, $wide:literal, $t:ty, $op:tt: $slot:ident, $imm:ident, $br:ident, $br_imm:ident;)*) => {
+        fn int_compare_of(instr: &Instr) -> Option<(Slot, Compare)> {
+            let (dst, cmp, wide, lhs, rhs) = match *instr {
+                $(
+                    Instr::$slot { dst, lhs, rhs } => (dst, Cmp::$cmp, $wide, lhs, Rhs::Slot(rhs)),
+                    Instr::$imm { dst, lhs, imm } => (dst, Cmp::$cmp, $wide, lhs, Rhs::Imm(imm)),
+                )*
+                _ => return None,
+            };
+            Some((dst, Compare::int(cmp, wide, lhs, rhs)))
+        }
+
+        fn int_branch(cmp: Cmp, wide: bool, lhs: Slot, rhs: Rhs, target: Target) -> Instr {
+            match (cmp, wide, rhs) {
+                $(
+                    (Cmp::$cmp, $wide, Rhs::Slot(rhs)) => Instr::$br { lhs, rhs, target },
+                    (Cmp::$cmp, $wide, Rhs::Imm(imm)) => Instr::$br_imm { lhs, imm, target },
+                )*
+            }
+        }
+
+        fn int_compare_imm_form(instr: &Instr, imm: Imm, dst: Slot, lhs: Slot) -> Option<Instr> {
+            Some(match *instr {
+                $( Instr::$slot { .. } => Instr::$imm { dst, lhs, imm: imm.get($wide)? }, )*
+                _ => return None,
+            })
+        }
+    };
+}
+for_each_int_compare!(int_compare_tables);
+
+/// The float comparison tables, from `ir::for_each_float_compare`, as for integers.
+macro_rules! float_compare_tables {
+    ($($cmp:ident, $wide:literal, $op:tt: $slot:ident, $br:ident, $br_not:ident;)*) => {
+        fn float_compare_of(instr: &Instr) -> Option<(Slot, Compare)> {
+            let (dst, cmp, wide, lhs, rhs) = match *instr {
+                $( Instr::$slot { dst, lhs, rhs } => (dst, FloatCmp::$cmp, $wide, lhs, rhs), )*
+                _ => return None,
+            };
+            let negated = false;
+            Some((dst, Compare::Float { cmp, wide, negated, lhs, rhs }))
+        }
+
+        fn float_branch(
+            cmp: FloatCmp,
+            wide: bool,
+            negated: bool,
+            lhs: Slot,
+            rhs: Slot,
+            target: Target,
+        ) -> Instr {
+            match (cmp, wide, negated) {
+                $(
+                    (FloatCmp::$cmp, $wide, false) => Instr::$br { lhs, rhs, target },
+                    (FloatCmp::$cmp, $wide, true) => Instr::$br_not { lhs, rhs, target },
+                )*
+            }
+        }
+    };
+}
+for_each_float_compare!(float_compare_tables);
+
+/// A constant right operand, as the immediate of a 32-bit or a 64-bit operation.
+#[derive(Clone, Copy)]
+struct Imm(u64);
+
+impl Imm {
+    /// The immediate: for 32-bit operations the low 32 bits; for 64-bit ones the value if it
+    /// fits in 32 bits sign-extended.
+    fn get(self, wide: bool) -> Option<i32> {
+        if wide {
+            i32::try_from(self.0 as i64).ok()
+        } else {
+            Some(self.0 as u32 as i32)
+        }
     }
 }
 
 /// The immediate form of a binary operation whose right operand is the constant `value`
 /// (a cell), if it has one and the constant fits in 32 bits (sign-extended for i64).
 pub(crate) fn imm_form(instr: &Instr, value: u64, dst: Slot, lhs: Slot) -> Option<Instr> {
-    use Instr::*;
-    let narrow = value as u32 as i32;
-    let wide = i32::try_from(value as i64).ok();
-    Some(match *instr {
-        I32Sub { .. } => I32AddImm {
+    let imm = Imm(value);
+    match *instr {
+        // `x - C` is `x + (-C)`.
+        Instr::I32Sub { .. } => Some(Instr::I32AddImm {
             dst,
             lhs,
-            imm: narrow.wrapping_neg(),
-        },
-        I64Sub { .. } => I64AddImm {
+            imm: (value as u32 as i32).wrapping_neg(),
+        }),
+        Instr::I64Sub { .. } => Some(Instr::I64AddImm {
             dst,
             lhs,
             imm: i32::try_from((value as i64).checked_neg()?).ok()?,
-        },
-        I32Add { .. } => I32AddImm {
-            dst,
-            lhs,
-            imm: narrow,
-        },
-        I64Add { .. } => I64AddImm {
-            dst,
-            lhs,
-            imm: wide?,
-        },
-        I32Mul { .. } => I32MulImm {
-            dst,
-            lhs,
-            imm: narrow,
-        },
-        I64Mul { .. } => I64MulImm {
-            dst,
-            lhs,
-            imm: wide?,
-        },
-        I32And { .. } => I32AndImm {
-            dst,
-            lhs,
-            imm: narrow,
-        },
-        I64And { .. } => I64AndImm {
-            dst,
-            lhs,
-            imm: wide?,
-        },
-        I32Or { .. } => I32OrImm {
-            dst,
-            lhs,
-            imm: narrow,
-        },
-        I64Or { .. } => I64OrImm {
-            dst,
-            lhs,
-            imm: wide?,
-        },
-        I32Xor { .. } => I32XorImm {
-            dst,
-            lhs,
-            imm: narrow,
-        },
-        I64Xor { .. } => I64XorImm {
-            dst,
-            lhs,
-            imm: wide?,
-        },
-        I32Shl { .. } => I32ShlImm {
-            dst,
-            lhs,
-            imm: narrow,
-        },
-        I64Shl { .. } => I64ShlImm {
-            dst,
-            lhs,
-            imm: wide?,
-        },
-        I32ShrS { .. } => I32ShrSImm {
-            dst,
-            lhs,
-            imm: narrow,
-        },
-        I64ShrS { .. } => I64ShrSImm {
-            dst,
-            lhs,
-            imm: wide?,
-        },
-        I32ShrU { .. } => I32ShrUImm {
-            dst,
-            lhs,
-            imm: narrow,
-        },
-        I64ShrU { .. } => I64ShrUImm {
-            dst,
-            lhs,
-            imm: wide?,
-        },
-        I32Eq { .. } => I32EqImm {
-            dst,
-            lhs,
-            imm: narrow,
-        },
-        I64Eq { .. } => I64EqImm {
-            dst,
-            lhs,
-            imm: wide?,
-        },
-        I32Ne { .. } => I32NeImm {
-            dst,
-            lhs,
-            imm: narrow,
-        },
-        I64Ne { .. } => I64NeImm {
-            dst,
-            lhs,
-            imm: wide?,
-        },
-        I32LtS { .. } => I32LtSImm {
-            dst,
-            lhs,
-            imm: narrow,
-        },
-        I64LtS { .. } => I64LtSImm {
-            dst,
-            lhs,
-            imm: wide?,
-        },
-        I32LtU { .. } => I32LtUImm {
-            dst,
-            lhs,
-            imm: narrow,
-        },
-        I64LtU { .. } => I64LtUImm {
-            dst,
-            lhs,
-            imm: wide?,
-        },
-        I32GtS { .. } => I32GtSImm {
-            dst,
-            lhs,
-            imm: narrow,
-        },
-        I64GtS { .. } => I64GtSImm {
-            dst,
-            lhs,
-            imm: wide?,
-        },
-        I32GtU { .. } => I32GtUImm {
-            dst,
-            lhs,
-            imm: narrow,
-        },
-        I64GtU { .. } => I64GtUImm {
-            dst,
-            lhs,
-            imm: wide?,
-        },
-        I32LeS { .. } => I32LeSImm {
-            dst,
-            lhs,
-            imm: narrow,
-        },
-        I64LeS { .. } => I64LeSImm {
-            dst,
-            lhs,
-            imm: wide?,
-        },
-        I32LeU { .. } => I32LeUImm {
-            dst,
-            lhs,
-            imm: narrow,
-        },
-        I64LeU { .. } => I64LeUImm {
-            dst,
-            lhs,
-            imm: wide?,
-        },
-        I32GeS { .. } => I32GeSImm {
-            dst,
-            lhs,
-            imm: narrow,
-        },
-        I64GeS { .. } => I64GeSImm {
-            dst,
-            lhs,
-            imm: wide?,
-        },
-        I32GeU { .. } => I32GeUImm {
-            dst,
-            lhs,
-            imm: narrow,
-        },
-        I64GeU { .. } => I64GeUImm {
-            dst,
-            lhs,
-            imm: wide?,
-        },
-        _ => return None,
-    })
+        }),
+        _ => binary_imm_form(instr, imm, dst, lhs)
+            .or_else(|| int_compare_imm_form(instr, imm, dst, lhs)),
+    }
 }
+
+/// The immediate forms of `ir::for_each_int_binary_imm`.
+macro_rules! binary_imm_table {
+    ($($wide:literal, |$a:ident, $b:ident| $e:expr => $slot:ident, $imm:ident;)*) => {
+        fn binary_imm_form(instr: &Instr, imm: Imm, dst: Slot, lhs: Slot) -> Option<Instr> {
+            Some(match *instr {
+                $( Instr::$slot { .. } => Instr::$imm { dst, lhs, imm: imm.get($wide)? }, )*
+                _ => return None,
+            })
+        }
+    };
+}
+for_each_int_binary_imm!(binary_imm_table);
 
 /// Whether the operands of a binary operation may be swapped.
 pub(crate) fn is_commutative(instr: &Instr) -> bool {
@@ -553,30 +317,31 @@ pub(crate) fn is_commutative(instr: &Instr) -> bool {
     )
 }
 
-/// The fused `load(base + imm)` form of a load with offset 0 (`probe` is the load, any operands).
-pub(crate) fn load_add_imm(probe: &Instr, dst: Slot, base: Slot, imm: i32) -> Option<Instr> {
-    use Instr::*;
-    Some(match probe {
-        Load32 { .. } => Load32AddImm { dst, base, imm },
-        Load64 { .. } => Load64AddImm { dst, base, imm },
-        Load8S { .. } => Load8SAddImm { dst, base, imm },
-        Load8U { .. } => Load8UAddImm { dst, base, imm },
-        Load16S { .. } => Load16SAddImm { dst, base, imm },
-        Load16U { .. } => Load16UAddImm { dst, base, imm },
-        Load32S { .. } => Load32SAddImm { dst, base, imm },
-        _ => return None,
-    })
+/// The fused `base + imm` forms of loads and stores with offset 0, from `ir::for_each_load`
+/// and `ir::for_each_store` (`probe` is the load or store, with any operands).
+macro_rules! add_imm_tables {
+    (load: $($n:literal, |$b:ident| $e:expr => $load:ident, $load_add_imm:ident;)*) => {
+        pub(crate) fn load_add_imm(probe: &Instr, dst: Slot, base: Slot, imm: i32) -> Option<Instr> {
+            Some(match probe {
+                $( Instr::$load { .. } => Instr::$load_add_imm { dst, base, imm }, )*
+                _ => return None,
+            })
+        }
+    };
+    (store: $($n:literal, |$v:ident| $e:expr => $store:ident, $store_add_imm:ident;)*) => {
+        pub(crate) fn store_add_imm(probe: &Instr, base: Slot, src: Slot, imm: i32) -> Option<Instr> {
+            Some(match probe {
+                $( Instr::$store { .. } => Instr::$store_add_imm { base, src, imm }, )*
+                _ => return None,
+            })
+        }
+    };
 }
-
-/// The fused `store(base + imm)` form of a store with offset 0 (`probe` is the store, any
-/// operands).
-pub(crate) fn store_add_imm(probe: &Instr, base: Slot, src: Slot, imm: i32) -> Option<Instr> {
-    use Instr::*;
-    Some(match probe {
-        Store8 { .. } => Store8AddImm { base, src, imm },
-        Store16 { .. } => Store16AddImm { base, src, imm },
-        Store32 { .. } => Store32AddImm { base, src, imm },
-        Store64 { .. } => Store64AddImm { base, src, imm },
-        _ => return None,
-    })
+macro_rules! load_add_imm_table {
+    ($($t:tt)*) => { add_imm_tables!(load: $($t)*); };
 }
+macro_rules! store_add_imm_table {
+    ($($t:tt)*) => { add_imm_tables!(store: $($t)*); };
+}
+for_each_load!(load_add_imm_table);
+for_each_store!(store_add_imm_table);

@@ -484,6 +484,125 @@ macro_rules! for_each_instr {
 }
 pub(crate) use for_each_instr;
 
+// ---- families ----
+//
+// Instructions that come in families (an operation in several operand forms) are also listed
+// by family, so that the handlers of a family and the translator's fusion tables (engine/fuse)
+// are derived from one line each. The instructions themselves are declared above.
+
+/// Integer comparisons with their four instructions: into a slot, against an immediate, and
+/// the compare-and-branch forms of both. Both operands are compared as `$t` (an immediate is
+/// sign-extended to 64 bits, then cast) with the Rust operator `$op`.
+macro_rules! for_each_int_compare {
+    ($m:ident) => {
+        $m! {
+            Eq, false, u32, ==: I32Eq, I32EqImm, BrI32Eq, BrI32EqImm;
+            Ne, false, u32, !=: I32Ne, I32NeImm, BrI32Ne, BrI32NeImm;
+            LtS, false, i32, <: I32LtS, I32LtSImm, BrI32LtS, BrI32LtSImm;
+            LtU, false, u32, <: I32LtU, I32LtUImm, BrI32LtU, BrI32LtUImm;
+            GtS, false, i32, >: I32GtS, I32GtSImm, BrI32GtS, BrI32GtSImm;
+            GtU, false, u32, >: I32GtU, I32GtUImm, BrI32GtU, BrI32GtUImm;
+            LeS, false, i32, <=: I32LeS, I32LeSImm, BrI32LeS, BrI32LeSImm;
+            LeU, false, u32, <=: I32LeU, I32LeUImm, BrI32LeU, BrI32LeUImm;
+            GeS, false, i32, >=: I32GeS, I32GeSImm, BrI32GeS, BrI32GeSImm;
+            GeU, false, u32, >=: I32GeU, I32GeUImm, BrI32GeU, BrI32GeUImm;
+            Eq, true, u64, ==: I64Eq, I64EqImm, BrI64Eq, BrI64EqImm;
+            Ne, true, u64, !=: I64Ne, I64NeImm, BrI64Ne, BrI64NeImm;
+            LtS, true, i64, <: I64LtS, I64LtSImm, BrI64LtS, BrI64LtSImm;
+            LtU, true, u64, <: I64LtU, I64LtUImm, BrI64LtU, BrI64LtUImm;
+            GtS, true, i64, >: I64GtS, I64GtSImm, BrI64GtS, BrI64GtSImm;
+            GtU, true, u64, >: I64GtU, I64GtUImm, BrI64GtU, BrI64GtUImm;
+            LeS, true, i64, <=: I64LeS, I64LeSImm, BrI64LeS, BrI64LeSImm;
+            LeU, true, u64, <=: I64LeU, I64LeUImm, BrI64LeU, BrI64LeUImm;
+            GeS, true, i64, >=: I64GeS, I64GeSImm, BrI64GeS, BrI64GeSImm;
+            GeU, true, u64, >=: I64GeU, I64GeUImm, BrI64GeU, BrI64GeUImm;
+        }
+    };
+}
+pub(crate) use for_each_int_compare;
+
+/// Float comparisons: into a slot, and the branches taken when the comparison holds and when
+/// it does not (NaN included). `$wide`: f64. `$op` is the Rust operator on the float values.
+macro_rules! for_each_float_compare {
+    ($m:ident) => {
+        $m! {
+            Eq, false, ==: F32Eq, BrF32Eq, BrF32NotEq;
+            Ne, false, !=: F32Ne, BrF32Ne, BrF32NotNe;
+            Lt, false, <: F32Lt, BrF32Lt, BrF32NotLt;
+            Gt, false, >: F32Gt, BrF32Gt, BrF32NotGt;
+            Le, false, <=: F32Le, BrF32Le, BrF32NotLe;
+            Ge, false, >=: F32Ge, BrF32Ge, BrF32NotGe;
+            Eq, true, ==: F64Eq, BrF64Eq, BrF64NotEq;
+            Ne, true, !=: F64Ne, BrF64Ne, BrF64NotNe;
+            Lt, true, <: F64Lt, BrF64Lt, BrF64NotLt;
+            Gt, true, >: F64Gt, BrF64Gt, BrF64NotGt;
+            Le, true, <=: F64Le, BrF64Le, BrF64NotLe;
+            Ge, true, >=: F64Ge, BrF64Ge, BrF64NotGe;
+        }
+    };
+}
+pub(crate) use for_each_float_compare;
+
+/// Integer operations with an immediate form: the result of `lhs` and `rhs` (both cells, of
+/// which an i32 operation reads only the low 32 bits, as every i32 reader does;
+/// an immediate is sign-extended to 64 bits), the slot form and the immediate form.
+/// `$wide`: the operation is 64-bit, so the immediate form exists only for constants that fit
+/// in 32 bits sign-extended.
+macro_rules! for_each_int_binary_imm {
+    ($m:ident) => {
+        $m! {
+            false, |a, b| u64::from((a as u32).wrapping_add(b as u32)) => I32Add, I32AddImm;
+            false, |a, b| u64::from((a as u32).wrapping_mul(b as u32)) => I32Mul, I32MulImm;
+            false, |a, b| a & b => I32And, I32AndImm;
+            false, |a, b| a | b => I32Or, I32OrImm;
+            false, |a, b| a ^ b => I32Xor, I32XorImm;
+            false, |a, b| u64::from((a as u32).wrapping_shl(b as u32)) => I32Shl, I32ShlImm;
+            false, |a, b| u64::from((a as i32).wrapping_shr(b as u32) as u32) => I32ShrS, I32ShrSImm;
+            false, |a, b| u64::from((a as u32).wrapping_shr(b as u32)) => I32ShrU, I32ShrUImm;
+            true, |a, b| a.wrapping_add(b) => I64Add, I64AddImm;
+            true, |a, b| a.wrapping_mul(b) => I64Mul, I64MulImm;
+            true, |a, b| a & b => I64And, I64AndImm;
+            true, |a, b| a | b => I64Or, I64OrImm;
+            true, |a, b| a ^ b => I64Xor, I64XorImm;
+            true, |a, b| a.wrapping_shl(b as u32) => I64Shl, I64ShlImm;
+            true, |a, b| (a as i64).wrapping_shr(b as u32) as u64 => I64ShrS, I64ShrSImm;
+            true, |a, b| a.wrapping_shr(b as u32) => I64ShrU, I64ShrUImm;
+        }
+    };
+}
+pub(crate) use for_each_int_binary_imm;
+
+/// Loads: bytes read, the cell they make, the `addr + offset` form and the fused
+/// `base + imm` form (offset 0, 32-bit wrapping sum).
+macro_rules! for_each_load {
+    ($m:ident) => {
+        $m! {
+            4, |b| u64::from(u32::from_le_bytes(b)) => Load32, Load32AddImm;
+            8, |b| u64::from_le_bytes(b) => Load64, Load64AddImm;
+            1, |b| b[0] as i8 as i64 as u64 => Load8S, Load8SAddImm;
+            1, |b| u64::from(b[0]) => Load8U, Load8UAddImm;
+            2, |b| i16::from_le_bytes(b) as i64 as u64 => Load16S, Load16SAddImm;
+            2, |b| u64::from(u16::from_le_bytes(b)) => Load16U, Load16UAddImm;
+            4, |b| i32::from_le_bytes(b) as i64 as u64 => Load32S, Load32SAddImm;
+        }
+    };
+}
+pub(crate) use for_each_load;
+
+/// Stores: bytes written, how they are taken from the cell, and the two address forms as for
+/// loads.
+macro_rules! for_each_store {
+    ($m:ident) => {
+        $m! {
+            1, |v| [v as u8] => Store8, Store8AddImm;
+            2, |v| (v as u16).to_le_bytes() => Store16, Store16AddImm;
+            4, |v| (v as u32).to_le_bytes() => Store32, Store32AddImm;
+            8, |v| v.to_le_bytes() => Store64, Store64AddImm;
+        }
+    };
+}
+pub(crate) use for_each_store;
+
 /// The Rust type of an operand role.
 macro_rules! role_ty {
     (def) => {

@@ -68,7 +68,9 @@ impl fmt::Display for MemoryCategory {
 /// Current and peak bytes of one category (or of the total).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Usage {
+    /// Bytes held now.
     pub current: u64,
+    /// The most bytes held at once.
     pub peak: u64,
 }
 

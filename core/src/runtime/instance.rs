@@ -31,15 +31,19 @@ impl Instance {
         store.inner.instances.get(self.index as usize)?.export(name)
     }
 
+    /// The exported function `name`, if there is one.
     pub fn get_func(&self, ctx: impl AsContext, name: &str) -> Option<Func> {
         self.get_export(ctx, name)?.into_func()
     }
+    /// The exported memory `name`, if there is one.
     pub fn get_memory(&self, ctx: impl AsContext, name: &str) -> Option<Memory> {
         self.get_export(ctx, name)?.into_memory()
     }
+    /// The exported global `name`, if there is one.
     pub fn get_global(&self, ctx: impl AsContext, name: &str) -> Option<Global> {
         self.get_export(ctx, name)?.into_global()
     }
+    /// The exported table `name`, if there is one.
     pub fn get_table(&self, ctx: impl AsContext, name: &str) -> Option<Table> {
         self.get_export(ctx, name)?.into_table()
     }

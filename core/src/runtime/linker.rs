@@ -48,6 +48,7 @@ impl<T> Clone for Linker<T> {
 }
 
 impl<T> Linker<T> {
+    /// An empty linker for modules of `engine`.
     pub fn new(engine: &Engine) -> Self {
         Linker {
             engine: engine.clone(),
@@ -56,6 +57,7 @@ impl<T> Linker<T> {
         }
     }
 
+    /// The engine this linker links for.
     pub fn engine(&self) -> &Engine {
         &self.engine
     }

@@ -29,13 +29,18 @@ use entities::{MemoryEntity, TableEntity};
 /// Anything an instance can import or export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Extern {
+    /// A function.
     Func(Func),
+    /// A global.
     Global(Global),
+    /// A linear memory.
     Memory(Memory),
+    /// A table.
     Table(Table),
 }
 
 impl Extern {
+    /// The type of the item.
     pub fn ty(&self, ctx: impl AsContext) -> ExternType {
         match self {
             Extern::Func(f) => ExternType::Func(f.ty(&ctx)),
@@ -45,24 +50,28 @@ impl Extern {
         }
     }
 
+    /// The function, if this is one.
     pub fn into_func(self) -> Option<Func> {
         match self {
             Extern::Func(f) => Some(f),
             _ => None,
         }
     }
+    /// The memory, if this is one.
     pub fn into_memory(self) -> Option<Memory> {
         match self {
             Extern::Memory(m) => Some(m),
             _ => None,
         }
     }
+    /// The global, if this is one.
     pub fn into_global(self) -> Option<Global> {
         match self {
             Extern::Global(g) => Some(g),
             _ => None,
         }
     }
+    /// The table, if this is one.
     pub fn into_table(self) -> Option<Table> {
         match self {
             Extern::Table(t) => Some(t),
@@ -143,6 +152,7 @@ pub struct Global {
 }
 
 impl Global {
+    /// A new global of type `ty` holding `val`, owned by the store (charged to its budget).
     pub fn new<C: AsContextMut>(mut ctx: C, ty: GlobalType, val: Val) -> Result<Global> {
         let store = ctx.as_store_mut();
         check_values(store.inner.id, &[ty.content()], &[val], "global value")?;
@@ -164,6 +174,7 @@ impl Global {
             .ok_or_else(|| Error::handle("unknown global"))
     }
 
+    /// The global's type.
     pub fn ty(&self, ctx: impl AsContext) -> GlobalType {
         self.entity(&ctx.as_store().inner)
             .map(|g| g.ty)
@@ -182,6 +193,7 @@ impl Global {
         }
     }
 
+    /// Sets the value of a mutable global.
     pub fn set<C: AsContextMut>(&self, mut ctx: C, val: Val) -> Result<()> {
         let store = ctx.as_store_mut();
         let ty = self.entity(&store.inner)?.ty;
@@ -204,6 +216,7 @@ pub struct Memory {
 }
 
 impl Memory {
+    /// A new linear memory of type `ty`, owned by the store (charged to its budget).
     pub fn new<C: AsContextMut>(mut ctx: C, ty: MemoryType) -> Result<Memory> {
         let store = ctx.as_store_mut();
         let index = store.inner.new_memory(ty)?;
@@ -229,6 +242,7 @@ impl Memory {
             .ok_or_else(|| Error::handle("unknown memory"))
     }
 
+    /// The memory's type (its current size is its minimum).
     pub fn ty(&self, ctx: impl AsContext) -> MemoryType {
         self.entity(&ctx.as_store().inner)
             .map(|m| m.ty)
@@ -351,6 +365,7 @@ pub struct Table {
 }
 
 impl Table {
+    /// A new table of type `ty` with every element `init`, owned by the store (charged to its budget).
     pub fn new<C: AsContextMut>(mut ctx: C, ty: TableType, init: Val) -> Result<Table> {
         let store = ctx.as_store_mut();
         check_values(
@@ -382,17 +397,20 @@ impl Table {
             .ok_or_else(|| Error::handle("unknown table"))
     }
 
+    /// The table's type (its current size is its minimum).
     pub fn ty(&self, ctx: impl AsContext) -> TableType {
         self.entity(&ctx.as_store().inner)
             .map(|t| t.ty)
             .unwrap_or(TableType::new(crate::types::RefType::FuncRef, 0, Some(0)))
     }
 
+    /// The number of elements.
     pub fn size(&self, ctx: impl AsContext) -> u64 {
         self.entity(&ctx.as_store().inner)
             .map_or(0, |t| t.elements.len() as u64)
     }
 
+    /// Element `index`, or `None` outside the table.
     pub fn get(&self, ctx: impl AsContext, index: u64) -> Option<Val> {
         let store = ctx.as_store();
         let t = self.entity(&store.inner).ok()?;
@@ -400,6 +418,7 @@ impl Table {
         Some(cell_to_val(store.inner.id, t.ty.element().into(), cell))
     }
 
+    /// Sets element `index`.
     pub fn set<C: AsContextMut>(&self, mut ctx: C, index: u64, val: Val) -> Result<()> {
         let store = ctx.as_store_mut();
         let id = store.inner.id;
@@ -413,6 +432,7 @@ impl Table {
         Ok(())
     }
 
+    /// Grows the table by `delta` elements set to `init`; returns the previous size.
     pub fn grow<C: AsContextMut>(&self, mut ctx: C, delta: u64, init: Val) -> Result<u64> {
         let store = ctx.as_store_mut();
         let id = store.inner.id;
@@ -463,6 +483,7 @@ impl ExternRef {
         }
     }
 
+    /// The host reference's index, as given when it was created.
     pub fn index(&self) -> u32 {
         self.index
     }

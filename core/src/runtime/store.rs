@@ -318,6 +318,7 @@ pub struct Store<T> {
 }
 
 impl<T> Store<T> {
+    /// A store for instances of `engine`'s modules, carrying the embedder's `data`.
     pub fn new(engine: &Engine, data: T) -> Self {
         let config = engine.config();
         Store {
@@ -347,18 +348,22 @@ impl<T> Store<T> {
         }
     }
 
+    /// The engine the store belongs to.
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
     }
 
+    /// The embedder's data.
     pub fn data(&self) -> &T {
         &self.data
     }
 
+    /// The embedder's data, mutably.
     pub fn data_mut(&mut self) -> &mut T {
         &mut self.data
     }
 
+    /// Consumes the store and returns the embedder's data.
     pub fn into_data(self) -> T {
         self.data
     }
@@ -468,6 +473,7 @@ impl<T: core::fmt::Debug> core::fmt::Debug for Store<T> {
 
 /// Read access to a store, through a `Store`, a reference to one, or a `Caller`.
 pub trait AsContext {
+    /// The embedder's data type of the store.
     type Data;
     #[doc(hidden)]
     fn as_store(&self) -> &Store<Self::Data>;
@@ -516,14 +522,17 @@ pub struct Caller<'a, T> {
 }
 
 impl<T> Caller<'_, T> {
+    /// The embedder's data.
     pub fn data(&self) -> &T {
         self.store.data()
     }
 
+    /// The embedder's data, mutably.
     pub fn data_mut(&mut self) -> &mut T {
         self.store.data_mut()
     }
 
+    /// The engine the store belongs to.
     pub fn engine(&self) -> &Engine {
         self.store.engine()
     }

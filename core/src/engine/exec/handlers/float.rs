@@ -4,42 +4,6 @@
 use super::*;
 
 // ---- f32 ----
-handler!(|s, F32Eq { dst, lhs, rhs }| {
-    bin!(s, dst, lhs, rhs, |a, b| u64::from(
-        num::f32(a) == num::f32(b)
-    ));
-});
-
-handler!(|s, F32Ne { dst, lhs, rhs }| {
-    bin!(s, dst, lhs, rhs, |a, b| u64::from(
-        num::f32(a) != num::f32(b)
-    ));
-});
-
-handler!(|s, F32Lt { dst, lhs, rhs }| {
-    bin!(s, dst, lhs, rhs, |a, b| u64::from(
-        num::f32(a) < num::f32(b)
-    ));
-});
-
-handler!(|s, F32Gt { dst, lhs, rhs }| {
-    bin!(s, dst, lhs, rhs, |a, b| u64::from(
-        num::f32(a) > num::f32(b)
-    ));
-});
-
-handler!(|s, F32Le { dst, lhs, rhs }| {
-    bin!(s, dst, lhs, rhs, |a, b| u64::from(
-        num::f32(a) <= num::f32(b)
-    ));
-});
-
-handler!(|s, F32Ge { dst, lhs, rhs }| {
-    bin!(s, dst, lhs, rhs, |a, b| u64::from(
-        num::f32(a) >= num::f32(b)
-    ));
-});
-
 handler!(|s, F32Abs { dst, src }| {
     un!(s, dst, src, |x| u64::from(x as u32 & 0x7fff_ffff));
 });
@@ -113,42 +77,6 @@ handler!(|s, F32Copysign { dst, lhs, rhs }| {
 });
 
 // ---- f64 ----
-handler!(|s, F64Eq { dst, lhs, rhs }| {
-    bin!(s, dst, lhs, rhs, |a, b| u64::from(
-        num::f64(a) == num::f64(b)
-    ));
-});
-
-handler!(|s, F64Ne { dst, lhs, rhs }| {
-    bin!(s, dst, lhs, rhs, |a, b| u64::from(
-        num::f64(a) != num::f64(b)
-    ));
-});
-
-handler!(|s, F64Lt { dst, lhs, rhs }| {
-    bin!(s, dst, lhs, rhs, |a, b| u64::from(
-        num::f64(a) < num::f64(b)
-    ));
-});
-
-handler!(|s, F64Gt { dst, lhs, rhs }| {
-    bin!(s, dst, lhs, rhs, |a, b| u64::from(
-        num::f64(a) > num::f64(b)
-    ));
-});
-
-handler!(|s, F64Le { dst, lhs, rhs }| {
-    bin!(s, dst, lhs, rhs, |a, b| u64::from(
-        num::f64(a) <= num::f64(b)
-    ));
-});
-
-handler!(|s, F64Ge { dst, lhs, rhs }| {
-    bin!(s, dst, lhs, rhs, |a, b| u64::from(
-        num::f64(a) >= num::f64(b)
-    ));
-});
-
 handler!(|s, F64Abs { dst, src }| {
     un!(s, dst, src, |x| x & 0x7fff_ffff_ffff_ffff);
 });

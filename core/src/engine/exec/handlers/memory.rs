@@ -3,6 +3,32 @@
 #[allow(unused_imports)]
 use super::*;
 
+/// The two address forms of each load of `ir::for_each_load`.
+macro_rules! load_handlers {
+    ($($n:literal, |$b:ident| $e:expr => $plain:ident, $add_imm:ident;)*) => {$(
+        handler!(|s, $plain { dst, addr, offset }| {
+            load!(s, dst, addr, offset, $n, |$b| $e);
+        });
+        handler!(|s, $add_imm { dst, base, imm }| {
+            load_add_imm!(s, dst, base, imm, $n, |$b| $e);
+        });
+    )*};
+}
+for_each_load!(load_handlers);
+
+/// The two address forms of each store of `ir::for_each_store`.
+macro_rules! store_handlers {
+    ($($n:literal, |$v:ident| $e:expr => $plain:ident, $add_imm:ident;)*) => {$(
+        handler!(|s, $plain { addr, src, offset }| {
+            store_mem!(s, addr, src, offset, $n, |$v: u64| $e);
+        });
+        handler!(|s, $add_imm { base, src, imm }| {
+            store_add_imm!(s, base, src, imm, $n, |$v: u64| $e);
+        });
+    )*};
+}
+for_each_store!(store_handlers);
+
 handler!(|s, MemorySize { dst }| {
     r!(s, dst) = s.st.mem_len() / PAGE_SIZE as u64;
 });
@@ -45,70 +71,6 @@ handler!(|s, DataDrop { data }| {
     bulk::data_drop(s.st, data);
 });
 
-handler!(|s, Load32 { dst, addr, offset }| {
-    load!(s, dst, addr, offset, 4, |b| u64::from(u32::from_le_bytes(
-        b
-    )));
-});
-
-handler!(|s, Load64 { dst, addr, offset }| {
-    load!(s, dst, addr, offset, 8, |b| u64::from_le_bytes(b));
-});
-
-handler!(|s, Load8S { dst, addr, offset }| {
-    load!(s, dst, addr, offset, 1, |b| b[0] as i8 as i64 as u64);
-});
-
-handler!(|s, Load8U { dst, addr, offset }| {
-    load!(s, dst, addr, offset, 1, |b| u64::from(b[0]));
-});
-
-handler!(|s, Load16S { dst, addr, offset }| {
-    load!(s, dst, addr, offset, 2, |b| i16::from_le_bytes(b) as i64
-        as u64);
-});
-
-handler!(|s, Load16U { dst, addr, offset }| {
-    load!(s, dst, addr, offset, 2, |b| u64::from(u16::from_le_bytes(
-        b
-    )));
-});
-
-handler!(|s, Load32S { dst, addr, offset }| {
-    load!(s, dst, addr, offset, 4, |b| i32::from_le_bytes(b) as i64
-        as u64);
-});
-
-handler!(|s, Load32AddImm { dst, base, imm }| {
-    load_add_imm!(s, dst, base, imm, 4, |b| u64::from(u32::from_le_bytes(b)));
-});
-
-handler!(|s, Load64AddImm { dst, base, imm }| {
-    load_add_imm!(s, dst, base, imm, 8, |b| u64::from_le_bytes(b));
-});
-
-handler!(|s, Load8SAddImm { dst, base, imm }| {
-    load_add_imm!(s, dst, base, imm, 1, |b| b[0] as i8 as i64 as u64);
-});
-
-handler!(|s, Load8UAddImm { dst, base, imm }| {
-    load_add_imm!(s, dst, base, imm, 1, |b| u64::from(b[0]));
-});
-
-handler!(|s, Load16SAddImm { dst, base, imm }| {
-    load_add_imm!(s, dst, base, imm, 2, |b| i16::from_le_bytes(b) as i64
-        as u64);
-});
-
-handler!(|s, Load16UAddImm { dst, base, imm }| {
-    load_add_imm!(s, dst, base, imm, 2, |b| u64::from(u16::from_le_bytes(b)));
-});
-
-handler!(|s, Load32SAddImm { dst, base, imm }| {
-    load_add_imm!(s, dst, base, imm, 4, |b| i32::from_le_bytes(b) as i64
-        as u64);
-});
-
 handler!(|s, Load32Add { dst, lhs, rhs }| {
     let ea = u64::from((r!(s, lhs) as u32).wrapping_add(r!(s, rhs) as u32));
     load_ea!(s, dst, ea, 4, |b| u64::from(u32::from_le_bytes(b)));
@@ -139,36 +101,4 @@ handler!(|s,
           }| {
     let ea = u64::from(shl_add(r!(s, base), shift, imm));
     load_ea!(s, dst, ea, 8, |b| u64::from_le_bytes(b));
-});
-
-handler!(|s, Store8 { addr, src, offset }| {
-    store_mem!(s, addr, src, offset, 1, |v: u64| [v as u8]);
-});
-
-handler!(|s, Store16 { addr, src, offset }| {
-    store_mem!(s, addr, src, offset, 2, |v: u64| (v as u16).to_le_bytes());
-});
-
-handler!(|s, Store32 { addr, src, offset }| {
-    store_mem!(s, addr, src, offset, 4, |v: u64| (v as u32).to_le_bytes());
-});
-
-handler!(|s, Store8AddImm { base, src, imm }| {
-    store_add_imm!(s, base, src, imm, 1, |v: u64| [v as u8]);
-});
-
-handler!(|s, Store16AddImm { base, src, imm }| {
-    store_add_imm!(s, base, src, imm, 2, |v: u64| (v as u16).to_le_bytes());
-});
-
-handler!(|s, Store32AddImm { base, src, imm }| {
-    store_add_imm!(s, base, src, imm, 4, |v: u64| (v as u32).to_le_bytes());
-});
-
-handler!(|s, Store64AddImm { base, src, imm }| {
-    store_add_imm!(s, base, src, imm, 8, |v: u64| v.to_le_bytes());
-});
-
-handler!(|s, Store64 { addr, src, offset }| {
-    store_mem!(s, addr, src, offset, 8, |v: u64| v.to_le_bytes());
 });

@@ -6,7 +6,10 @@
 
 use super::dispatch::{free, next, Exec, Flow, Free, Handler, Hot};
 use super::{bulk, calls};
-use crate::engine::ir::{aux, for_each_instr, Instr, COUNT};
+use crate::engine::ir::{
+    aux, for_each_float_compare, for_each_instr, for_each_int_binary_imm, for_each_int_compare,
+    for_each_load, for_each_store, Instr, COUNT,
+};
 use crate::engine::num;
 use crate::error::TrapCode;
 use crate::runtime::PAGE_SIZE;
@@ -17,8 +20,12 @@ macro_rules! r {
     ($s:ident, $slot:expr) => {
         (*{
             // The translator's slot check, verified again in debug builds (tests).
-            // SAFETY (of the read): `code` is the current function while a handler runs.
-            debug_assert!(($slot.index() as usize) < unsafe { (*$s.st.code).frame_size } as usize);
+            #[cfg(debug_assertions)]
+            {
+                // SAFETY: `code` is the current function while a handler runs.
+                let frame_size = unsafe { (*$s.st.code).frame_size };
+                debug_assert!(($slot.index() as usize) < frame_size as usize);
+            }
             // SAFETY: `regs` points at the current frame, which `calls::enter` made
             // `frame_size` slots long, and the translator only emits slot operands below
             // `frame_size`. `regs` is recomputed after anything that can move the stack.
@@ -35,6 +42,7 @@ macro_rules! aux {
         // never taken; checking the tag would cost every such instruction a compare and a branch.
         match unsafe { *$s.ip } {
             Instr::Aux { a, b } => aux::$name::from_words(a, b),
+            // SAFETY: as above.
             _ => unsafe { core::hint::unreachable_unchecked() },
         }
     };
@@ -86,6 +94,7 @@ macro_rules! br_table {
         // SAFETY: as above; every entry is a `Br` (`translate_br_table` emits nothing else
         // there), so the `else` is never taken.
         let Instr::Br { target } = (unsafe { *entry }) else {
+            // SAFETY: as above.
             unsafe { core::hint::unreachable_unchecked() }
         };
         // SAFETY: the translator computed the distance from the entry to an instruction of the
@@ -160,10 +169,10 @@ macro_rules! load_ea {
         if ea >= $s.st.limit($n) {
             return $s.st.trap(TrapCode::MemoryOutOfBounds);
         }
-        // SAFETY: `ea < limit(n)`, so `ea + n <= len`; `mem` and the limits describe the current
-        // instance's memory (recomputed after every grow, call into another instance and host
-        // call).
         let $b: [u8; $n] =
+            // SAFETY: `ea < limit(n)`, so `ea + n <= len`; `mem` and the limits describe the
+            // current instance's memory (recomputed after every grow, call into another
+            // instance and host call).
             unsafe { core::ptr::read_unaligned($s.mem.add(ea as usize) as *const [u8; $n]) };
         r!($s, $dst) = $e;
     }};
@@ -298,7 +307,7 @@ general_path!(
 );
 
 // The handlers, by category. Each file defines one handler per instruction of its category.
-mod branch;
+mod compare;
 mod control;
 mod convert;
 mod data;
@@ -318,7 +327,7 @@ macro_rules! handler_table {
 
 /// Every handler by its instruction's name, apart from the names of `Instr`'s variants.
 mod handler_of {
-    pub(super) use super::branch::*;
+    pub(super) use super::compare::*;
     pub(super) use super::control::*;
     pub(super) use super::convert::*;
     pub(super) use super::data::*;

@@ -8,7 +8,7 @@ use ::wast::token::{F32, F64};
 
 use super::values::{f32_matches, f64_matches};
 use super::{run_script, WastReport};
-use crate::Config;
+use wrt::Config;
 
 fn run(source: &str) -> WastReport {
     run_script(&Config::default(), "test.wast", source)

@@ -14,7 +14,7 @@ use super::types::{
     eventrwflags, eventtype, fdflags, fstflags, layout, preopentype, rights, signal, subclockflags,
     whence, ClockId, Errno, Filetype, WasiResult,
 };
-use crate::Error;
+use wrt::Error;
 
 /// `$filestat`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

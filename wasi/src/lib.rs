@@ -7,7 +7,7 @@
 //! ```no_run
 //! # #[cfg(feature = "std")]
 //! # fn main() -> Result<(), wrt::Error> {
-//! use wrt::wasi::{self, WasiCapabilities, WasiCtx};
+//! use wrt_wasi::{WasiCapabilities, WasiCtx};
 //! use wrt::{Engine, Linker, Module, Store};
 //!
 //! let mut capabilities = WasiCapabilities::default();
@@ -26,7 +26,7 @@
 //! let engine = Engine::default();
 //! let module = Module::new(&engine, &std::fs::read("app.wasm").unwrap_or_default())?;
 //! let mut linker = Linker::new(&engine);
-//! wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)?;
+//! wrt_wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)?;
 //! let mut store = Store::new(&engine, ctx);
 //! let instance = linker.instantiate(&mut store, &module)?;
 //! let start = instance.get_func(&store, "_start").ok_or_else(|| wrt::Error::host("no _start"))?;
@@ -45,6 +45,15 @@
 //! clocks and entropy, [`WasiStream`] for standard output); filesystem functions then answer
 //! `ENOTCAPABLE`. With `std` on Unix, files are reached through cap-std, which resolves every
 //! path beneath its preopened directory (see the `host` module for how escapes are prevented).
+#![no_std]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
 
 mod capabilities;
 mod ctx;

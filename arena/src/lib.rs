@@ -1,4 +1,5 @@
-//! A bounded allocator over a fixed arena whose size is chosen at compile time (`runtime-nostd`).
+//! A bounded allocator over a fixed arena whose size is chosen at compile time: the allocator of
+//! wrt's `runtime-nostd` build (wrt re-exports this crate as `wrt::arena` with that feature).
 //!
 //! [`Arena<N>`] owns `N` bytes (rounded down to 8) inside itself and hands them out through
 //! [`GlobalAlloc`], so a bare-metal program can make it the global allocator and the whole runtime
@@ -6,7 +7,7 @@
 //!
 //! ```ignore
 //! #[global_allocator]
-//! static HEAP: wrt::arena::Arena<{ 96 * 1024 }> = wrt::arena::Arena::new();
+//! static HEAP: wrt_arena::Arena<{ 96 * 1024 }> = wrt_arena::Arena::new();
 //! ```
 //!
 //! It can also be placed in any `static` and used directly through the `GlobalAlloc` methods.
@@ -32,6 +33,11 @@
 //!   on first use.
 //!
 //! Nothing here panics: bad sizes and alignments, exhaustion and contention all return null.
+#![no_std]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::cell::UnsafeCell;

@@ -1,6 +1,6 @@
 //! The `spectest` host module that spec scripts import from.
 
-use crate::{
+use wrt::{
     Error, FuncType, Global, GlobalType, Linker, Memory, MemoryType, Mutability, RefType, Store,
     Table, TableType, Val, ValType,
 };

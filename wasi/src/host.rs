@@ -33,7 +33,7 @@ use super::preview1::{
 use super::types::{
     fdflags, lookupflags, oflags, riflags, rights, sdflags, whence, Errno, Filetype, WasiResult,
 };
-use crate::Error;
+use wrt::Error;
 
 // ------------------------------------------------------------------------------ errno mapping
 

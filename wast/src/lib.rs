@@ -27,6 +27,10 @@
 //!
 //! Panics inside the runtime are caught per directive and reported as failures, so one bug does
 //! not hide the rest of a script.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod spectest;
 mod values;
@@ -47,7 +51,7 @@ use ::wast::parser::{self, ParseBuffer};
 use ::wast::token::{Id, Span};
 use ::wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, Wat};
 
-use crate::{Config, Engine, Error, Instance, Linker, Module, Store, Val};
+use wrt::{Config, Engine, Error, Instance, Linker, Module, Store, Val};
 
 /// One directive that failed or was not run, with where it is in the script.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use super::capabilities::{EnvVar, WasiCapabilities};
 use super::platform::NoPlatform;
 use super::platform::{NullStream, WasiPlatform, WasiStream};
 use super::types::{rights, Errno, Filetype, WasiResult};
-use crate::Error;
+use wrt::Error;
 
 use super::backend::HostKind;
 
@@ -199,7 +199,7 @@ impl WasiCtx {
 ///
 /// ```no_run
 /// # #[cfg(feature = "std")] {
-/// use wrt::wasi::{WasiCapabilities, WasiCtx};
+/// use wrt_wasi::{WasiCapabilities, WasiCtx};
 ///
 /// let mut capabilities = WasiCapabilities::default();
 /// capabilities.filesystem.add_allowed_path_as("/tmp/work", "/");

@@ -4,7 +4,7 @@
 extern crate std;
 
 use super::*;
-use alloc::vec::Vec;
+use std::vec::Vec;
 
 fn layout(size: usize, align: usize) -> Layout {
     Layout::from_size_align(size, align).unwrap()
@@ -165,7 +165,7 @@ fn foreign_pointers_and_double_frees_are_ignored() {
 fn realloc_shrinks_and_grows_in_place_and_moves_when_it_must() {
     let arena = Arena::<1024>::new();
     let a = alloc(&arena, 32, 8);
-    // SAFETY (this test): every pointer passed back is live with the stated layout.
+    // SAFETY: (this test) every pointer passed back is live with the stated layout.
     unsafe {
         for i in 0..32 {
             a.add(i).write(i as u8);

@@ -6,7 +6,7 @@ use super::ctx::WasiCtx;
 use super::memory::GuestMemory;
 use super::trace;
 use super::types::{Errno, WasiResult};
-use crate::{Caller, Error, FuncType, Linker, Val, ValType};
+use wrt::{Caller, Error, FuncType, Linker, Val, ValType};
 
 /// The import module name of WASI preview 1.
 pub const MODULE: &str = "wasi_snapshot_preview1";

@@ -10,7 +10,7 @@ use ::wast::token::{Index, F32, F64};
 use ::wast::{WastArg, WastRet};
 
 use super::Outcome;
-use crate::{ExternRef, Store, Val, ValType};
+use wrt::{ExternRef, Store, Val, ValType};
 
 const V128_NOT_RUN: &str = "v128 values are not supported (SIMD is not implemented)";
 

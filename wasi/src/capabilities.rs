@@ -2,7 +2,7 @@
 //! arguments, no `proc_exit`.
 //!
 //! ```
-//! use wrt::wasi::WasiCapabilities;
+//! use wrt_wasi::WasiCapabilities;
 //!
 //! let mut capabilities = WasiCapabilities::default();
 //! // Filesystem access: the guest sees /safe/directory under the same name.
@@ -158,7 +158,7 @@ impl EnvironmentCapabilities {
 /// Process control.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProcessCapabilities {
-    /// When true `proc_exit(n)` ends the call with [`Error::Exit(n)`](crate::Error::Exit); when
+    /// When true `proc_exit(n)` ends the call with [`Error::Exit(n)`](wrt::Error::Exit); when
     /// false it is a trap the embedder sees.
     pub exit_allowed: bool,
 }

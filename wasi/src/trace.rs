@@ -16,7 +16,7 @@ use core::fmt::Write as _;
 
 use super::memory::GuestMemory;
 use super::types::Errno;
-use crate::Val;
+use wrt::Val;
 
 /// What every trace line starts with.
 pub const PREFIX: &str = "wasi: ";

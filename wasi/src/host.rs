@@ -701,6 +701,14 @@ fn relative(path: &str) -> WasiResult<&Path> {
     Ok(Path::new(path))
 }
 
+/// `path` without its trailing slashes, unless nothing else is left (`/` stays absolute).
+fn without_trailing_slashes(path: &str) -> &str {
+    match path.trim_end_matches('/') {
+        "" => path,
+        trimmed => trimmed,
+    }
+}
+
 /// Opens (with `O_CREAT`, creates) a file below `dir` for `fs_open`. `access` is what the guest
 /// asked for, (read, write); its rights decide what it may do with the descriptor.
 fn open_file(
@@ -950,7 +958,11 @@ impl WasiCtx {
 
     pub(crate) fn fs_remove_directory(&mut self, fd: u32, path: &str) -> WasiResult<()> {
         let d = self.host_dir(fd, rights::PATH_REMOVE_DIRECTORY)?;
-        d.dir.remove_dir(relative(path)?).map_err(io)
+        // `dir/` names the directory `dir` (POSIX rmdir): cap-std would see the last
+        // component as `.` and answer EINVAL. A file named `file/` is still ENOTDIR.
+        d.dir
+            .remove_dir(relative(without_trailing_slashes(path))?)
+            .map_err(io)
     }
 
     pub(crate) fn fs_rename(

@@ -1082,6 +1082,94 @@ mod host {
         assert!(after.starts_with(b"ab") && after.ends_with(b"!"));
     }
 
+    /// `result` is an error among `expected` (POSIX lets some calls answer one of several).
+    fn assert_errno_in(result: Result<(), Errno>, expected: &[Errno], what: &str) {
+        match result {
+            Err(e) if expected.contains(&e) => {}
+            other => panic!("{what}: {other:?}, expected one of {expected:?}"),
+        }
+    }
+
+    #[test]
+    fn trailing_slashes_name_directories_only() {
+        // What wasi-testsuite checks (unlink_file_, remove_directory_, path_symlink_trailing_
+        // slashes, interesting_paths), with the errnos it accepts on Unix.
+        let (t, mut g) = sandbox(false);
+        let sb = t.path().join("sandbox");
+        let unlink =
+            |g: &mut Guest, p: &str| g.path_op(p, |c, m, a, l| c.path_unlink_file(m, 3, a, l));
+        let rmdir =
+            |g: &mut Guest, p: &str| g.path_op(p, |c, m, a, l| c.path_remove_directory(m, 3, a, l));
+        let symlink = |g: &mut Guest, p: &str| {
+            g.two_paths("source", p, |c, m, a, b| {
+                c.path_symlink(m, a.0, a.1, 3, b.0, b.1)
+            })
+        };
+        // A file named with a trailing slash is not there as a directory.
+        assert_errno_in(
+            unlink(&mut g, "hello.txt/"),
+            &[Errno::Notdir],
+            "unlink file/",
+        );
+        assert_errno_in(rmdir(&mut g, "hello.txt/"), &[Errno::Notdir], "rmdir file/");
+        assert_errno_in(rmdir(&mut g, "hello.txt"), &[Errno::Notdir], "rmdir file");
+        assert!(g.open("hello.txt/", 0, READ, 0).is_err());
+        assert!(g.open("hello.txt///", 0, READ, 0).is_err());
+        assert_errno_in(
+            symlink(&mut g, "hello.txt/"),
+            &[Errno::Notdir, Errno::Exist],
+            "symlink onto file/",
+        );
+        assert!(sb.join("hello.txt").is_file());
+        // A directory: unlink refuses it with or without the slash; opening and removing it
+        // with trailing slashes works.
+        assert_errno_in(
+            unlink(&mut g, "sub"),
+            &[Errno::Isdir, Errno::Perm],
+            "unlink dir",
+        );
+        assert_errno_in(
+            unlink(&mut g, "sub/"),
+            &[Errno::Isdir, Errno::Perm],
+            "unlink dir/",
+        );
+        assert_errno_in(
+            symlink(&mut g, "sub/"),
+            &[Errno::Exist],
+            "symlink onto dir/",
+        );
+        let fd = g.open("sub///", 0, READ, 0).unwrap();
+        g.ctx.fd_close(fd).unwrap();
+        rmdir(&mut g, "sub/").unwrap();
+        assert!(!sb.join("sub").exists());
+        g.path_op("made//", |c, m, a, l| c.path_create_directory(m, 3, a, l))
+            .unwrap();
+        g.two_paths("made/", "moved/", |c, m, a, b| {
+            c.path_rename(m, 3, a.0, a.1, 3, b.0, b.1)
+        })
+        .unwrap();
+        assert!(sb.join("moved").is_dir());
+        // A new name with a trailing slash cannot be a symbolic link.
+        assert_errno_in(
+            symlink(&mut g, "target/"),
+            &[Errno::Noent],
+            "symlink to new/",
+        );
+        symlink(&mut g, "target").unwrap();
+        unlink(&mut g, "target").unwrap();
+        // `.` and `..` inside the sandbox are fine; a trailing NUL is not a path.
+        let fd = g.open("./sub2/../hello.txt", 0, READ, 0);
+        assert_errno_in(fd.map(|_| ()), &[Errno::Noent], "missing middle component");
+        std::fs::create_dir(sb.join("d")).unwrap();
+        let fd = g.open("d/.//../d/./../hello.txt", 0, READ, 0).unwrap();
+        assert_eq!(g.read(fd, 5).unwrap(), b"hello");
+        assert_errno_in(
+            g.open("hello.txt\0", 0, READ, 0).map(|_| ()),
+            &[Errno::Inval, Errno::Ilseq, Errno::Noent],
+            "trailing NUL",
+        );
+    }
+
     #[test]
     fn a_directory_is_never_opened_for_writing() {
         // POSIX: opening a directory O_WRONLY or O_RDWR is EISDIR; FD_WRITE is that request.

@@ -1171,6 +1171,104 @@ mod host {
     }
 
     #[test]
+    fn symbolic_links_without_following() {
+        // wasi-testsuite nofollow_errors, symlink_create, path_link, readlink, dangling_fd.
+        let (t, mut g) = sandbox(false);
+        let sb = t.path().join("sandbox");
+        let symlink = |g: &mut Guest, target: &str, name: &str| {
+            g.two_paths(target, name, |c, m, a, b| {
+                c.path_symlink(m, a.0, a.1, 3, b.0, b.1)
+            })
+        };
+        let link = |g: &mut Guest, flags: u32, old: &str, new: &str| {
+            g.two_paths(old, new, |c, m, a, b| {
+                c.path_link(m, 3, flags, a.0, a.1, 3, b.0, b.1)
+            })
+        };
+        // A link to a directory: not followed, it is neither a directory nor a file to open.
+        symlink(&mut g, "sub", "to_dir").unwrap();
+        assert_errno_in(
+            g.open_at(3, "to_dir", 0, 2, 0, 0).map(|_| ()),
+            &[Errno::Loop, Errno::Notdir],
+            "O_DIRECTORY | O_NOFOLLOW on a link",
+        );
+        assert_errno_in(
+            g.open_at(3, "to_dir", 0, 0, 0, 0).map(|_| ()),
+            &[Errno::Loop, Errno::Acces],
+            "O_NOFOLLOW on a link",
+        );
+        let fd = g.open_at(3, "to_dir", 1, 2, 0, 0).unwrap();
+        g.ctx.fd_close(fd).unwrap();
+        // A link to a file, followed as a directory, is not one.
+        assert_errno_in(
+            g.open_at(3, "link_in", 1, 2, 0, 0).map(|_| ()),
+            &[Errno::Notdir],
+            "a file through a link, as a directory",
+        );
+        // readlink fills at most the buffer and says how much.
+        g.mem[BUF as usize..BUF as usize + 16].fill(0xAA);
+        g.path_op("link_in", |c, m, p, l| {
+            c.path_readlink(m, 3, p, l, BUF, 4, OUT)
+        })
+        .unwrap();
+        assert_eq!(g.u32_at(OUT), 4);
+        assert_eq!(g.bytes(BUF, 5), b"hell\xAA");
+        // Hard links: to a dangling link and to a link loop (the links themselves), never onto
+        // an existing name, never to a directory, never with a trailing slash.
+        symlink(&mut g, "nowhere", "dangling").unwrap();
+        link(&mut g, 0, "dangling", "hard").unwrap();
+        assert_eq!(
+            std::fs::read_link(sb.join("hard")).unwrap(),
+            Path::new("nowhere")
+        );
+        symlink(&mut g, "loop", "loop").unwrap();
+        link(&mut g, 0, "loop", "hard_loop").unwrap();
+        assert_errno_in(
+            link(&mut g, 0, "hello.txt", "dangling"),
+            &[Errno::Exist],
+            "onto a link",
+        );
+        assert_errno_in(
+            link(&mut g, 0, "hello.txt", "hello.txt"),
+            &[Errno::Exist],
+            "itself",
+        );
+        assert_errno_in(
+            link(&mut g, 0, "hello.txt", "sub"),
+            &[Errno::Exist],
+            "onto a dir",
+        );
+        assert_errno_in(
+            link(&mut g, 0, "sub", "dir_link"),
+            &[Errno::Perm, Errno::Acces],
+            "a directory",
+        );
+        assert_errno_in(
+            link(&mut g, 0, "hello.txt", "new/"),
+            &[Errno::Noent],
+            "new/",
+        );
+        assert_errno_in(
+            link(&mut g, 1, "dangling", "followed"),
+            &[Errno::Inval, Errno::Noent],
+            "SYMLINK_FOLLOW",
+        );
+        // An absolute link target is refused.
+        assert_errno_in(
+            symlink(&mut g, "/", "to_root"),
+            &[Errno::Notcapable, Errno::Perm],
+            "absolute target",
+        );
+        // A name opened, unlinked and created again is a new file; the old descriptor works.
+        let old = g.open("again.txt", 1, RW, 0).unwrap();
+        g.path_op("again.txt", |c, m, p, l| c.path_unlink_file(m, 3, p, l))
+            .unwrap();
+        let new = g.open("again.txt", 1, RW, 0).unwrap();
+        assert_eq!(g.write(old, b"old"), Ok(3));
+        assert_eq!(g.read(new, 10).unwrap(), b"");
+    }
+
+    #[test]
     fn a_directory_is_never_opened_for_writing() {
         // POSIX: opening a directory O_WRONLY or O_RDWR is EISDIR; FD_WRITE is that request.
         let (_t, mut g) = sandbox(false);

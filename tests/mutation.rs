@@ -136,3 +136,53 @@ fn mutated_modules_never_panic() {
     );
     println!("{total} mutant runs, {compiled} compiled");
 }
+
+/// One module, one error: lazy and eager translation, on one thread or several, reject a
+/// malformed or invalid module with the same error (the one the specification's order gives),
+/// and accept the same modules.
+#[test]
+fn every_mode_rejects_a_mutant_with_the_same_error() {
+    let mutants_per_file: u64 = std::env::var("WRT_MUTANTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let mut engines = Vec::new();
+    for (lazy, parallel) in [(true, true), (false, true), (true, false), (false, false)] {
+        let mut config = Config::new();
+        config.lazy_translation(lazy).parallel_compilation(parallel);
+        engines.push((lazy, parallel, Engine::new(&config)));
+    }
+    let mut differences = Vec::new();
+    let mut rejected = 0;
+    for (name, bytes) in corpus() {
+        for seed in 1..=mutants_per_file {
+            let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ bytes.len() as u64);
+            let mutant = mutate(&bytes, &mut rng);
+            let outcomes: Vec<_> = engines
+                .iter()
+                .map(|(lazy, parallel, engine)| {
+                    let outcome = Module::new(engine, &mutant)
+                        .map(|_| ())
+                        .map_err(|e| e.to_string());
+                    (*lazy, *parallel, outcome)
+                })
+                .collect();
+            rejected += usize::from(outcomes[0].2.is_err());
+            if outcomes.iter().any(|o| o.2 != outcomes[0].2) {
+                differences.push(format!("{name}: mutant {seed}: {outcomes:?}"));
+            }
+        }
+    }
+    assert!(rejected > 0);
+    assert!(
+        differences.is_empty(),
+        "{} of {rejected} rejected mutants get different errors in different modes:\n{}",
+        differences.len(),
+        differences
+            .iter()
+            .take(10)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}

@@ -80,6 +80,16 @@ fn decode(bytes: &[u8]) -> Decoded {
     let mut needs_data_count = false;
     for payload in Parser::new(0).parse_all(bytes) {
         let payload = payload?;
+        // A section's contents must lie inside the module. wasmparser accepts a last section
+        // whose declared size runs past the end when its items end before it does.
+        if let Some((_, range)) = payload.as_section() {
+            if range.end > bytes.len() {
+                return Err(format_error(
+                    "section extends past the end of the module",
+                    range.start,
+                ));
+            }
+        }
         // Custom sections (id 0) may appear anywhere.
         if let Some((id @ 1.., range)) = payload.as_section() {
             let Some(rank) = rank(id) else {
@@ -410,6 +420,25 @@ mod tests {
                 Ok(_) | Err(Error::Malformed { .. }) => {}
                 Err(other) => panic!("{len} of {} bytes: {other}", wasm.len()),
             }
+        }
+    }
+
+    /// A last section that declares more bytes than the module has is malformed even when its
+    /// items end before the module does, and every mode says so (lazy translation used to find
+    /// it while eager translation reported the invalid body first).
+    #[test]
+    fn a_last_section_longer_than_the_module_is_malformed_in_every_mode() {
+        let mut long_code = BAD_BODY.to_vec();
+        long_code[1] += 4; // declares 4 bytes more than follow
+        let bytes = module(&[TYPE_I32, FUNC, MEMORY, &long_code]);
+        for lazy in [true, false] {
+            let engine = Engine::new(crate::Config::new().lazy_translation(lazy));
+            let err = Module::new(&engine, &bytes).err().unwrap();
+            assert_eq!(
+                alloc::format!("{err}"),
+                "malformed module: section extends past the end of the module (at offset 0x1a)",
+                "lazy: {lazy}"
+            );
         }
     }
 

@@ -350,10 +350,14 @@ impl Module {
         let mut inner = match parse(bytes, engine.config()) {
             Ok(inner) => inner,
             // A module that is malformed anywhere is malformed, even if reading it stopped
-            // at a validation error (or an unsupported feature) first.
-            Err(e @ (Error::Invalid { .. } | Error::Unsupported { .. })) => {
-                return Err(decode::malformation(bytes).unwrap_or(e))
-            }
+            // at a validation error (or an unsupported feature) first. And a malformed module
+            // gets the error of the decode-only pass, a function of its bytes alone: which
+            // problem reading it met first depends on the mode (lazy translation copies the
+            // code section up front, eager translation reads bodies as they come, several
+            // threads check bodies in batches), and one module must get one error.
+            Err(
+                e @ (Error::Invalid { .. } | Error::Unsupported { .. } | Error::Malformed { .. }),
+            ) => return Err(decode::malformation(bytes).unwrap_or(e)),
             Err(e) => return Err(e),
         };
         inner.heap_bytes = inner.compute_heap_bytes();

@@ -97,30 +97,49 @@ impl MemoryEntity {
 
     /// Grows by `delta` pages; returns the old size, or `None` if the memory cannot grow
     /// (its maximum, 4 GiB, or the budget).
-    pub(crate) fn grow(&mut self, delta: u64, budget: &mut Budget) -> Option<u64> {
-        let grown = self.try_grow(delta, budget);
+    /// Grows by `delta` pages: the old size, or `None` when the memory cannot grow (its
+    /// limits or the budget refuse). `pay` is called with the new bytes once the grow is known
+    /// to be allowed and before memory is allocated; its error (out of fuel) ends the grow
+    /// with nothing changed.
+    pub(crate) fn grow(
+        &mut self,
+        delta: u64,
+        budget: &mut Budget,
+        pay: impl FnOnce(u64) -> Result<()>,
+    ) -> Result<Option<u64>> {
+        let grown = self.try_grow(delta, budget, pay)?;
         match grown {
             Some(_) => budget.memory_grows += 1,
             None => budget.memory_grow_failures += 1,
         }
-        grown
+        Ok(grown)
     }
 
-    fn try_grow(&mut self, delta: u64, budget: &mut Budget) -> Option<u64> {
+    fn try_grow(
+        &mut self,
+        delta: u64,
+        budget: &mut Budget,
+        pay: impl FnOnce(u64) -> Result<()>,
+    ) -> Result<Option<u64>> {
         let old = self.pages();
-        let new = old.checked_add(delta)?;
         let max = self.ty.maximum().unwrap_or(MAX_PAGES).min(MAX_PAGES);
-        if new > max {
-            return None;
-        }
+        let Some(new) = old.checked_add(delta).filter(|&new| new <= max) else {
+            return Ok(None);
+        };
         let extra = pages_to_bytes(delta);
-        budget.charge(MemoryCategory::LinearMemory, extra).ok()?;
+        if budget.charge(MemoryCategory::LinearMemory, extra).is_err() {
+            return Ok(None);
+        }
+        if let Err(e) = pay(extra) {
+            budget.release(MemoryCategory::LinearMemory, extra);
+            return Err(e);
+        }
         if !self.data.grow_to(new) {
             budget.release(MemoryCategory::LinearMemory, extra);
-            return None;
+            return Ok(None);
         }
         self.ty = MemoryType::new(new, self.ty.maximum());
-        Some(old)
+        Ok(Some(old))
     }
 }
 
@@ -157,35 +176,44 @@ impl TableEntity {
     }
 
     /// Grows by `delta` elements set to `init`; returns the old size or `None`.
+    /// Grows by `delta` elements set to `init`: the old size, or `None` when the table cannot
+    /// grow (its limits, `max_elements` or the budget refuse). `pay` is called with the bytes of
+    /// the new elements once the grow is known to be allowed and before anything is
+    /// allocated; its error (out of fuel) ends the grow with nothing changed.
     pub(crate) fn grow(
         &mut self,
         delta: u64,
         init: Cell,
         max_elements: u64,
         budget: &mut Budget,
-    ) -> Option<u64> {
+        pay: impl FnOnce(u64) -> Result<()>,
+    ) -> Result<Option<u64>> {
         let old = self.elements.len() as u64;
-        let new = old.checked_add(delta)?;
         let max = self
             .ty
             .maximum()
             .unwrap_or(u64::from(u32::MAX))
             .min(max_elements);
-        if new > max {
-            return None;
-        }
+        let Some(new) = old.checked_add(delta).filter(|&new| new <= max) else {
+            return Ok(None);
+        };
         let extra = (new as usize).saturating_sub(self.elements.capacity());
-        budget
-            .charge(MemoryCategory::Tables, extra as u64 * CELL_BYTES)
-            .ok()?;
+        let extra_bytes = extra as u64 * CELL_BYTES;
+        if budget.charge(MemoryCategory::Tables, extra_bytes).is_err() {
+            return Ok(None);
+        }
+        if let Err(e) = pay(delta * CELL_BYTES) {
+            budget.release(MemoryCategory::Tables, extra_bytes);
+            return Err(e);
+        }
         if self.elements.try_reserve_exact(extra).is_err() {
-            budget.release(MemoryCategory::Tables, extra as u64 * CELL_BYTES);
-            return None;
+            budget.release(MemoryCategory::Tables, extra_bytes);
+            return Ok(None);
         }
         self.elements.resize(new as usize, init);
         self.ty = TableType::new(self.ty.element(), new, self.ty.maximum());
         budget.table_grows += 1;
-        Some(old)
+        Ok(Some(old))
     }
 }
 

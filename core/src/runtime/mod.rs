@@ -294,7 +294,7 @@ impl Memory {
         self.entity(&store.inner)?;
         store
             .inner
-            .grow_memory(self.index as usize, delta)
+            .grow_memory(self.index as usize, delta, None)?
             .ok_or_else(|| Error::limit(alloc::format!("memory cannot grow by {delta} pages")))
     }
 
@@ -440,7 +440,7 @@ impl Table {
         check_values(id, &[element.into()], &[init], "table init value")?;
         store
             .inner
-            .grow_table(self.index as usize, delta, val_to_cell(&init))
+            .grow_table(self.index as usize, delta, val_to_cell(&init), None)?
             .ok_or_else(|| Error::limit(alloc::format!("table cannot grow by {delta}")))
     }
 }

@@ -279,15 +279,67 @@ impl StoreInner {
         Ok(self.tables.len() as u32 - 1)
     }
 
-    pub(crate) fn grow_memory(&mut self, memory: usize, delta: u64) -> Option<u64> {
-        let m = self.memories.get_mut(memory)?;
-        m.grow(delta, &mut self.budget)
+    /// Grows memory `memory` by `delta` pages: the old size, or `None` when it cannot grow
+    /// (the wasm -1). `fuel_for` is the fuel a grow made by wasm code costs for its new bytes:
+    /// it is charged after the checks that decide whether the grow succeeds and before memory
+    /// is allocated, so a failing grow costs only its instruction and fuel never changes the
+    /// answer; running out of it is a trap. The host's grows (`None`) are free.
+    pub(crate) fn grow_memory(
+        &mut self,
+        memory: usize,
+        delta: u64,
+        fuel_for: Option<fn(u64) -> u64>,
+    ) -> Result<Option<u64>> {
+        let StoreInner {
+            memories,
+            budget,
+            fuel,
+            fuel_enabled,
+            ..
+        } = self;
+        let m = memories
+            .get_mut(memory)
+            .ok_or_else(|| internal("grow of a memory the store does not have"))?;
+        let metered = fuel_for.filter(|_| *fuel_enabled);
+        m.grow(delta, budget, |bytes| match metered {
+            Some(units) => consume_fuel(fuel, units(bytes)),
+            None => Ok(()),
+        })
     }
 
-    pub(crate) fn grow_table(&mut self, table: usize, delta: u64, init: Cell) -> Option<u64> {
+    /// Grows table `table` by `delta` elements, as [`StoreInner::grow_memory`] grows a memory.
+    pub(crate) fn grow_table(
+        &mut self,
+        table: usize,
+        delta: u64,
+        init: Cell,
+        fuel_for: Option<fn(u64) -> u64>,
+    ) -> Result<Option<u64>> {
         let max = self.engine.config().max_table_elements;
-        let t = self.tables.get_mut(table)?;
-        t.grow(delta, init, max, &mut self.budget)
+        let StoreInner {
+            tables,
+            budget,
+            fuel,
+            fuel_enabled,
+            ..
+        } = self;
+        let t = tables
+            .get_mut(table)
+            .ok_or_else(|| internal("grow of a table the store does not have"))?;
+        let metered = fuel_for.filter(|_| *fuel_enabled);
+        t.grow(delta, init, max, budget, |bytes| match metered {
+            Some(units) => consume_fuel(fuel, units(bytes)),
+            None => Ok(()),
+        })
+    }
+
+    /// Charges `units` of fuel when fuel is metered: out of fuel is a trap.
+    pub(crate) fn consume_fuel(&mut self, units: u64) -> Result<()> {
+        if self.fuel_enabled {
+            consume_fuel(&mut self.fuel, units)
+        } else {
+            Ok(())
+        }
     }
 
     pub(crate) fn check_store(&self, store: u32, what: &str) -> Result<()> {
@@ -580,5 +632,16 @@ impl<T> AsContext for Caller<'_, T> {
 impl<T> AsContextMut for Caller<'_, T> {
     fn as_store_mut(&mut self) -> &mut Store<T> {
         self.store
+    }
+}
+
+/// Takes `units` from `fuel`, or traps with "out of fuel" leaving it unchanged.
+fn consume_fuel(fuel: &mut u64, units: u64) -> Result<()> {
+    match fuel.checked_sub(units) {
+        Some(left) => {
+            *fuel = left;
+            Ok(())
+        }
+        None => Err(Error::trap(crate::error::TrapCode::OutOfFuel)),
     }
 }

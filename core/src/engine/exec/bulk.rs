@@ -1,13 +1,18 @@
 //! Memory growth and the bulk memory and table instructions: out of line, because they are
 //! rarely hot and their bookkeeping (fuel per byte, the budget, segment lookups) is not small.
 //! Each takes the execution state and plain operands, and records its failure in `st`.
+//!
+//! Fuel is charged only for work that happens: each operation first makes the checks that
+//! decide its outcome (bounds, limits, the budget), then charges the fuel proportional to its
+//! size, then does the work. An operation that fails deterministically (a trap, or -1 from a
+//! grow) costs only its instruction's base price, so metering fuel never changes an answer.
 
 use alloc::vec::Vec;
 
 use super::dispatch::Exec;
-use super::{bulk_fuel, charge_fuel, range, table_of, table_range};
+use super::{bulk_fuel, range, table_of, table_range};
 use crate::error::Result;
-use crate::runtime::{StoreInner, PAGE_SIZE};
+use crate::runtime::StoreInner;
 use crate::value::Cell;
 
 /// Runs `f` on the store and the current instance, recording an error.
@@ -31,10 +36,8 @@ fn with<R>(st: &mut Exec, f: impl FnOnce(&mut StoreInner, u32, usize) -> Result<
 pub(super) fn memory_grow(st: &mut Exec, delta: u32) -> Option<u64> {
     let delta = u64::from(delta);
     let old = with(st, |inner, _, mem| {
-        charge_fuel(inner, bulk_fuel(delta * PAGE_SIZE as u64))?;
-        Ok(inner
-            .grow_memory(mem, delta)
-            .map_or(u32::MAX, |old| old as u32))
+        let old = inner.grow_memory(mem, delta, Some(bulk_fuel))?;
+        Ok(old.map_or(u32::MAX, |old| old as u32))
     })?;
     st.refresh();
     Some(u64::from(old))
@@ -50,10 +53,10 @@ fn memory(inner: &mut StoreInner, mem: usize) -> Result<&mut [u8]> {
 #[inline(never)]
 pub(super) fn memory_fill(st: &mut Exec, d: u32, v: u8, n: u32) -> bool {
     with(st, |inner, _, mem| {
-        charge_fuel(inner, bulk_fuel(u64::from(n)))?;
-        let data = memory(inner, mem)?;
-        let range = range(u64::from(d), u64::from(n), data.len())?;
-        data[range].fill(v);
+        let len = memory(inner, mem)?.len();
+        let range = range(u64::from(d), u64::from(n), len)?;
+        inner.consume_fuel(bulk_fuel(u64::from(n)))?;
+        memory(inner, mem)?[range].fill(v);
         Ok(())
     })
     .is_some()
@@ -62,11 +65,11 @@ pub(super) fn memory_fill(st: &mut Exec, d: u32, v: u8, n: u32) -> bool {
 #[inline(never)]
 pub(super) fn memory_copy(st: &mut Exec, d: u32, s: u32, n: u32) -> bool {
     with(st, |inner, _, mem| {
-        charge_fuel(inner, bulk_fuel(u64::from(n)))?;
-        let data = memory(inner, mem)?;
-        let src_range = range(u64::from(s), u64::from(n), data.len())?;
-        let dst_range = range(u64::from(d), u64::from(n), data.len())?;
-        data.copy_within(src_range, dst_range.start);
+        let len = memory(inner, mem)?.len();
+        let src_range = range(u64::from(s), u64::from(n), len)?;
+        let dst_range = range(u64::from(d), u64::from(n), len)?;
+        inner.consume_fuel(bulk_fuel(u64::from(n)))?;
+        memory(inner, mem)?.copy_within(src_range, dst_range.start);
         Ok(())
     })
     .is_some()
@@ -75,7 +78,6 @@ pub(super) fn memory_copy(st: &mut Exec, d: u32, s: u32, n: u32) -> bool {
 #[inline(never)]
 pub(super) fn memory_init(st: &mut Exec, data_index: u32, d: u32, s: u32, n: u32) -> bool {
     with(st, |inner, instance, mem| {
-        charge_fuel(inner, bulk_fuel(u64::from(n)))?;
         let segment = inner.instances[instance as usize]
             .datas
             .get(data_index as usize)
@@ -83,9 +85,9 @@ pub(super) fn memory_init(st: &mut Exec, data_index: u32, d: u32, s: u32, n: u32
             .flatten();
         let bytes: &[u8] = segment.as_deref().unwrap_or(&[]);
         let src_range = range(u64::from(s), u64::from(n), bytes.len())?;
-        let data = memory(inner, mem)?;
-        let dst_range = range(u64::from(d), u64::from(n), data.len())?;
-        data[dst_range].copy_from_slice(&bytes[src_range]);
+        let dst_range = range(u64::from(d), u64::from(n), memory(inner, mem)?.len())?;
+        inner.consume_fuel(bulk_fuel(u64::from(n)))?;
+        memory(inner, mem)?[dst_range].copy_from_slice(&bytes[src_range]);
         Ok(())
     })
     .is_some()
@@ -143,12 +145,8 @@ pub(super) fn table_size(st: &mut Exec, table: u32) -> Option<u64> {
 pub(super) fn table_grow(st: &mut Exec, table: u32, init: Cell, delta: u32) -> Option<u64> {
     let old = with(st, |inner, instance, _| {
         let t = table_of(inner, instance, table)?;
-        let delta = u64::from(delta);
-        charge_fuel(inner, bulk_fuel(delta * 8))?;
-        let old = inner
-            .grow_table(t, delta, init)
-            .map_or(u32::MAX, |old| old as u32);
-        Ok(u64::from(old))
+        let old = inner.grow_table(t, u64::from(delta), init, Some(bulk_fuel))?;
+        Ok(u64::from(old.map_or(u32::MAX, |old| old as u32)))
     })?;
     st.refresh();
     Some(old)
@@ -158,10 +156,9 @@ pub(super) fn table_grow(st: &mut Exec, table: u32, init: Cell, delta: u32) -> O
 pub(super) fn table_fill(st: &mut Exec, table: u32, d: u32, v: Cell, n: u32) -> bool {
     with(st, |inner, instance, _| {
         let t = table_of(inner, instance, table)?;
-        charge_fuel(inner, bulk_fuel(u64::from(n) * 8))?;
-        let elements = &mut inner.tables[t].elements;
-        let range = table_range(u64::from(d), u64::from(n), elements.len())?;
-        elements[range].fill(v);
+        let range = table_range(u64::from(d), u64::from(n), inner.tables[t].elements.len())?;
+        inner.consume_fuel(bulk_fuel(u64::from(n) * 8))?;
+        inner.tables[t].elements[range].fill(v);
         Ok(())
     })
     .is_some()
@@ -172,10 +169,10 @@ pub(super) fn table_copy(st: &mut Exec, dst: u32, src: u32, d: u32, s: u32, n: u
     with(st, |inner, instance, _| {
         let dt = table_of(inner, instance, dst)?;
         let st = table_of(inner, instance, src)?;
-        charge_fuel(inner, bulk_fuel(u64::from(n) * 8))?;
+        let src_range = table_range(u64::from(s), u64::from(n), inner.tables[st].elements.len())?;
+        let dst_range = table_range(u64::from(d), u64::from(n), inner.tables[dt].elements.len())?;
+        inner.consume_fuel(bulk_fuel(u64::from(n) * 8))?;
         let tables = &mut inner.tables;
-        let src_range = table_range(u64::from(s), u64::from(n), tables[st].elements.len())?;
-        let dst_range = table_range(u64::from(d), u64::from(n), tables[dt].elements.len())?;
         if dt == st {
             tables[dt].elements.copy_within(src_range, dst_range.start);
         } else {
@@ -197,7 +194,13 @@ pub(super) fn table_copy(st: &mut Exec, dst: u32, src: u32, d: u32, s: u32, n: u
 pub(super) fn table_init(st: &mut Exec, table: u32, elem: u32, d: u32, s: u32, n: u32) -> bool {
     with(st, |inner, instance, _| {
         let t = table_of(inner, instance, table)?;
-        charge_fuel(inner, bulk_fuel(u64::from(n) * 8))?;
+        let items = inner.instances[instance as usize]
+            .elems
+            .get(elem as usize)
+            .map_or(0, |v| v.len());
+        let src_range = table_range(u64::from(s), u64::from(n), items)?;
+        let dst_range = table_range(u64::from(d), u64::from(n), inner.tables[t].elements.len())?;
+        inner.consume_fuel(bulk_fuel(u64::from(n) * 8))?;
         let StoreInner {
             instances, tables, ..
         } = inner;
@@ -205,8 +208,6 @@ pub(super) fn table_init(st: &mut Exec, table: u32, elem: u32, d: u32, s: u32, n
             .elems
             .get(elem as usize)
             .map_or(&[], |v| v.as_slice());
-        let src_range = table_range(u64::from(s), u64::from(n), items.len())?;
-        let dst_range = table_range(u64::from(d), u64::from(n), tables[t].elements.len())?;
         tables[t].elements[dst_range].copy_from_slice(&items[src_range]);
         Ok(())
     })

@@ -176,22 +176,9 @@ fn init_frame_slots(frame: &mut [Cell], code: &CompiledFunc) {
     }
 }
 
-/// Charges fuel for work proportional to an operand (bulk memory, grow), before doing it.
-#[inline]
-fn charge_fuel(inner: &mut StoreInner, units: u64) -> Result<()> {
-    if !inner.fuel_enabled {
-        return Ok(());
-    }
-    if inner.fuel < units {
-        return Err(trap(TrapCode::OutOfFuel));
-    }
-    inner.fuel -= units;
-    Ok(())
-}
-
 /// Fuel for touching `bytes` bytes: one unit per 64 bytes, rounded up.
 #[inline]
-fn bulk_fuel(bytes: u64) -> u64 {
+pub(super) fn bulk_fuel(bytes: u64) -> u64 {
     bytes.div_ceil(64)
 }
 

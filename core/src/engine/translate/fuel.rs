@@ -35,7 +35,8 @@ pub(super) fn drop_empty_fuel_charges(instrs: &mut Vec<Instr>) {
 
 /// Fuel cost of one wasm instruction, charged when the straight-line run containing it starts.
 /// Structure markers are free; calls pay for frame setup; everything else costs 1. Bulk memory,
-/// table and grow operations add a charge proportional to their size when they execute.
+/// table and grow operations add a charge proportional to their size when they succeed (see
+/// `exec/bulk.rs`: a failing one costs only this base price).
 pub(super) fn fuel_cost(op: &Operator<'_>) -> u32 {
     match op {
         Operator::Block { .. } | Operator::Loop { .. } | Operator::End | Operator::Else => 0,

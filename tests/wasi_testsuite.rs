@@ -118,8 +118,8 @@ mod unix {
         stdout: String,
         /// Standard error without `--wasi-trace` lines.
         stderr: String,
-        /// The last traced WASI call that returned an error (`--no-std` runs).
-        last_error: Option<String>,
+        /// The first traced WASI call that returned an error (`--no-std` runs).
+        first_error: Option<String>,
     }
 
     /// The verdict of one run.
@@ -144,7 +144,7 @@ mod unix {
 
     struct Outcome {
         verdicts: [Verdict; 3],
-        /// For a `--no-std` failure: the last WASI error the trace showed.
+        /// For a `--no-std` failure: the first WASI error the trace showed.
         no_std_error: Option<String>,
     }
 
@@ -444,7 +444,7 @@ mod unix {
             Ok(run) => {
                 let verdict = judge(test, &run);
                 if runner == Runner::NoStd && !verdict.passed() {
-                    no_std_error = run.last_error;
+                    no_std_error = run.first_error;
                 }
                 verdict
             }
@@ -514,9 +514,8 @@ mod unix {
         let (trace, program_stderr): (Vec<&str>, Vec<&str>) = stderr
             .split_inclusive('\n')
             .partition(|l| l.starts_with(TRACE_PREFIX));
-        let last_error = trace
+        let first_error = trace
             .iter()
-            .rev()
             .map(|l| l.trim_end().trim_start_matches(TRACE_PREFIX))
             .find(|l| failed_call(l))
             .map(str::to_string);
@@ -524,7 +523,7 @@ mod unix {
             code: status,
             stdout: String::from_utf8_lossy(&stdout).into_owned(),
             stderr: program_stderr.concat(),
-            last_error,
+            first_error,
         })
     }
 
@@ -685,7 +684,7 @@ mod unix {
              --fuel {NO_STD_FUEL}` without the root directory (a no_std build of wrt has no \
              filesystem): the tests that need only arguments, environment, clocks, random and \
              the standard streams must pass; the others fail, and the last table gives what they \
-             need and the last WASI call the trace showed failing. Without a preopened \
+             need and the first WASI call the trace showed failing. Without a preopened \
              directory `fd_prestat_get(fd=3)` answers `EBADF`, which ends the preopen scan: C \
              programs (wasi-libc) then fail every path with `ENOTCAPABLE` before calling WASI, \
              and the Rust tests, which look for the preopen `/` themselves, exit with \
@@ -724,7 +723,7 @@ mod unix {
             md,
             "A no_std build has no preopened directories (`wrtd --no-std` refuses `--wasi-fs`).\n"
         );
-        let _ = writeln!(md, "| test | needs | last failing WASI call |");
+        let _ = writeln!(md, "| test | needs | first failing WASI call |");
         let _ = writeln!(md, "|---|---|---|");
         for (test, outcome) in tests.iter().zip(outcomes) {
             if outcome.verdicts[Runner::NoStd as usize].passed() {

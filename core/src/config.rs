@@ -153,10 +153,9 @@ impl Config {
     ///
     /// With the memory budget, an eagerly translated module's code is charged to each store at
     /// instantiation; a lazily translated function's code is charged to a store when that store
-    /// first calls it (and fails the call if it does not fit). That first call translates
-    /// before it can know the size, so the translation (kept by the module for later calls) is
-    /// allocated before the store's budget is checked. Where every allocation a call makes must
-    /// be checked against the budget first, translate eagerly (the `safety-critical` default).
+    /// first calls it (and fails the call if it does not fit). That first translation never
+    /// allocates more code than the store's budget has left: it stops, and the call fails, as
+    /// soon as the code would not fit.
     pub fn lazy_translation(&mut self, enable: bool) -> &mut Self {
         self.lazy_translation = enable;
         self

@@ -2,69 +2,10 @@
 //! byte this thread holds while modules are instantiated and run, and the peak must stay within
 //! the budget the store was given.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+#[path = "support/counting.rs"]
+mod counting;
 
 use wrt::{Config, Engine, Linker, Module, Store, Val};
-
-struct Counting;
-
-thread_local! {
-    static TRACKING: Cell<bool> = const { Cell::new(false) };
-    static CURRENT: Cell<i64> = const { Cell::new(0) };
-    static PEAK: Cell<i64> = const { Cell::new(0) };
-}
-
-fn record(delta: i64) {
-    // `try_with`: the allocator may run while thread-locals are being torn down.
-    let _ = TRACKING.try_with(|t| {
-        if t.get() {
-            let _ = CURRENT.try_with(|c| {
-                let now = c.get() + delta;
-                c.set(now);
-                let _ = PEAK.try_with(|p| p.set(p.get().max(now)));
-            });
-        }
-    });
-}
-
-// SAFETY: forwards every call to the system allocator unchanged; the bookkeeping touches only
-// const-initialised thread-locals, which never allocate.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        record(layout.size() as i64);
-        // SAFETY: same contract as ours.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        record(-(layout.size() as i64));
-        // SAFETY: same contract as ours.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        record(layout.size() as i64);
-        // SAFETY: same contract as ours.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        record(new_size as i64 - layout.size() as i64);
-        // SAFETY: same contract as ours.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// Runs `f` and returns the peak number of bytes this thread held above its level at the start.
-fn peak_heap_of(f: impl FnOnce()) -> i64 {
-    CURRENT.with(|c| c.set(0));
-    PEAK.with(|p| p.set(0));
-    TRACKING.with(|t| t.set(true));
-    f();
-    TRACKING.with(|t| t.set(false));
-    PEAK.with(|p| p.get())
-}
 
 const MODULES: &[(&str, &str, i32)] = &[
     (
@@ -118,7 +59,8 @@ fn heap_use_stays_within_the_budget() {
             // Compiling happens before a store exists; its result is charged at instantiation.
             let module = Module::new(&engine, &wat::parse_str(wat).unwrap()).unwrap();
             let mut outcome = String::new();
-            let peak = peak_heap_of(|| {
+            let _turn = counting::turn();
+            let ((), peak) = counting::peak_heap_of(|| {
                 let mut store = Store::new(&engine, ());
                 let linker = Linker::new(&engine);
                 match linker.instantiate(&mut store, &module) {

@@ -3,7 +3,7 @@
 //! and costs only its instruction's base price. Fuel proportional to the size is charged only
 //! for work that happens.
 
-use wrt::{Config, Engine, Error, Linker, Module, Store, TrapCode, Val};
+use wrt::{Config, Engine, Error, Instance, Linker, Module, Store, TrapCode, Val};
 
 /// Every operation takes its operands from the parameters; `memory` is 1 page (at most 2),
 /// `table` 1 element (at most 2), the data and element segments 4 bytes and 1 element.
@@ -36,21 +36,27 @@ struct Outcome {
     fuel: u64,
 }
 
+/// A store and an instance of `OPS` under `config`.
+fn instantiate(config: &Config) -> (Store<()>, Instance) {
+    let engine = Engine::new(config);
+    let module = Module::new(&engine, &wat::parse_str(OPS).unwrap()).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    (store, instance)
+}
+
 fn call(fuel: Option<u64>, budget: Option<u64>, name: &str, args: &[i32]) -> Outcome {
     let mut config = Config::new();
     config.consume_fuel(fuel.is_some());
     if let Some(bytes) = budget {
         config.memory_budget(bytes);
     }
-    let engine = Engine::new(&config);
-    let module = Module::new(&engine, &wat::parse_str(OPS).unwrap()).unwrap();
-    let mut store = Store::new(&engine, ());
+    let (mut store, instance) = instantiate(&config);
     if let Some(fuel) = fuel {
         store.set_fuel(fuel).unwrap();
     }
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
     let func = instance.get_func(&store, name).unwrap();
     let args: Vec<Val> = args.iter().map(|&a| Val::I32(a)).collect();
     let mut out = vec![Val::I32(0); func.ty(&store).results().len()];
@@ -98,12 +104,7 @@ fn a_grow_the_budget_refuses_returns_minus_one_with_and_without_fuel() {
     // A budget with room for what the module needs plus half a page: the call runs, a new
     // page does not fit.
     let needed = {
-        let engine = Engine::default();
-        let module = Module::new(&engine, &wat::parse_str(OPS).unwrap()).unwrap();
-        let mut store = Store::new(&engine, ());
-        let instance = Linker::new(&engine)
-            .instantiate(&mut store, &module)
-            .unwrap();
+        let (mut store, instance) = instantiate(&Config::new());
         let grow = instance.get_func(&store, "memory.grow").unwrap();
         grow.call(&mut store, &[Val::I32(0)], &mut [Val::I32(0)])
             .unwrap();
@@ -164,12 +165,7 @@ fn bulk_operations_in_bounds_pay_for_their_size() {
 
 #[test]
 fn running_out_of_fuel_for_the_size_traps_and_changes_nothing() {
-    let engine = Engine::new(Config::new().consume_fuel(true));
-    let module = Module::new(&engine, &wat::parse_str(OPS).unwrap()).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let (mut store, instance) = instantiate(Config::new().consume_fuel(true));
     let fill = instance.get_func(&store, "memory.fill").unwrap();
     let grow = instance.get_func(&store, "memory.grow").unwrap();
     let byte = instance.get_func(&store, "byte").unwrap();

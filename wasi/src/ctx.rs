@@ -6,14 +6,13 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::capabilities::{EnvVar, WasiCapabilities};
+use crate::backend::{Active, Backend, HostObject, Object};
+use crate::capabilities::{EnvVar, PreopenDir, WasiCapabilities};
 #[cfg(not(feature = "std"))]
-use super::platform::NoPlatform;
-use super::platform::{NullStream, WasiPlatform, WasiStream};
-use super::types::{rights, Errno, Filetype, WasiResult};
+use crate::platform::NoPlatform;
+use crate::platform::{NullStream, WasiPlatform, WasiStream};
+use crate::types::{rights, Errno, Filetype, WasiResult};
 use wrt::Error;
-
-use super::backend::HostKind;
 
 /// What a guest file descriptor refers to.
 #[cfg_attr(not(all(feature = "std", unix)), allow(dead_code))]
@@ -21,7 +20,7 @@ pub(crate) enum Kind {
     /// A byte stream (standard input/output/error or one the embedder added).
     Stream(Box<dyn WasiStream>),
     /// A file, directory or socket of the host (an empty type in builds without host support).
-    Host(HostKind),
+    Host(Object),
 }
 
 /// One open file descriptor.
@@ -32,6 +31,9 @@ pub(crate) struct Entry {
     pub(crate) flags: u16,
     /// For preopened directories: the name the guest sees.
     pub(crate) preopen: Option<String>,
+    /// For directories: nothing below may be changed, whatever rights the descriptor claims
+    /// (a read-only preopen, and every directory opened beneath it).
+    pub(crate) read_only: bool,
 }
 
 impl Entry {
@@ -42,6 +44,7 @@ impl Entry {
             rights_inheriting,
             flags: 0,
             preopen: None,
+            read_only: false,
         }
     }
 
@@ -66,7 +69,7 @@ impl Entry {
 pub const DEFAULT_MAX_OPEN_FDS: usize = 1024;
 
 /// The WASI state of one guest. Build it with [`WasiCtx::builder`], put it in the store's data,
-/// and add the functions with [`add_to_linker`](super::add_to_linker).
+/// and add the functions with [`add_to_linker`](crate::add_to_linker).
 pub struct WasiCtx {
     pub(crate) args: Vec<String>,
     pub(crate) env: Vec<String>,
@@ -80,7 +83,6 @@ pub struct WasiCtx {
     pub(crate) trace_line_open: bool,
     /// False: path calls answer as in a build without host filesystem support
     /// ([`WasiCtxBuilder::host_filesystem`]).
-    #[cfg_attr(not(all(feature = "std", unix)), allow(dead_code))]
     pub(crate) host_filesystem: bool,
 }
 
@@ -256,7 +258,7 @@ impl WasiCtxBuilder {
             platform: None,
             max_open_fds: DEFAULT_MAX_OPEN_FDS,
             trace: None,
-            host_filesystem: cfg!(all(feature = "std", unix)),
+            host_filesystem: Active::FILESYSTEM,
             #[cfg(all(feature = "std", unix))]
             listeners: Vec::new(),
         }
@@ -334,14 +336,14 @@ impl WasiCtxBuilder {
         self
     }
 
-    /// With `false`, the guest gets no filesystem at all, exactly as in a build of wrt without
-    /// host filesystem support (no `std`, or not Unix): granting a directory makes
+    /// With `false`, the guest gets no filesystem at all, exactly as in a build of wrt-wasi
+    /// without host filesystem support (no `std`, or not Unix): granting a directory makes
     /// [`build`](Self::build) fail, and every path call answers `ENOTCAPABLE` (`EBADF` for a
     /// descriptor that is not open), the standard streams included. This is how an embedder
     /// (or `wrtd --no-std`) reproduces a bare-metal build on a host. The default is `true` in
     /// builds with host support; in the others there is no filesystem either way.
     pub fn host_filesystem(&mut self, enabled: bool) -> &mut Self {
-        self.host_filesystem = enabled && cfg!(all(feature = "std", unix));
+        self.host_filesystem = enabled && Active::FILESYSTEM;
         self
     }
 
@@ -354,19 +356,19 @@ impl WasiCtxBuilder {
     /// This process's standard input.
     #[cfg(feature = "std")]
     pub fn inherit_stdin(&mut self) -> &mut Self {
-        self.stdin(super::std_platform::Stdin::new())
+        self.stdin(crate::std_platform::Stdin::new())
     }
 
     /// This process's standard output.
     #[cfg(feature = "std")]
     pub fn inherit_stdout(&mut self) -> &mut Self {
-        self.stdout(super::std_platform::Stdout)
+        self.stdout(crate::std_platform::Stdout)
     }
 
     /// This process's standard error.
     #[cfg(feature = "std")]
     pub fn inherit_stderr(&mut self) -> &mut Self {
-        self.stderr(super::std_platform::Stderr)
+        self.stderr(crate::std_platform::Stderr)
     }
 
     /// Grants the guest a listening TCP socket: it gets the next descriptor after the
@@ -442,40 +444,24 @@ impl WasiCtxBuilder {
             ctx.push_stream(stream, readable, writable)?;
         }
 
-        if let Some(p) = self.capabilities.filesystem.preopens().first() {
-            if !self.host_filesystem {
-                return Err(Error::host(format!(
-                    "cannot grant access to {}: {}",
-                    p.host_path,
-                    if cfg!(all(feature = "std", unix)) {
-                        "this WASI context has no host filesystem (host_filesystem(false))"
-                    } else {
-                        "this build of wrt has no host filesystem support (WASI filesystem \
-                         access needs the `std` feature on a Unix host)"
-                    }
-                )));
-            }
+        for preopen in self.capabilities.filesystem.preopens() {
+            let entry = preopen_entry(preopen, self.host_filesystem)?;
+            ctx.insert(entry)
+                .map_err(|e| Error::host(format!("too many preopened directories: {e}")))?;
         }
+        // The descriptors of the granted sockets, for the trace.
+        #[cfg_attr(not(all(feature = "std", unix)), allow(unused_mut))]
+        let mut sockets: Vec<u32> = Vec::new();
         #[cfg(all(feature = "std", unix))]
-        let mut sockets = Vec::new();
-        #[cfg(all(feature = "std", unix))]
-        {
-            for preopen in self.capabilities.filesystem.preopens() {
-                let entry = super::host::open_preopen(preopen)?;
-                ctx.insert(entry)
-                    .map_err(|e| Error::host(format!("too many preopened directories: {e}")))?;
-            }
-            for listener in self.listeners.drain(..) {
-                let entry = super::host::listener_entry(listener)?;
-                let fd = ctx
-                    .insert(entry)
-                    .map_err(|e| Error::host(format!("too many sockets: {e}")))?;
-                sockets.push(fd);
-            }
+        for listener in self.listeners.drain(..) {
+            let socket = crate::backend::capstd::listener(listener)?;
+            let entry = Entry::new(Kind::Host(socket), rights::LISTENER, rights::SOCKET);
+            let fd = ctx
+                .insert(entry)
+                .map_err(|e| Error::host(format!("too many sockets: {e}")))?;
+            sockets.push(fd);
         }
         if ctx.tracing() {
-            #[cfg(not(all(feature = "std", unix)))]
-            let sockets: Vec<u32> = Vec::new();
             let line = self.granted(&ctx, &sockets);
             ctx.trace(&line);
         }
@@ -488,7 +474,7 @@ impl WasiCtxBuilder {
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let mut line = format!(
             "{}granted: {} {:?}, {}",
-            super::trace::PREFIX,
+            crate::trace::PREFIX,
             plural(ctx.args.len(), "argument", "arguments"),
             ctx.args,
             plural(
@@ -538,6 +524,44 @@ impl WasiCtxBuilder {
     }
 }
 
+/// Opens a preopened directory for the guest, with the rights its grant gives. `filesystem`:
+/// the context has host filesystem access ([`WasiCtxBuilder::host_filesystem`]).
+fn preopen_entry(p: &PreopenDir, filesystem: bool) -> Result<Entry, Error> {
+    if !Active::FILESYSTEM {
+        return Err(Error::host(format!(
+            "cannot grant access to {}: this build of wrt has no host filesystem support \
+             (WASI filesystem access needs the `std` feature on a Unix host)",
+            p.host_path
+        )));
+    }
+    if !filesystem {
+        return Err(Error::host(format!(
+            "cannot grant access to {}: this WASI context has no host filesystem \
+             (host_filesystem(false))",
+            p.host_path
+        )));
+    }
+    if p.guest_path.is_empty() || p.guest_path.contains('\0') {
+        return Err(Error::host(format!(
+            "invalid guest path {:?} for directory {}",
+            p.guest_path, p.host_path
+        )));
+    }
+    let dir = Active::open_dir(&p.host_path)?;
+    let (base, inheriting) = if p.read_only {
+        (
+            rights::DIRECTORY & !rights::DIRECTORY_WRITE,
+            (rights::DIRECTORY | rights::FILE) & !(rights::DIRECTORY_WRITE | rights::FILE_WRITE),
+        )
+    } else {
+        (rights::DIRECTORY, rights::DIRECTORY | rights::FILE)
+    };
+    let mut entry = Entry::new(Kind::Host(dir), base, inheriting);
+    entry.preopen = Some(String::from(p.guest_path.as_str()));
+    entry.read_only = p.read_only;
+    Ok(entry)
+}
+
 #[cfg(feature = "std")]
 fn host_var(name: &str) -> Option<String> {
     std::env::var(name).ok()
@@ -550,7 +574,7 @@ fn host_var(_name: &str) -> Option<String> {
 
 #[cfg(feature = "std")]
 fn default_platform() -> Box<dyn WasiPlatform> {
-    Box::new(super::std_platform::StdPlatform::new())
+    Box::new(crate::std_platform::StdPlatform::new())
 }
 
 #[cfg(not(feature = "std"))]

@@ -44,7 +44,12 @@
 //! Without `std` the same API works with a platform the embedder supplies ([`WasiPlatform`] for
 //! clocks and entropy, [`WasiStream`] for standard output); filesystem functions then answer
 //! `ENOTCAPABLE`. With `std` on Unix, files are reached through cap-std, which resolves every
-//! path beneath its preopened directory (see the `host` module for how escapes are prevented).
+//! path beneath its preopened directory (see `backend/capstd.rs` for how escapes are prevented).
+//!
+//! Layout: `preview1/` holds the functions, one file per area (args/env, clocks, fd, path, poll,
+//! proc, random, sock) and the one typed list they are registered from; `backend/` holds the
+//! interface to host files and sockets with its two implementations (cap-std, and none); the
+//! capability checks, descriptor table and guest memory access are shared by both.
 #![no_std]
 #![cfg_attr(
     not(test),
@@ -55,25 +60,16 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod backend;
 mod capabilities;
 mod ctx;
-mod linker;
 mod memory;
 mod platform;
 mod preview1;
-mod trace;
-pub mod types;
-
-#[cfg(all(feature = "std", unix))]
-mod host;
-#[cfg(all(feature = "std", unix))]
-use host as backend;
-#[cfg(not(all(feature = "std", unix)))]
-mod nohost;
-#[cfg(not(all(feature = "std", unix)))]
-use nohost as backend;
 #[cfg(feature = "std")]
 mod std_platform;
+mod trace;
+pub mod types;
 
 #[cfg(test)]
 mod tests;
@@ -83,11 +79,11 @@ pub use capabilities::{
     WasiCapabilities,
 };
 pub use ctx::{WasiCtx, WasiCtxBuilder, DEFAULT_MAX_OPEN_FDS};
-pub use linker::{add_to_linker, function_names, MODULE};
 pub use memory::{GuestMemory, IoVec};
 #[cfg(feature = "std")]
 pub use platform::MemoryOutput;
 pub use platform::{BytesInput, CallbackOutput, NoPlatform, NullStream, WasiPlatform, WasiStream};
+pub use preview1::{add_to_linker, function_names, MODULE};
 #[cfg(feature = "std")]
 pub use std_platform::{StdPlatform, Stderr, Stdin, Stdout};
 pub use types::{ClockId, Errno, Filetype, WasiResult};

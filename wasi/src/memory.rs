@@ -128,6 +128,50 @@ impl<'a> GuestMemory<'a> {
     }
 }
 
+/// Reads `len` bytes or up to end of file with a reader that may return short counts.
+#[cfg_attr(not(all(feature = "std", unix)), allow(dead_code))]
+pub(crate) fn read_full(
+    buf: &mut [u8],
+    mut read: impl FnMut(&mut [u8]) -> WasiResult<usize>,
+) -> WasiResult<usize> {
+    let mut done = 0;
+    while done < buf.len() {
+        match read(&mut buf[done..]) {
+            Ok(0) => break,
+            Ok(n) => done += n,
+            Err(e) if done == 0 => return Err(e),
+            Err(_) => break,
+        }
+    }
+    Ok(done)
+}
+
+/// Writes a list of iovecs through `write`, stopping at the first short write. Errors after
+/// some bytes were written are reported as the partial count.
+pub(crate) fn write_iovecs(
+    mem: &GuestMemory<'_>,
+    iovs: &[IoVec],
+    mut write: impl FnMut(&[u8]) -> WasiResult<usize>,
+) -> WasiResult<u32> {
+    let mut total: u32 = 0;
+    for iov in iovs {
+        let data = mem.slice(iov.ptr, iov.len)?;
+        let mut done = 0;
+        while done < data.len() {
+            match write(&data[done..]) {
+                Ok(0) => return Ok(total),
+                Ok(n) => {
+                    done += n;
+                    total = total.saturating_add(n as u32);
+                }
+                Err(e) if total == 0 => return Err(e),
+                Err(_) => return Ok(total),
+            }
+        }
+    }
+    Ok(total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -106,7 +106,7 @@ fn fill_random(mut buf: &mut [u8]) -> WasiResult<()> {
             Ok(0) => return Err(Errno::Io),
             Ok(n) => buf = &mut buf[n..],
             Err(rustix::io::Errno::INTR) => {}
-            Err(e) => return Err(super::host::errno_from_rustix(e)),
+            Err(e) => return Err(crate::backend::capstd::errno_from_rustix(e)),
         }
     }
     Ok(())
@@ -169,7 +169,7 @@ impl WasiStream for Stdin {
                 match rustix::io::read(self.handle.as_fd(), &mut *buf) {
                     Ok(n) => return Ok(n),
                     Err(rustix::io::Errno::INTR) => continue,
-                    Err(e) => return Err(super::host::errno_from_rustix(e)),
+                    Err(e) => return Err(crate::backend::capstd::errno_from_rustix(e)),
                 }
             }
         }

@@ -411,51 +411,6 @@ fn poll_clock_and_streams() {
     );
 }
 
-#[test]
-fn dirent_encoding_truncates_the_last_entry() {
-    use super::preview1::{encode_dirents, DirEntryInfo};
-    use super::types::Filetype;
-    let entries = [
-        DirEntryInfo {
-            name: b"a".to_vec(),
-            ino: 7,
-            filetype: Filetype::RegularFile,
-        },
-        DirEntryInfo {
-            name: b"long-name".to_vec(),
-            ino: 8,
-            filetype: Filetype::Directory,
-        },
-    ];
-    let all = encode_dirents(&entries, 0, 1000);
-    assert_eq!(all.len(), 24 + 1 + 24 + 9);
-    assert_eq!(u64::from_le_bytes(all[0..8].try_into().unwrap()), 1);
-    assert_eq!(u64::from_le_bytes(all[8..16].try_into().unwrap()), 7);
-    assert_eq!(u32::from_le_bytes(all[16..20].try_into().unwrap()), 1);
-    assert_eq!(all[20], 4);
-    assert_eq!(&all[24..25], b"a");
-    assert_eq!(u64::from_le_bytes(all[25..33].try_into().unwrap()), 2);
-    let part = encode_dirents(&entries, 0, 30);
-    assert_eq!(part.len(), 30);
-    let second = encode_dirents(&entries, 1, 1000);
-    assert_eq!(&second[24..], b"long-name");
-    assert!(encode_dirents(&entries, 2, 1000).is_empty());
-    assert!(encode_dirents(&entries, u64::MAX, 1000).is_empty());
-}
-
-#[test]
-fn time_flags() {
-    use super::preview1::{time_specs, TimeSpec};
-    assert_eq!(time_specs(1, 2, 0), Ok((TimeSpec::Keep, TimeSpec::Keep)));
-    assert_eq!(
-        time_specs(1, 2, 1 | 8),
-        Ok((TimeSpec::At(1), TimeSpec::Now))
-    );
-    assert_eq!(time_specs(1, 2, 1 | 2), Err(Errno::Inval));
-    assert_eq!(time_specs(1, 2, 4 | 8), Err(Errno::Inval));
-    assert_eq!(time_specs(1, 2, 16), Err(Errno::Inval));
-}
-
 /// Runs `_start` of a module (text) with `ctx`; returns the call's result.
 #[cfg(feature = "std")]
 fn run_module(wat: &str, ctx: WasiCtx) -> Result<(), wrt::Error> {

@@ -14,8 +14,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write as _;
 
-use super::memory::GuestMemory;
-use super::types::Errno;
+use crate::memory::GuestMemory;
+use crate::types::Errno;
 use wrt::Val;
 
 /// What every trace line starts with.
@@ -221,7 +221,7 @@ mod tests {
 
     #[test]
     fn every_function_is_described_with_its_arity() {
-        for (name, arity) in super::super::linker::function_arities() {
+        for (name, arity) in crate::preview1::function_arities() {
             let description =
                 parameters(name).unwrap_or_else(|| panic!("{name} has no trace description"));
             assert_eq!(wasm_arity(description), arity, "{name}");

@@ -1,5 +1,7 @@
 //! The `wasi_snapshot_preview1` vocabulary: error numbers, flags, rights and the byte layout of every
-//! structure a guest passes, exactly as the witx (`typenames.witx`) defines them.
+//! structure a guest passes, exactly as the witx (`typenames.witx`) defines them; and (inside the
+//! crate) the host-side values the WASI functions and the backends exchange: file metadata,
+//! directory entries, new timestamps and readiness.
 
 use core::fmt;
 
@@ -530,9 +532,10 @@ pub mod rights {
 }
 
 /// `$filetype` (`u8`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[repr(u8)]
 pub enum Filetype {
+    #[default]
     Unknown = 0,
     BlockDevice = 1,
     CharacterDevice = 2,
@@ -791,6 +794,49 @@ pub mod layout {
     const _: () = assert!(EVENT_FLAGS + 2 <= EVENT_SIZE);
     const _: () = assert!(FILESTAT_CTIM + 8 == FILESTAT_SIZE);
 }
+
+// ------------------------------------------------------------------------------ host values
+
+/// What a backend reports about a file, directory or socket (`$filestat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Filestat {
+    pub dev: u64,
+    pub ino: u64,
+    pub filetype: Filetype,
+    pub nlink: u64,
+    pub size: u64,
+    pub atim: u64,
+    pub mtim: u64,
+    pub ctim: u64,
+}
+
+/// One directory entry, as `fd_readdir` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DirEntryInfo {
+    pub name: alloc::vec::Vec<u8>,
+    pub ino: u64,
+    pub filetype: Filetype,
+}
+
+/// A new access or modification time (`fd_filestat_set_times` / `path_filestat_set_times`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TimeSpec {
+    Keep,
+    Now,
+    At(u64),
+}
+
+/// Whether a descriptor can be read or written without blocking (`poll_oneoff`).
+#[cfg_attr(not(all(feature = "std", unix)), allow(dead_code))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Readiness {
+    Ready { nbytes: u64, hangup: bool },
+    Pending,
+    Failed(Errno),
+}
+
+/// A descriptor the host reported ready while `poll_oneoff` waited: (fd, read, hangup).
+pub(crate) type Woken = (u32, bool, bool);
 
 #[cfg(test)]
 mod tests {

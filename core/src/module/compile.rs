@@ -82,6 +82,7 @@ fn compile_body(
         Some(&mut validator),
         &pending.body,
         &mut scratch.translator,
+        u64::MAX,
     );
     scratch.validator = validator.into_allocations();
     if let Some(code) = module.code.get(index) {
@@ -248,7 +249,13 @@ mod tests {
             ..ModuleInner::default()
         };
         let mut pending = Vec::new();
-        read_sections(bytes, &mut m, &mut pending).unwrap();
+        read_sections(
+            bytes,
+            &mut m,
+            &mut pending,
+            &mut crate::module::load_budget::LoadBudget::new(None),
+        )
+        .unwrap();
         compile_on(&m, pending, threads)?;
         Ok(m)
     }

@@ -3,6 +3,7 @@
 mod compile;
 mod const_expr;
 mod decode;
+mod load_budget;
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -166,9 +167,10 @@ impl ModuleInner {
     }
 
     /// The translation of defined function `index` (not counting imports), translating it now
-    /// if no call has yet. Once this returned `Ok`, the same reference is returned for as long as
-    /// the module lives.
-    pub(crate) fn compiled(&self, index: u32) -> Result<&CompiledFunc> {
+    /// if no call has yet, into at most `max_code_bytes` of code (an `Error::Limit` if it needs
+    /// more: nothing beyond that is allocated). Once this returned `Ok`, the same reference is
+    /// returned for as long as the module lives.
+    pub(crate) fn compiled(&self, index: u32, max_code_bytes: u64) -> Result<&CompiledFunc> {
         let func = self
             .code
             .get(index as usize)
@@ -176,14 +178,14 @@ impl ModuleInner {
                 message: alloc::format!("internal engine error: no function {index} to translate"),
             })?;
         func.compiled
-            .get_or_try_init(|| self.translate(index, func).map(Box::new))
+            .get_or_try_init(|| self.translate(index, func, max_code_bytes).map(Box::new))
     }
 
     /// Translates a body `Module::new` validated (see `validate_function` for why this cannot
     /// fail on such a body).
     #[cold]
     #[inline(never)]
-    fn translate(&self, index: u32, func: &FuncCode) -> Result<CompiledFunc> {
+    fn translate(&self, index: u32, func: &FuncCode, max_code_bytes: u64) -> Result<CompiledFunc> {
         let bytes = self
             .code_section
             .get(func.body.start as usize..func.body.end as usize)
@@ -202,6 +204,7 @@ impl ModuleInner {
             None,
             &body,
             &mut FuncTranslatorAllocs::default(),
+            max_code_bytes,
         )
     }
 
@@ -414,7 +417,7 @@ impl Module {
         use core::fmt::Write;
         let mut out = alloc::string::String::new();
         for i in 0..self.inner.code.len() {
-            let code = match self.inner.compiled(i as u32) {
+            let code = match self.inner.compiled(i as u32, u64::MAX) {
                 Ok(code) => code,
                 Err(e) => {
                     let _ = writeln!(out, "func {i}: {e}");
@@ -525,7 +528,8 @@ fn parse(bytes: &[u8], config: &crate::Config) -> Result<ModuleInner> {
         ..ModuleInner::default()
     };
     let mut pending = Vec::new();
-    let sections = read_sections(bytes, &mut m, &mut pending);
+    let mut load = load_budget::LoadBudget::new(config.memory_budget);
+    let sections = read_sections(bytes, &mut m, &mut pending, &mut load);
     // The bodies read before a section error come before it in the binary, so their errors
     // are reported first, as when each body is checked where it appears.
     compile::compile_bodies(&m, pending, config.parallel_compilation)?;
@@ -539,6 +543,7 @@ fn read_sections<'a>(
     bytes: &'a [u8],
     m: &mut ModuleInner,
     pending: &mut Vec<compile::PendingBody<'a>>,
+    load: &mut load_budget::LoadBudget,
 ) -> Result<()> {
     use wasmparser::{Parser, Payload, ValidPayload, Validator};
 
@@ -563,6 +568,8 @@ fn read_sections<'a>(
                 }
             }
         }
+        // What the section may allocate is reserved before the validator or wrt reads it.
+        load.reserve(&payload)?;
         let valid = validator.payload(&payload).map_err(invalid)?;
         match payload {
             Payload::TypeSection(reader) => {

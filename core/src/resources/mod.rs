@@ -153,6 +153,25 @@ impl Budget {
         Ok(())
     }
 
+    /// The bytes that can still be charged (`u64::MAX` without a limit).
+    pub(crate) fn available(&self) -> u64 {
+        self.limit
+            .map_or(u64::MAX, |limit| limit.saturating_sub(self.total.current))
+    }
+
+    /// Counts a refusal of `bytes` for `category` found without charging (the amount is a
+    /// lower bound of what was needed) and returns its error.
+    pub(crate) fn refusal(&mut self, category: MemoryCategory, bytes: u64) -> Error {
+        self.budget_refusals += 1;
+        Error::Limit {
+            message: alloc::format!(
+                "memory budget of {} bytes exceeded: {category} needs at least {bytes} more bytes, {} in use",
+                self.limit.unwrap_or(u64::MAX),
+                self.total.current
+            ),
+        }
+    }
+
     /// Returns `bytes` of `category` to the budget.
     pub(crate) fn release(&mut self, category: MemoryCategory, bytes: u64) {
         let usage = &mut self.categories[category.index()];

@@ -167,7 +167,7 @@ pub(crate) fn instantiate<T>(
         let code = if m.lazy {
             None
         } else {
-            Some(NonNull::from(m.compiled(i)?))
+            Some(NonNull::from(m.compiled(i, u64::MAX)?))
         };
         funcs.push(store.inner.push_func(FuncEntity::Wasm {
             sig,

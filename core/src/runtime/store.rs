@@ -186,7 +186,18 @@ impl StoreInner {
             .charged_modules
             .get_mut(slot)
             .ok_or_else(|| internal("module not charged"))?;
-        let compiled = charged.module.inner.compiled(index)?;
+        // Translated (if no store has yet) into at most the code this store's budget has room
+        // for, so nothing is allocated before the budget allows it.
+        let available = self.budget.available();
+        let compiled = match charged.module.inner.compiled(index, available) {
+            Ok(compiled) => compiled,
+            Err(Error::Limit { .. }) => {
+                return Err(self
+                    .budget
+                    .refusal(MemoryCategory::Code, available.saturating_add(1)))
+            }
+            Err(e) => return Err(e),
+        };
         let bytes = compiled.heap_bytes();
         let code = NonNull::from(compiled);
         // Eager modules were charged in full at instantiation; they have no bits.

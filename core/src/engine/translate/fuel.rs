@@ -66,10 +66,10 @@ impl Translator<'_> {
                 return at as u32;
             }
         }
-        self.instrs.push(Instr::ConsumeFuel { amount: 0 });
-        self.fuel_at = Some(self.instrs.len() - 1);
+        self.push_instr(Instr::ConsumeFuel { amount: 0 });
+        self.fuel_at = self.instrs.len().checked_sub(1);
         self.forget_results();
-        self.pc() - 1
+        self.pc().saturating_sub(1)
     }
 
     pub(super) fn charge_fuel(&mut self, cost: u32) {

@@ -248,6 +248,7 @@ pub(crate) fn translate_function(
     mut validator: Option<&mut FuncValidator<ValidatorResources>>,
     body: &FunctionBody<'_>,
     allocs: &mut FuncTranslatorAllocs,
+    max_code_bytes: u64,
 ) -> Result<CompiledFunc> {
     let ty = module
         .func_type(func_index)
@@ -267,8 +268,12 @@ pub(crate) fn translate_function(
     };
     reader.set_features(crate::module::features());
 
+    // Fresh buffers (lazy translation) become the function's code; reused ones are copied.
+    let fresh = allocs.instrs.capacity() == 0;
     let mut t = Translator {
         module,
+        max_instrs: max_instrs(max_code_bytes),
+        over_limit: false,
         instrs: core::mem::take(&mut allocs.instrs),
         stack: core::mem::take(&mut allocs.stack),
         ctrls: core::mem::take(&mut allocs.ctrls),
@@ -307,6 +312,9 @@ pub(crate) fn translate_function(
             max_height = max_height.max(validator.operand_stack_height());
         }
         t.translate(op)?;
+        if t.over_limit {
+            return Err(code_limit(max_code_bytes));
+        }
     }
     if let Some(validator) = validator {
         validator
@@ -382,8 +390,13 @@ pub(crate) fn translate_function(
             "internal: a translated slot lies outside its frame",
         ));
     }
+    let instrs = if fresh {
+        core::mem::take(&mut t.instrs).into_boxed_slice()
+    } else {
+        t.instrs.as_slice().into()
+    };
     let compiled = CompiledFunc {
-        instrs: t.instrs.as_slice().into(),
+        instrs,
         bare: num_locals == num_params && t.consts.is_empty(),
         consts: t.consts.as_slice().into(),
         num_params,
@@ -393,7 +406,23 @@ pub(crate) fn translate_function(
     allocs.instrs = t.instrs;
     allocs.stack = t.stack;
     allocs.ctrls = t.ctrls;
+    if compiled.heap_bytes() > max_code_bytes {
+        return Err(code_limit(max_code_bytes));
+    }
     Ok(compiled)
+}
+
+/// The most instructions a function whose code may take `max_code_bytes` can hold.
+fn max_instrs(max_code_bytes: u64) -> usize {
+    let bytes = max_code_bytes.saturating_sub(core::mem::size_of::<CompiledFunc>() as u64);
+    usize::try_from(bytes / core::mem::size_of::<Instr>() as u64).unwrap_or(usize::MAX)
+}
+
+/// The error of a translation whose code would take more than `max_code_bytes`.
+fn code_limit(max_code_bytes: u64) -> Error {
+    Error::limit(alloc::format!(
+        "the function's translated code needs more than the {max_code_bytes} bytes available"
+    ))
 }
 
 /// The branch target of the instruction at index `at`, given as an instruction index, as the
@@ -408,6 +437,10 @@ fn relative_target(at: usize, target: Target) -> Option<Target> {
 
 struct Translator<'m> {
     module: &'m ModuleInner,
+    /// The most instructions the function's code may hold (the budget left for it).
+    max_instrs: usize,
+    /// An instruction did not fit under `max_instrs`: the translation fails after the operator.
+    over_limit: bool,
     instrs: Vec<Instr>,
     stack: Vec<Operand>,
     ctrls: Vec<Ctrl>,

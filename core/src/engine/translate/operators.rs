@@ -130,7 +130,7 @@ impl Translator<'_> {
                 self.forget_results();
                 self.emit_result(I::Select { dst, a, b });
                 // Not `emit`: a `local.set` right after may still retarget the select's result.
-                self.instrs.push(aux::Select { cond }.word());
+                self.push_instr(aux::Select { cond }.word());
             }
             Operator::LocalGet { local_index } => self.push(Operand::Local(local_index)),
             Operator::LocalSet { local_index } => self.local_set(local_index, false),

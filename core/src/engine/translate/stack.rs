@@ -32,14 +32,31 @@ impl Translator<'_> {
 
     pub(super) fn emit(&mut self, instr: Instr) -> u32 {
         self.forget_results();
-        self.instrs.push(instr);
-        self.pc() - 1
+        self.push_instr(instr);
+        self.pc().saturating_sub(1)
     }
 
     pub(super) fn emit_result(&mut self, instr: Instr) {
         self.prev_result = self.last_result.filter(|&idx| idx + 1 == self.instrs.len());
+        self.push_instr(instr);
+        self.last_result = self.instrs.len().checked_sub(1);
+    }
+
+    /// Appends an instruction. The buffer grows by half its size at a time, never past
+    /// `max_instrs`, so translating never allocates more code than the budget has left; an
+    /// instruction that does not fit sets `over_limit` and the translation fails after the
+    /// current operator (until then indices may point at the wrong instruction, harmlessly).
+    pub(super) fn push_instr(&mut self, instr: Instr) {
+        let len = self.instrs.len();
+        if len == self.instrs.capacity() {
+            let room = self.max_instrs.saturating_sub(len);
+            let grow = (len / 2).max(16).min(room);
+            if grow == 0 || self.instrs.try_reserve_exact(grow).is_err() {
+                self.over_limit = true;
+                return;
+            }
+        }
         self.instrs.push(instr);
-        self.last_result = Some(self.instrs.len() - 1);
     }
 
     /// Forgets the value instructions just emitted: the next instruction may be reached

@@ -1,4 +1,4 @@
-//! Host files, directories and sockets (`std` on Unix).
+//! The cap-std backend: host files, directories and sockets (`std` on Unix).
 //!
 //! Every path a guest names is resolved by [cap-std](https://docs.rs/cap-std) relative to an
 //! open directory handle: on Linux through `openat2(RESOLVE_BENEATH)`, elsewhere (and for the
@@ -9,7 +9,6 @@
 //! cannot create absolute symbolic links, so it cannot plant a link for host programs either.
 
 use alloc::format;
-use alloc::string::String;
 use alloc::vec::Vec;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -24,16 +23,17 @@ use cap_fs_ext::{
 use cap_std::fs::{Dir, File, FileExt, FileType, FileTypeExt, Metadata, MetadataExt, OpenOptions};
 use rustix::fs::DirEntryExt;
 
-use super::capabilities::PreopenDir;
-use super::ctx::{Entry, Kind, WasiCtx};
-use super::memory::{GuestMemory, IoVec};
-use super::preview1::{
-    read_full, write_iovecs, DirEntryInfo, Filestat, Readiness, TimeSpec, Woken,
-};
-use super::types::{
-    fdflags, lookupflags, oflags, riflags, rights, sdflags, whence, Errno, Filetype, WasiResult,
+use super::{Backend, HostDir, HostObject, OpenRequest, RelPath};
+use crate::ctx::{Kind, WasiCtx};
+use crate::memory::{read_full, write_iovecs, GuestMemory, IoVec};
+use crate::types::{
+    fdflags, riflags, sdflags, whence, DirEntryInfo, Errno, Filestat, Filetype, Readiness,
+    TimeSpec, WasiResult, Woken,
 };
 use wrt::Error;
+
+/// Host files and directories through cap-std, and TCP sockets.
+pub(crate) struct CapStd;
 
 // ------------------------------------------------------------------------------ errno mapping
 
@@ -161,7 +161,7 @@ fn io(e: std::io::Error) -> Errno {
 /// A host object behind a guest descriptor.
 pub(crate) enum HostKind {
     File(HostFile),
-    Dir(HostDir),
+    Dir(CapDir),
     Listener(TcpListener),
     Socket(TcpStream),
 }
@@ -171,19 +171,17 @@ pub(crate) struct HostFile {
     filetype: Filetype,
 }
 
-pub(crate) struct HostDir {
+/// A directory handle; every path beneath it is resolved by cap-std.
+pub(crate) struct CapDir {
     dir: Dir,
-    /// Nothing below this directory may be changed, whatever rights a descriptor claims.
-    read_only: bool,
     /// The entries `fd_readdir` walks through; refreshed when a guest starts at cookie 0.
     entries: Vec<DirEntryInfo>,
 }
 
-impl HostDir {
-    fn new(dir: Dir, read_only: bool) -> Self {
-        HostDir {
+impl CapDir {
+    fn new(dir: Dir) -> Self {
+        CapDir {
             dir,
-            read_only,
             entries: Vec::new(),
         }
     }
@@ -250,7 +248,7 @@ fn filestat_of(m: &Metadata) -> Filestat {
     Filestat {
         dev: m.dev(),
         ino: m.ino(),
-        filetype: filetype_of(m.file_type()) as u8,
+        filetype: filetype_of(m.file_type()),
         nlink: m.nlink(),
         size: m.len(),
         atim: timestamp(m.atime(), m.atime_nsec()),
@@ -298,22 +296,7 @@ fn retry<T>(mut f: impl FnMut() -> std::io::Result<T>) -> WasiResult<T> {
 }
 
 impl HostKind {
-    pub(crate) fn filetype(&self) -> Filetype {
-        match self {
-            HostKind::File(f) => f.filetype,
-            HostKind::Dir(_) => Filetype::Directory,
-            HostKind::Listener(_) | HostKind::Socket(_) => Filetype::SocketStream,
-        }
-    }
-
-    pub(crate) fn is_listener(&self) -> bool {
-        matches!(self, HostKind::Listener(_))
-    }
-
-    pub(crate) fn is_socket(&self) -> bool {
-        matches!(self, HostKind::Socket(_))
-    }
-
+    /// The host descriptor `poll_oneoff` waits on (sockets only).
     pub(crate) fn pollable_fd(&self) -> Option<BorrowedFd<'_>> {
         match self {
             HostKind::Listener(l) => Some(l.as_fd()),
@@ -321,8 +304,35 @@ impl HostKind {
             HostKind::File(_) | HostKind::Dir(_) => None,
         }
     }
+}
 
-    pub(crate) fn set_flags(&mut self, flags: u16) -> WasiResult<()> {
+impl HostObject for HostKind {
+    type Dir = CapDir;
+
+    fn as_dir(&self) -> Option<&CapDir> {
+        match self {
+            HostKind::Dir(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    fn filetype(&self) -> Filetype {
+        match self {
+            HostKind::File(f) => f.filetype,
+            HostKind::Dir(_) => Filetype::Directory,
+            HostKind::Listener(_) | HostKind::Socket(_) => Filetype::SocketStream,
+        }
+    }
+
+    fn is_listener(&self) -> bool {
+        matches!(self, HostKind::Listener(_))
+    }
+
+    fn is_socket(&self) -> bool {
+        matches!(self, HostKind::Socket(_))
+    }
+
+    fn set_flags(&mut self, flags: u16) -> WasiResult<()> {
         let nonblocking = flags & fdflags::NONBLOCK != 0;
         match self {
             HostKind::File(f) => {
@@ -336,18 +346,18 @@ impl HostKind {
         }
     }
 
-    pub(crate) fn filestat(&mut self) -> WasiResult<Filestat> {
+    fn filestat(&mut self) -> WasiResult<Filestat> {
         match self {
             HostKind::File(f) => Ok(filestat_of(&f.file.metadata().map_err(io)?)),
             HostKind::Dir(d) => Ok(filestat_of(&d.dir.dir_metadata().map_err(io)?)),
             HostKind::Listener(_) | HostKind::Socket(_) => Ok(Filestat {
-                filetype: Filetype::SocketStream as u8,
+                filetype: Filetype::SocketStream,
                 ..Filestat::default()
             }),
         }
     }
 
-    pub(crate) fn set_size(&mut self, size: u64) -> WasiResult<()> {
+    fn set_size(&mut self, size: u64) -> WasiResult<()> {
         match self {
             HostKind::File(f) => f.file.set_len(size).map_err(io),
             HostKind::Dir(_) => Err(Errno::Isdir),
@@ -355,7 +365,7 @@ impl HostKind {
         }
     }
 
-    pub(crate) fn set_times(&mut self, atim: TimeSpec, mtim: TimeSpec) -> WasiResult<()> {
+    fn set_times(&mut self, atim: TimeSpec, mtim: TimeSpec) -> WasiResult<()> {
         let times = rustix::fs::Timestamps {
             last_access: rustix_timespec(atim),
             last_modification: rustix_timespec(mtim),
@@ -363,9 +373,6 @@ impl HostKind {
         match self {
             HostKind::File(f) => rustix::fs::futimens(&f.file, &times).map_err(errno_from_rustix),
             HostKind::Dir(d) => {
-                if d.read_only {
-                    return Err(Errno::Notcapable);
-                }
                 // The directory handle may be an `O_PATH` descriptor, which futimens refuses.
                 d.dir
                     .set_times(".", cap_timespec(atim), cap_timespec(mtim))
@@ -375,12 +382,12 @@ impl HostKind {
         }
     }
 
-    pub(crate) fn advise(&mut self, offset: u64, len: u64, advice: u8) -> WasiResult<()> {
+    fn advise(&mut self, offset: u64, len: u64, advice: u8) -> WasiResult<()> {
         match self {
             HostKind::File(f) => {
                 #[cfg(any(target_os = "linux", target_os = "android"))]
                 {
-                    use super::types::advice as a;
+                    use crate::types::advice as a;
                     use rustix::fs::Advice;
                     let advice = match advice {
                         a::NORMAL => Advice::Normal,
@@ -405,8 +412,7 @@ impl HostKind {
         }
     }
 
-    /// Makes the file at least `end` bytes long.
-    pub(crate) fn allocate(&mut self, end: u64) -> WasiResult<()> {
+    fn allocate(&mut self, end: u64) -> WasiResult<()> {
         match self {
             HostKind::File(f) => {
                 let len = f.file.metadata().map_err(io)?.len();
@@ -420,7 +426,7 @@ impl HostKind {
         }
     }
 
-    pub(crate) fn sync(&mut self, data_only: bool) -> WasiResult<()> {
+    fn sync(&mut self, data_only: bool) -> WasiResult<()> {
         match self {
             HostKind::File(f) if data_only => f.file.sync_data().map_err(io),
             HostKind::File(f) => f.file.sync_all().map_err(io),
@@ -435,7 +441,7 @@ impl HostKind {
         }
     }
 
-    pub(crate) fn read(
+    fn read(
         &mut self,
         mem: &mut GuestMemory<'_>,
         iovs: &[IoVec],
@@ -481,7 +487,7 @@ impl HostKind {
         }
     }
 
-    pub(crate) fn write(
+    fn write(
         &mut self,
         mem: &mut GuestMemory<'_>,
         iovs: &[IoVec],
@@ -510,7 +516,7 @@ impl HostKind {
         }
     }
 
-    pub(crate) fn seek(&mut self, offset: i64, how: u8) -> WasiResult<u64> {
+    fn seek(&mut self, offset: i64, how: u8) -> WasiResult<u64> {
         let pos = match how {
             whence::SET => SeekFrom::Start(u64::try_from(offset).map_err(|_| Errno::Inval)?),
             whence::CUR => SeekFrom::Current(offset),
@@ -524,7 +530,7 @@ impl HostKind {
         }
     }
 
-    pub(crate) fn readdir(&mut self, cookie: u64) -> WasiResult<&[DirEntryInfo]> {
+    fn readdir(&mut self, cookie: u64) -> WasiResult<&[DirEntryInfo]> {
         match self {
             HostKind::Dir(d) => {
                 if cookie == 0 || d.entries.is_empty() {
@@ -536,7 +542,7 @@ impl HostKind {
         }
     }
 
-    pub(crate) fn readiness(&mut self, read: bool) -> Readiness {
+    fn readiness(&mut self, read: bool) -> Readiness {
         match self {
             HostKind::File(f) => {
                 let mut nbytes = 0;
@@ -581,7 +587,7 @@ impl HostKind {
         }
     }
 
-    pub(crate) fn accept(&mut self, nonblocking: bool, flags: u16) -> WasiResult<Entry> {
+    fn accept(&mut self, nonblocking: bool, flags: u16) -> WasiResult<HostKind> {
         let HostKind::Listener(l) = self else {
             return Err(Errno::Notsock);
         };
@@ -590,17 +596,10 @@ impl HostKind {
         stream
             .set_nonblocking(flags & fdflags::NONBLOCK != 0)
             .map_err(io)?;
-        let mut entry = Entry::new(Kind::Host(HostKind::Socket(stream)), rights::SOCKET, 0);
-        entry.flags = flags;
-        Ok(entry)
+        Ok(HostKind::Socket(stream))
     }
 
-    pub(crate) fn recv(
-        &mut self,
-        mem: &mut GuestMemory<'_>,
-        iovs: &[IoVec],
-        flags: u16,
-    ) -> WasiResult<u32> {
+    fn recv(&mut self, mem: &mut GuestMemory<'_>, iovs: &[IoVec], flags: u16) -> WasiResult<u32> {
         let HostKind::Socket(s) = self else {
             return Err(Errno::Notsock);
         };
@@ -626,7 +625,7 @@ impl HostKind {
         Ok(retry(|| s.read(buf))? as u32)
     }
 
-    pub(crate) fn shutdown(&mut self, how: u8) -> WasiResult<()> {
+    fn shutdown(&mut self, how: u8) -> WasiResult<()> {
         let HostKind::Socket(s) = self else {
             return Err(Errno::Notsock);
         };
@@ -642,367 +641,30 @@ impl HostKind {
 
 // ------------------------------------------------------------------------------ set-up
 
-/// Opens a preopened directory for the guest.
-pub(crate) fn open_preopen(p: &PreopenDir) -> Result<Entry, Error> {
-    if p.guest_path.is_empty() || p.guest_path.contains('\0') {
-        return Err(Error::host(format!(
-            "invalid guest path {:?} for directory {}",
-            p.guest_path, p.host_path
-        )));
-    }
-    let dir = Dir::open_ambient_dir(&p.host_path, cap_std::ambient_authority()).map_err(|e| {
-        Error::host(format!(
-            "cannot open directory {} for the guest: {e}",
-            p.host_path
-        ))
-    })?;
-    let (base, inheriting) = if p.read_only {
-        (
-            rights::DIRECTORY & !rights::DIRECTORY_WRITE,
-            (rights::DIRECTORY | rights::FILE) & !(rights::DIRECTORY_WRITE | rights::FILE_WRITE),
-        )
-    } else {
-        (rights::DIRECTORY, rights::DIRECTORY | rights::FILE)
-    };
-    let mut entry = Entry::new(
-        Kind::Host(HostKind::Dir(HostDir::new(dir, p.read_only))),
-        base,
-        inheriting,
-    );
-    entry.preopen = Some(String::from(p.guest_path.as_str()));
-    Ok(entry)
-}
-
 /// A listening socket the embedder grants.
-pub(crate) fn listener_entry(listener: TcpListener) -> Result<Entry, Error> {
+pub(crate) fn listener(listener: TcpListener) -> Result<HostKind, Error> {
     listener
         .set_nonblocking(false)
         .map_err(|e| Error::host(format!("cannot use the listening socket: {e}")))?;
-    Ok(Entry::new(
-        Kind::Host(HostKind::Listener(listener)),
-        rights::LISTENER,
-        rights::SOCKET,
-    ))
+    Ok(HostKind::Listener(listener))
 }
 
-// ------------------------------------------------------------------------------ paths
+impl Backend for CapStd {
+    type Object = HostKind;
 
-/// A guest path as a relative host path. Absolute paths name nothing a guest may reach.
-fn relative(path: &str) -> WasiResult<&Path> {
-    if path.is_empty() {
-        return Err(Errno::Noent);
-    }
-    if path.contains('\0') {
-        return Err(Errno::Inval);
-    }
-    if path.starts_with('/') {
-        return Err(Errno::Notcapable);
-    }
-    Ok(Path::new(path))
-}
+    const FILESYSTEM: bool = true;
 
-/// `path` without its trailing slashes, unless nothing else is left (`/` stays absolute).
-fn without_trailing_slashes(path: &str) -> &str {
-    match path.trim_end_matches('/') {
-        "" => path,
-        trimmed => trimmed,
-    }
-}
-
-/// Opens (with `O_CREAT`, creates) a file below `dir` for `fs_open`. `access` is what the guest
-/// asked for, (read, write); its rights decide what it may do with the descriptor.
-fn open_file(
-    dir: &Dir,
-    p: &Path,
-    oflags: u16,
-    fdflags: u16,
-    access: (bool, bool),
-    follow: bool,
-) -> WasiResult<File> {
-    let (wants_read, wants_write) = access;
-    let creating = oflags & oflags::CREAT != 0;
-    let options = |create: bool, write: bool| {
-        let mut opts = OpenOptions::new();
-        // A descriptor needs some access mode: read when the guest asks for nothing else.
-        opts.read(wants_read || !write)
-            .write(write)
-            .truncate(oflags & oflags::TRUNC != 0);
-        if create {
-            if oflags & oflags::EXCL != 0 {
-                opts.create_new(true);
-            } else {
-                opts.create(true);
-            }
-        }
-        opts.follow(if follow {
-            FollowSymlinks::Yes
-        } else {
-            FollowSymlinks::No
-        });
-        opts.maybe_dir(true);
-        opts.dsync(fdflags & fdflags::DSYNC != 0)
-            .sync(fdflags & fdflags::SYNC != 0)
-            .rsync(fdflags & fdflags::RSYNC != 0);
-        opts
-    };
-    // POSIX creates files for read-only descriptors too (`O_CREAT | O_RDONLY`); std's
-    // OpenOptions creates only for writable ones, so the host descriptor of a file being
-    // created is writable whatever the guest asked. The guest still writes only with FD_WRITE.
-    match dir.open_with(p, &options(creating, wants_write || creating)) {
-        // An existing file the host does not let us write (mode 0444, say) opens for reading
-        // without O_CREAT: the write access was never the guest's request.
-        Err(e) if creating && !wants_write && oflags & oflags::EXCL == 0 && access_denied(&e) => {
-            dir.open_with(p, &options(false, false)).map_err(|_| io(e))
-        }
-        opened => opened.map_err(io),
-    }
-}
-
-/// Whether the OS refused `e` for lack of permission.
-fn access_denied(e: &std::io::Error) -> bool {
-    matches!(
-        rustix::io::Errno::from_io_error(e),
-        Some(rustix::io::Errno::ACCESS | rustix::io::Errno::PERM)
-    )
-}
-
-impl WasiCtx {
-    /// Without a host filesystem ([`WasiCtxBuilder::host_filesystem`](super::WasiCtxBuilder::host_filesystem)),
-    /// a path call on `fd` answers as in a build without host support (`nohost.rs`): `EBADF`
-    /// when `fd` is not open, else `ENOTCAPABLE`.
-    fn check_host_filesystem(&self, fd: u32) -> WasiResult<()> {
-        if self.host_filesystem {
-            return Ok(());
-        }
-        self.entry(fd)?;
-        Err(Errno::Notcapable)
+    fn open_dir(host_path: &str) -> Result<HostKind, Error> {
+        let dir = Dir::open_ambient_dir(host_path, cap_std::ambient_authority()).map_err(|e| {
+            Error::host(format!(
+                "cannot open directory {host_path} for the guest: {e}"
+            ))
+        })?;
+        Ok(HostKind::Dir(CapDir::new(dir)))
     }
 
-    /// The directory behind `fd`, after checking `required` rights (and, for changes, that the
-    /// directory is not read-only).
-    fn host_dir(&self, fd: u32, required: u64) -> WasiResult<&HostDir> {
-        self.check_host_filesystem(fd)?;
-        let e = self.entry(fd)?;
-        let dir = match &e.kind {
-            Kind::Host(HostKind::Dir(d)) => d,
-            _ => return Err(Errno::Notdir),
-        };
-        e.require(required)?;
-        if dir.read_only && required & (rights::DIRECTORY_WRITE | rights::FILE_WRITE) != 0 {
-            return Err(Errno::Notcapable);
-        }
-        Ok(dir)
-    }
-
-    pub(crate) fn fs_create_directory(&mut self, fd: u32, path: &str) -> WasiResult<()> {
-        let d = self.host_dir(fd, rights::PATH_CREATE_DIRECTORY)?;
-        d.dir.create_dir(relative(path)?).map_err(io)
-    }
-
-    pub(crate) fn fs_filestat_get(
-        &mut self,
-        fd: u32,
-        flags: u32,
-        path: &str,
-    ) -> WasiResult<Filestat> {
-        let d = self.host_dir(fd, rights::PATH_FILESTAT_GET)?;
-        let p = relative(path)?;
-        let m = if flags & lookupflags::SYMLINK_FOLLOW != 0 {
-            d.dir.metadata(p)
-        } else {
-            d.dir.symlink_metadata(p)
-        }
-        .map_err(io)?;
-        Ok(filestat_of(&m))
-    }
-
-    pub(crate) fn fs_set_times(
-        &mut self,
-        fd: u32,
-        flags: u32,
-        path: &str,
-        atim: TimeSpec,
-        mtim: TimeSpec,
-    ) -> WasiResult<()> {
-        let d = self.host_dir(fd, rights::PATH_FILESTAT_SET_TIMES)?;
-        let p = relative(path)?;
-        if flags & lookupflags::SYMLINK_FOLLOW != 0 {
-            d.dir.set_times(p, cap_timespec(atim), cap_timespec(mtim))
-        } else {
-            d.dir
-                .set_symlink_times(p, cap_timespec(atim), cap_timespec(mtim))
-        }
-        .map_err(io)
-    }
-
-    pub(crate) fn fs_link(
-        &mut self,
-        old_fd: u32,
-        old_flags: u32,
-        old: &str,
-        new_fd: u32,
-        new: &str,
-    ) -> WasiResult<()> {
-        if !self.host_filesystem {
-            self.entry(new_fd)?;
-        }
-        let from = self.host_dir(old_fd, rights::PATH_LINK_SOURCE)?;
-        let to = self.host_dir(new_fd, rights::PATH_LINK_TARGET)?;
-        if old_flags & lookupflags::SYMLINK_FOLLOW != 0 {
-            // Linking the target of a symbolic link would need resolving it outside cap-std.
-            return Err(Errno::Inval);
-        }
-        from.dir
-            .hard_link(relative(old)?, &to.dir, relative(new)?)
-            .map_err(io)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn fs_open(
-        &mut self,
-        fd: u32,
-        dirflags: u32,
-        path: &str,
-        oflags: u16,
-        base: u64,
-        inheriting: u64,
-        fdflags: u16,
-    ) -> WasiResult<u32> {
-        self.check_host_filesystem(fd)?;
-        if oflags & !oflags::ALL != 0 || fdflags & !fdflags::ALL != 0 {
-            return Err(Errno::Inval);
-        }
-        let mut required = rights::PATH_OPEN;
-        if oflags & oflags::CREAT != 0 {
-            required |= rights::PATH_CREATE_FILE;
-        }
-        if oflags & oflags::TRUNC != 0 {
-            required |= rights::PATH_FILESTAT_SET_SIZE;
-        }
-        let e = self.entry(fd)?;
-        let d = self.host_dir(fd, required)?;
-        // FD_WRITE asks for a writable descriptor, as O_WRONLY and O_RDWR do: for a directory
-        // (O_DIRECTORY, or a path that turns out to be one) that is EISDIR, as in POSIX.
-        let wants_write = base & rights::FD_WRITE != 0
-            || fdflags & fdflags::APPEND != 0
-            || oflags & oflags::TRUNC != 0;
-        if wants_write && (d.read_only || e.rights_inheriting & rights::FD_WRITE == 0) {
-            return Err(Errno::Notcapable);
-        }
-        let wants_read = base & (rights::FD_READ | rights::FD_READDIR) != 0 || !wants_write;
-        let base = base & e.rights_inheriting;
-        let inheriting = inheriting & e.rights_inheriting;
-        let read_only = d.read_only;
-        let follow = dirflags & lookupflags::SYMLINK_FOLLOW != 0;
-        let p = relative(path)?;
-
-        let (kind, base) = if oflags & oflags::DIRECTORY != 0 {
-            if oflags & (oflags::CREAT | oflags::TRUNC) != 0 {
-                return Err(Errno::Inval);
-            }
-            if wants_write {
-                return Err(Errno::Isdir);
-            }
-            let dir = if follow {
-                d.dir.open_dir(p)
-            } else {
-                d.dir.open_dir_nofollow(p)
-            }
-            .map_err(io)?;
-            (
-                HostKind::Dir(HostDir::new(dir, read_only)),
-                base & rights::DIRECTORY,
-            )
-        } else {
-            let file = open_file(
-                &d.dir,
-                p,
-                oflags,
-                fdflags,
-                (wants_read, wants_write),
-                follow,
-            )?;
-            let meta = file.metadata().map_err(io)?;
-            if meta.is_dir() {
-                if wants_write {
-                    return Err(Errno::Isdir);
-                }
-                let dir = Dir::from_std_file(file.into_std());
-                (
-                    HostKind::Dir(HostDir::new(dir, read_only)),
-                    base & rights::DIRECTORY,
-                )
-            } else {
-                let mut kind = HostKind::File(HostFile {
-                    file,
-                    filetype: filetype_of(meta.file_type()),
-                });
-                if fdflags & fdflags::APPEND != 0 {
-                    // Set once the file is open: the OS takes O_APPEND with O_TRUNC, std's
-                    // OpenOptions refuses the pair.
-                    kind.set_flags(fdflags)?;
-                }
-                (kind, base & rights::FILE)
-            }
-        };
-        let mut entry = Entry::new(Kind::Host(kind), base, inheriting);
-        entry.flags = fdflags;
-        self.insert(entry)
-    }
-
-    pub(crate) fn fs_readlink(&mut self, fd: u32, path: &str) -> WasiResult<Vec<u8>> {
-        let d = self.host_dir(fd, rights::PATH_READLINK)?;
-        let target = d.dir.read_link_contents(relative(path)?).map_err(io)?;
-        Ok(target.as_os_str().as_bytes().to_vec())
-    }
-
-    pub(crate) fn fs_remove_directory(&mut self, fd: u32, path: &str) -> WasiResult<()> {
-        let d = self.host_dir(fd, rights::PATH_REMOVE_DIRECTORY)?;
-        // `dir/` names the directory `dir` (POSIX rmdir): cap-std would see the last
-        // component as `.` and answer EINVAL. A file named `file/` is still ENOTDIR.
-        d.dir
-            .remove_dir(relative(without_trailing_slashes(path))?)
-            .map_err(io)
-    }
-
-    pub(crate) fn fs_rename(
-        &mut self,
-        fd: u32,
-        old: &str,
-        new_fd: u32,
-        new: &str,
-    ) -> WasiResult<()> {
-        if !self.host_filesystem {
-            self.entry(new_fd)?;
-        }
-        let from = self.host_dir(fd, rights::PATH_RENAME_SOURCE)?;
-        let to = self.host_dir(new_fd, rights::PATH_RENAME_TARGET)?;
-        from.dir
-            .rename(relative(old)?, &to.dir, relative(new)?)
-            .map_err(io)
-    }
-
-    pub(crate) fn fs_symlink(&mut self, old: &str, fd: u32, new: &str) -> WasiResult<()> {
-        let d = self.host_dir(fd, rights::PATH_SYMLINK)?;
-        if old.is_empty() {
-            return Err(Errno::Noent);
-        }
-        // Link contents are not resolved here, but an absolute target would point host programs
-        // that follow the link outside the sandbox: refuse it.
-        let target = relative(old)?;
-        d.dir.symlink(target, relative(new)?).map_err(io)
-    }
-
-    pub(crate) fn fs_unlink_file(&mut self, fd: u32, path: &str) -> WasiResult<()> {
-        let d = self.host_dir(fd, rights::PATH_UNLINK_FILE)?;
-        d.dir.remove_file(relative(path)?).map_err(io)
-    }
-
-    /// Blocks until one of `pending` may be ready or `timeout` nanoseconds passed. Returns the
-    /// descriptors the host reported ready as (fd, read, hangup), and the nanoseconds slept
-    /// when only a timeout was waited for.
-    pub(crate) fn poll_wait(
-        &mut self,
+    fn poll_wait(
+        ctx: &mut WasiCtx,
         pending: &[(u32, bool)],
         timeout: Option<u64>,
     ) -> WasiResult<(Vec<Woken>, u64)> {
@@ -1010,7 +672,7 @@ impl WasiCtx {
         let mut fds = Vec::new();
         let mut which = Vec::new();
         for &(fd, read) in pending {
-            let Some(e) = self.table.get(&fd) else {
+            let Some(e) = ctx.table.get(&fd) else {
                 continue;
             };
             let host = match &e.kind {
@@ -1028,7 +690,7 @@ impl WasiCtx {
                 return Err(Errno::Inval);
             };
             drop(fds);
-            self.platform.sleep(t)?;
+            ctx.platform.sleep(t)?;
             return Ok((Vec::new(), t));
         }
         let ts = timeout.map(|ns| rustix::event::Timespec {
@@ -1049,6 +711,167 @@ impl WasiCtx {
             Err(rustix::io::Errno::INTR) => Ok((Vec::new(), 0)),
             Err(e) => Err(errno_from_rustix(e)),
         }
+    }
+}
+
+// ------------------------------------------------------------------------------ paths
+
+/// Opens (with `create`, creates) a file below `dir` as `how` asks.
+fn open_file(dir: &Dir, p: &Path, how: &OpenRequest) -> WasiResult<File> {
+    let options = |create: bool, write: bool| {
+        let mut opts = OpenOptions::new();
+        // A descriptor needs some access mode: read when the guest asks for nothing else.
+        opts.read(how.read || !write)
+            .write(write)
+            .truncate(how.truncate);
+        if create {
+            if how.exclusive {
+                opts.create_new(true);
+            } else {
+                opts.create(true);
+            }
+        }
+        opts.follow(if how.follow {
+            FollowSymlinks::Yes
+        } else {
+            FollowSymlinks::No
+        });
+        opts.maybe_dir(true);
+        opts.dsync(how.dsync).sync(how.sync).rsync(how.rsync);
+        opts
+    };
+    // POSIX creates files for read-only descriptors too (`O_CREAT | O_RDONLY`); std's
+    // OpenOptions creates only for writable ones, so the host descriptor of a file being
+    // created is writable whatever the guest asked. The guest still writes only with FD_WRITE.
+    match dir.open_with(p, &options(how.create, how.write || how.create)) {
+        // An existing file the host does not let us write (mode 0444, say) opens for reading
+        // without O_CREAT: the write access was never the guest's request.
+        Err(e) if how.create && !how.write && !how.exclusive && access_denied(&e) => {
+            dir.open_with(p, &options(false, false)).map_err(|_| io(e))
+        }
+        opened => opened.map_err(io),
+    }
+}
+
+/// Whether the OS refused `e` for lack of permission.
+fn access_denied(e: &std::io::Error) -> bool {
+    matches!(
+        rustix::io::Errno::from_io_error(e),
+        Some(rustix::io::Errno::ACCESS | rustix::io::Errno::PERM)
+    )
+}
+
+/// A checked guest path without its trailing slashes (a relative path keeps its first
+/// component).
+fn without_trailing_slashes(path: RelPath<'_>) -> &Path {
+    Path::new(path.as_str().trim_end_matches('/'))
+}
+
+/// A checked guest path as a host path relative to a directory handle.
+fn host_path(path: RelPath<'_>) -> &Path {
+    Path::new(path.as_str())
+}
+
+impl HostDir for CapDir {
+    type Object = HostKind;
+
+    fn create_directory_at(&self, path: RelPath<'_>) -> WasiResult<()> {
+        self.dir.create_dir(host_path(path)).map_err(io)
+    }
+
+    fn filestat_at(&self, path: RelPath<'_>, follow: bool) -> WasiResult<Filestat> {
+        let p = host_path(path);
+        let m = if follow {
+            self.dir.metadata(p)
+        } else {
+            self.dir.symlink_metadata(p)
+        }
+        .map_err(io)?;
+        Ok(filestat_of(&m))
+    }
+
+    fn set_times_at(
+        &self,
+        path: RelPath<'_>,
+        follow: bool,
+        atim: TimeSpec,
+        mtim: TimeSpec,
+    ) -> WasiResult<()> {
+        let p = host_path(path);
+        if follow {
+            self.dir
+                .set_times(p, cap_timespec(atim), cap_timespec(mtim))
+        } else {
+            self.dir
+                .set_symlink_times(p, cap_timespec(atim), cap_timespec(mtim))
+        }
+        .map_err(io)
+    }
+
+    fn link_at(&self, old: RelPath<'_>, to: &CapDir, new: RelPath<'_>) -> WasiResult<()> {
+        self.dir
+            .hard_link(host_path(old), &to.dir, host_path(new))
+            .map_err(io)
+    }
+
+    fn open_at(&self, path: RelPath<'_>, how: &OpenRequest) -> WasiResult<HostKind> {
+        let p = host_path(path);
+        if how.directory {
+            let dir = if how.follow {
+                self.dir.open_dir(p)
+            } else {
+                self.dir.open_dir_nofollow(p)
+            }
+            .map_err(io)?;
+            return Ok(HostKind::Dir(CapDir::new(dir)));
+        }
+        let file = open_file(&self.dir, p, how)?;
+        let meta = file.metadata().map_err(io)?;
+        if meta.is_dir() {
+            Ok(HostKind::Dir(CapDir::new(Dir::from_std_file(
+                file.into_std(),
+            ))))
+        } else {
+            let mut kind = HostKind::File(HostFile {
+                file,
+                filetype: filetype_of(meta.file_type()),
+            });
+            if how.append {
+                // Set once the file is open: the OS takes O_APPEND with O_TRUNC, std's
+                // OpenOptions refuses the pair.
+                kind.set_flags(fdflags::APPEND)?;
+            }
+            Ok(kind)
+        }
+    }
+
+    fn readlink_at(&self, path: RelPath<'_>) -> WasiResult<Vec<u8>> {
+        let target = self.dir.read_link_contents(host_path(path)).map_err(io)?;
+        Ok(target.as_os_str().as_bytes().to_vec())
+    }
+
+    fn remove_directory_at(&self, path: RelPath<'_>) -> WasiResult<()> {
+        // `dir/` names the directory `dir` (POSIX rmdir): cap-std would see the last
+        // component as `.` and answer EINVAL. A file named `file/` is still ENOTDIR.
+        self.dir
+            .remove_dir(without_trailing_slashes(path))
+            .map_err(io)
+    }
+
+    fn rename_at(&self, old: RelPath<'_>, to: &CapDir, new: RelPath<'_>) -> WasiResult<()> {
+        self.dir
+            .rename(host_path(old), &to.dir, host_path(new))
+            .map_err(io)
+    }
+
+    fn symlink_at(&self, target: RelPath<'_>, new: RelPath<'_>) -> WasiResult<()> {
+        self.dir
+            .symlink(host_path(target), host_path(new))
+            .map_err(io)
+    }
+
+    fn unlink_file_at(&self, path: RelPath<'_>) -> WasiResult<()> {
+        self.dir.remove_file(host_path(path)).map_err(io)
     }
 }
 
@@ -1093,14 +916,6 @@ mod tests {
             errno_from_io(&std::io::ErrorKind::NotFound.into()),
             Errno::Noent
         );
-    }
-
-    #[test]
-    fn guest_paths() {
-        assert_eq!(relative(""), Err(Errno::Noent));
-        assert_eq!(relative("/etc"), Err(Errno::Notcapable));
-        assert_eq!(relative("a\0b"), Err(Errno::Inval));
-        assert_eq!(relative("a/../b"), Ok(Path::new("a/../b")));
     }
 
     #[test]

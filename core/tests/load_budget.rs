@@ -1,0 +1,307 @@
+//! Loading a module is bounded by the engine's memory budget from the first byte: a counting
+//! global allocator measures every byte the process holds while `Module::new` runs (on every
+//! thread it starts), and the peak must stay within the budget plus a small documented constant
+//! for hostile shapes (a million types, functions, globals, imports, exports, segments) as
+//! well as for modules that fit.
+
+#[path = "support/counting.rs"]
+mod counting;
+
+use wrt::{Config, Engine, Error, Linker, Module, Store, Val};
+
+/// `Module::new` of `shape(n)` under `budget`, and the peak number of bytes the process held
+/// meanwhile (everything else that allocates waits its turn).
+fn load(shape: fn(u64) -> Vec<u8>, n: u64, budget: u64, lazy: bool) -> (Result<(), Error>, i64) {
+    let _turn = counting::turn();
+    let bytes = shape(n);
+    let engine = Engine::new(Config::new().memory_budget(budget).lazy_translation(lazy));
+    let (module, peak) = counting::peak_heap_of(|| Module::new(&engine, &bytes));
+    // The module and its bytes are freed during the turn too.
+    (module.map(drop), peak)
+}
+
+fn leb(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// A section with `count` items, each `item` written by `f`.
+fn section(out: &mut Vec<u8>, id: u8, count: u64, f: impl Fn(&mut Vec<u8>, u64)) {
+    let mut payload = Vec::new();
+    leb(&mut payload, count);
+    for i in 0..count {
+        f(&mut payload, i);
+    }
+    out.push(id);
+    leb(out, payload.len() as u64);
+    out.extend_from_slice(&payload);
+}
+
+fn header() -> Vec<u8> {
+    b"\0asm\x01\0\0\0".to_vec()
+}
+
+/// `n` function types `(func (param i32) (result i32))`.
+fn types(n: u64) -> Vec<u8> {
+    let mut m = header();
+    section(&mut m, 1, n, |o, _| {
+        o.extend_from_slice(&[0x60, 1, 0x7f, 1, 0x7f])
+    });
+    m
+}
+
+/// One type and `n` functions `(func)` with empty bodies.
+fn functions(n: u64) -> Vec<u8> {
+    let mut m = header();
+    section(&mut m, 1, 1, |o, _| o.extend_from_slice(&[0x60, 0, 0]));
+    section(&mut m, 3, n, |o, _| o.push(0));
+    section(&mut m, 10, n, |o, _| o.extend_from_slice(&[2, 0, 0x0b]));
+    m
+}
+
+/// `n` globals `(global (mut i32) (i32.const 0))`.
+fn globals(n: u64) -> Vec<u8> {
+    let mut m = header();
+    section(&mut m, 6, n, |o, _| {
+        o.extend_from_slice(&[0x7f, 1, 0x41, 0, 0x0b])
+    });
+    m
+}
+
+/// `n` imported functions `"m" "f<i>"` of one type.
+fn imports(n: u64) -> Vec<u8> {
+    let mut m = header();
+    section(&mut m, 1, 1, |o, _| o.extend_from_slice(&[0x60, 0, 0]));
+    section(&mut m, 2, n, |o, i| {
+        o.extend_from_slice(&[1, b'm']);
+        let name = format!("f{i}");
+        leb(o, name.len() as u64);
+        o.extend_from_slice(name.as_bytes());
+        o.extend_from_slice(&[0x00, 0]);
+    });
+    m
+}
+
+/// One function exported `n` times under different names.
+fn exports(n: u64) -> Vec<u8> {
+    let mut m = header();
+    section(&mut m, 1, 1, |o, _| o.extend_from_slice(&[0x60, 0, 0]));
+    section(&mut m, 3, 1, |o, _| o.push(0));
+    section(&mut m, 7, n, |o, i| {
+        let name = format!("e{i}");
+        leb(o, name.len() as u64);
+        o.extend_from_slice(name.as_bytes());
+        o.extend_from_slice(&[0x00, 0]);
+    });
+    section(&mut m, 10, 1, |o, _| o.extend_from_slice(&[2, 0, 0x0b]));
+    m
+}
+
+/// A memory and `n` passive data segments of 4 bytes each.
+fn datas(n: u64) -> Vec<u8> {
+    let mut m = header();
+    section(&mut m, 5, 1, |o, _| o.extend_from_slice(&[0, 1]));
+    section(&mut m, 11, n, |o, _| {
+        o.extend_from_slice(&[1, 4, 1, 2, 3, 4])
+    });
+    m
+}
+
+/// A function and `n` passive element segments of 4 references to it.
+fn elements(n: u64) -> Vec<u8> {
+    let mut m = header();
+    section(&mut m, 1, 1, |o, _| o.extend_from_slice(&[0x60, 0, 0]));
+    section(&mut m, 3, 1, |o, _| o.push(0));
+    section(&mut m, 9, n, |o, _| {
+        o.extend_from_slice(&[1, 0x00, 4, 0, 0, 0, 0])
+    });
+    section(&mut m, 10, 1, |o, _| o.extend_from_slice(&[2, 0, 0x0b]));
+    m
+}
+
+/// `n` imported globals with names of 200 bytes.
+fn long_names(n: u64) -> Vec<u8> {
+    let mut m = header();
+    section(&mut m, 2, n, |o, i| {
+        let name = format!("{i:0>200}");
+        o.extend_from_slice(&[1, b'm']);
+        leb(o, name.len() as u64);
+        o.extend_from_slice(name.as_bytes());
+        o.extend_from_slice(&[0x03, 0x7f, 0]);
+    });
+    m
+}
+
+/// `n` function types of 200 parameters each.
+fn wide_types(n: u64) -> Vec<u8> {
+    let mut m = header();
+    section(&mut m, 1, n, |o, _| {
+        o.extend_from_slice(&[0x60]);
+        leb(o, 200);
+        o.extend_from_slice(&[0x7e; 200]);
+        o.push(0);
+    });
+    m
+}
+
+/// A memory and `n` passive data segments of 1000 bytes each.
+fn big_datas(n: u64) -> Vec<u8> {
+    let mut m = header();
+    section(&mut m, 5, 1, |o, _| o.extend_from_slice(&[0, 1]));
+    section(&mut m, 11, n, |o, _| {
+        o.push(1);
+        leb(o, 1000);
+        o.extend_from_slice(&[7; 1000]);
+    });
+    m
+}
+
+/// A function and `n` passive element segments of 200 references each.
+fn long_elements(n: u64) -> Vec<u8> {
+    let mut m = header();
+    section(&mut m, 1, 1, |o, _| o.extend_from_slice(&[0x60, 0, 0]));
+    section(&mut m, 3, 1, |o, _| o.push(0));
+    section(&mut m, 9, n, |o, _| {
+        o.extend_from_slice(&[1, 0x00]);
+        leb(o, 200);
+        o.extend_from_slice(&[0; 200]);
+    });
+    section(&mut m, 10, 1, |o, _| o.extend_from_slice(&[2, 0, 0x0b]));
+    m
+}
+
+/// `n` functions whose bodies are 200 bytes of `nop`.
+fn long_bodies(n: u64) -> Vec<u8> {
+    let mut m = header();
+    section(&mut m, 1, 1, |o, _| o.extend_from_slice(&[0x60, 0, 0]));
+    section(&mut m, 3, n, |o, _| o.push(0));
+    section(&mut m, 10, n, |o, _| {
+        leb(o, 202);
+        o.push(0);
+        o.extend_from_slice(&[0x01; 200]);
+        o.push(0x0b);
+    });
+    m
+}
+
+type Shape = (&'static str, fn(u64) -> Vec<u8>);
+
+const SHAPES: &[Shape] = &[
+    ("types", types),
+    ("functions", functions),
+    ("globals", globals),
+    ("imports", imports),
+    ("exports", exports),
+    ("datas", datas),
+    ("elements", elements),
+    ("long names", long_names),
+    ("wide types", wide_types),
+    ("big datas", big_datas),
+    ("long elements", long_elements),
+    ("long bodies", long_bodies),
+];
+
+/// What `Module::new` may hold above the budget: buffers whose size does not depend on the
+/// module (the parser's and validator's fixed state, a thread's scratch buffers).
+const SLACK: i64 = 256 * 1024;
+
+const BUDGET: u64 = 16 << 20;
+
+#[test]
+fn a_million_items_of_any_kind_is_refused_within_the_budget() {
+    for &(name, shape) in SHAPES {
+        for lazy in [true, false] {
+            let (module, peak) = load(shape, 1_000_000, BUDGET, lazy);
+            println!("{name:>13} x 1e6, lazy {lazy}: peak {peak}");
+            let err = module
+                .err()
+                .unwrap_or_else(|| panic!("{name}: a million fit in 16 MiB"));
+            assert!(err.to_string().contains("memory budget"), "{name}: {err}");
+            assert!(
+                peak <= BUDGET as i64 + SLACK,
+                "{name}: Module::new held {peak} bytes with a budget of {BUDGET}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_largest_modules_that_fit_stay_within_the_budget_while_loading() {
+    // For each shape, the most items a 4 MiB budget accepts (found by bisection) and one more:
+    // both stay within the budget while loading, so the reservations are true upper bounds.
+    const SMALL: u64 = 4 << 20;
+    for &(name, shape) in SHAPES {
+        for lazy in [true, false] {
+            let fits = |n: u64| load(shape, n, SMALL, lazy).0.is_ok();
+            let (mut lo, mut hi) = (0u64, 1u64 << 16);
+            assert!(!fits(hi), "{name}: {hi} items fit in 4 MiB");
+            while hi - lo > 1 {
+                let mid = (lo + hi) / 2;
+                if fits(mid) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            for n in [lo, hi] {
+                let (module, peak) = load(shape, n, SMALL, lazy);
+                println!(
+                    "{name:>13} x {n:>6}, lazy {lazy:>5}: peak {peak:>8}, {}",
+                    module.is_ok()
+                );
+                assert!(
+                    peak <= SMALL as i64 + SLACK,
+                    "{name} x {n} (lazy {lazy}): Module::new held {peak} bytes with a budget of {SMALL}"
+                );
+            }
+        }
+    }
+}
+
+/// Lazy translation: a first call whose code does not fit the store's budget fails before the
+/// code is allocated. The call allocates no more than the budget has left (plus the stacks).
+#[test]
+fn a_first_call_allocates_no_code_beyond_the_budget() {
+    // 20,000 `i32.add`s of a constant: about 320 KB of code from 60 KB of wasm.
+    let wat = format!(
+        "(module (func (export \"f\") (result i32) (i32.const 0) {}))",
+        "(i32.add (i32.const 1)) ".repeat(20_000)
+    );
+    let wasm = wat::parse_str(&wat).unwrap();
+    let budget = 256 * 1024;
+    let _turn = counting::turn();
+    let engine = Engine::new(Config::new().memory_budget(budget).lazy_translation(true));
+    let module = Module::new(&engine, &wasm).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let f = instance.get_func(&store, "f").unwrap();
+    let available = budget - store.memory_profile().total.current;
+    let (outcome, peak) = counting::peak_heap_of(|| f.call(&mut store, &[], &mut [Val::I32(0)]));
+    let err = outcome.unwrap_err();
+    assert!(err.to_string().contains("code needs at least"), "{err}");
+    assert!(
+        peak <= available as i64 + 16 * 1024,
+        "the refused first call held {peak} bytes with {available} left in the budget"
+    );
+    // With room for the code, the same call runs.
+    drop(store);
+    let engine = Engine::new(Config::new().lazy_translation(true));
+    let module = Module::new(&engine, &wasm).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let mut out = [Val::I32(0)];
+    let f = instance.get_func(&store, "f").unwrap();
+    f.call(&mut store, &[], &mut out).unwrap();
+    assert_eq!(out[0], Val::I32(20_000));
+}

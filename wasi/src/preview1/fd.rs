@@ -1,0 +1,477 @@
+//! Descriptors: the `fd_*` functions (closing, renumbering, status and rights, preopens,
+//! metadata, reading, writing, seeking and listing directories), on streams and host objects.
+
+use alloc::vec::Vec;
+
+use super::{time_specs, write_filestat};
+use crate::backend::HostObject;
+use crate::ctx::{Kind, WasiCtx};
+use crate::memory::{write_iovecs, GuestMemory, IoVec};
+use crate::platform::WasiStream;
+use crate::types::{
+    advice, fdflags, layout, preopentype, rights, whence, DirEntryInfo, Errno, Filestat, Filetype,
+    WasiResult,
+};
+
+/// Which way `fd_read`/`fd_write` and their positioned forms move bytes.
+#[derive(Debug, Clone, Copy)]
+enum Transfer {
+    Read,
+    Write,
+}
+
+/// Serializes directory entries starting at index `cookie` into a buffer of `buf_len` bytes, the
+/// last one truncated if it does not fit (the guest then retries with a larger buffer).
+pub(crate) fn encode_dirents(entries: &[DirEntryInfo], cookie: u64, buf_len: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let cap = buf_len as usize;
+    let start = usize::try_from(cookie).unwrap_or(usize::MAX);
+    for (i, e) in entries.iter().enumerate().skip(start) {
+        if out.len() >= cap {
+            break;
+        }
+        let mut d = [0u8; layout::DIRENT_SIZE as usize];
+        let next = (i as u64).saturating_add(1);
+        d[layout::DIRENT_NEXT..layout::DIRENT_NEXT + 8].copy_from_slice(&next.to_le_bytes());
+        d[layout::DIRENT_INO..layout::DIRENT_INO + 8].copy_from_slice(&e.ino.to_le_bytes());
+        let namlen = u32::try_from(e.name.len()).unwrap_or(u32::MAX);
+        d[layout::DIRENT_NAMLEN..layout::DIRENT_NAMLEN + 4].copy_from_slice(&namlen.to_le_bytes());
+        d[layout::DIRENT_TYPE] = e.filetype as u8;
+        let room = cap - out.len();
+        let header = d.len().min(room);
+        out.extend_from_slice(&d[..header]);
+        let room = cap - out.len();
+        let name = e.name.len().min(room);
+        out.extend_from_slice(&e.name[..name]);
+    }
+    out
+}
+
+fn stream_read(
+    s: &mut dyn WasiStream,
+    mem: &mut GuestMemory<'_>,
+    iovs: &[IoVec],
+) -> WasiResult<u32> {
+    match iovs.iter().find(|v| v.len > 0) {
+        Some(v) => {
+            let buf = mem.slice_mut(v.ptr, v.len)?;
+            let n = s.read(buf)?;
+            Ok(n.min(buf.len()) as u32)
+        }
+        None => Ok(0),
+    }
+}
+
+impl WasiCtx {
+    pub(crate) fn fd_close(&mut self, fd: u32) -> WasiResult<()> {
+        let mut entry = self.table.remove(&fd).ok_or(Errno::Badf)?;
+        if let Kind::Stream(s) = &mut entry.kind {
+            let _ = s.flush();
+        }
+        Ok(())
+    }
+
+    pub(crate) fn fd_renumber(&mut self, from: u32, to: u32) -> WasiResult<()> {
+        if !self.table.contains_key(&from) || !self.table.contains_key(&to) {
+            return Err(Errno::Badf);
+        }
+        if from == to {
+            return Ok(());
+        }
+        let entry = self.table.remove(&from).ok_or(Errno::Badf)?;
+        self.table.insert(to, entry);
+        Ok(())
+    }
+
+    pub(crate) fn fd_fdstat_get(
+        &mut self,
+        mem: &mut GuestMemory<'_>,
+        fd: u32,
+        out: u32,
+    ) -> WasiResult<()> {
+        let e = self.entry(fd)?;
+        let mut buf = [0u8; layout::FDSTAT_SIZE as usize];
+        buf[layout::FDSTAT_FILETYPE as usize] = e.filetype() as u8;
+        let f = layout::FDSTAT_FLAGS as usize;
+        buf[f..f + 2].copy_from_slice(&e.flags.to_le_bytes());
+        let b = layout::FDSTAT_RIGHTS_BASE as usize;
+        buf[b..b + 8].copy_from_slice(&e.rights_base.to_le_bytes());
+        let i = layout::FDSTAT_RIGHTS_INHERITING as usize;
+        buf[i..i + 8].copy_from_slice(&e.rights_inheriting.to_le_bytes());
+        mem.write_bytes(out, &buf)
+    }
+
+    pub(crate) fn fd_fdstat_set_flags(&mut self, fd: u32, flags: u32) -> WasiResult<()> {
+        let e = self.entry_mut(fd)?;
+        e.require(rights::FD_FDSTAT_SET_FLAGS)?;
+        let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
+        if flags & !fdflags::ALL != 0 {
+            return Err(Errno::Inval);
+        }
+        let sync = fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC;
+        if (flags ^ e.flags) & sync != 0 {
+            // Synchronous-I/O modes are fixed when a file is opened.
+            return Err(Errno::Notsup);
+        }
+        match &mut e.kind {
+            Kind::Stream(_) => {}
+            Kind::Host(h) => h.set_flags(flags)?,
+        }
+        e.flags = flags;
+        Ok(())
+    }
+
+    pub(crate) fn fd_fdstat_set_rights(
+        &mut self,
+        fd: u32,
+        base: u64,
+        inheriting: u64,
+    ) -> WasiResult<()> {
+        let e = self.entry_mut(fd)?;
+        if base & !e.rights_base != 0 || inheriting & !e.rights_inheriting != 0 {
+            return Err(Errno::Notcapable);
+        }
+        e.rights_base = base;
+        e.rights_inheriting = inheriting;
+        Ok(())
+    }
+
+    pub(crate) fn fd_prestat_get(
+        &mut self,
+        mem: &mut GuestMemory<'_>,
+        fd: u32,
+        out: u32,
+    ) -> WasiResult<()> {
+        let e = self.entry(fd)?;
+        let name = e.preopen.as_ref().ok_or(Errno::Badf)?;
+        let len = u32::try_from(name.len()).map_err(|_| Errno::Overflow)?;
+        let mut buf = [0u8; layout::PRESTAT_SIZE as usize];
+        buf[0] = preopentype::DIR;
+        let n = layout::PRESTAT_NAME_LEN as usize;
+        buf[n..n + 4].copy_from_slice(&len.to_le_bytes());
+        mem.write_bytes(out, &buf)
+    }
+
+    pub(crate) fn fd_prestat_dir_name(
+        &mut self,
+        mem: &mut GuestMemory<'_>,
+        fd: u32,
+        path: u32,
+        len: u32,
+    ) -> WasiResult<()> {
+        let e = self.entry(fd)?;
+        let name = e.preopen.as_ref().ok_or(Errno::Badf)?;
+        if (len as usize) < name.len() {
+            return Err(Errno::Nametoolong);
+        }
+        mem.write_bytes(path, name.as_bytes())
+    }
+
+    pub(crate) fn fd_filestat_get(
+        &mut self,
+        mem: &mut GuestMemory<'_>,
+        fd: u32,
+        out: u32,
+    ) -> WasiResult<()> {
+        let e = self.entry_mut(fd)?;
+        e.require(rights::FD_FILESTAT_GET)?;
+        let st = match &mut e.kind {
+            Kind::Stream(s) => Filestat {
+                filetype: s.filetype(),
+                ..Filestat::default()
+            },
+            Kind::Host(h) => h.filestat()?,
+        };
+        write_filestat(mem, out, &st)
+    }
+
+    pub(crate) fn fd_filestat_set_size(&mut self, fd: u32, size: u64) -> WasiResult<()> {
+        let e = self.entry_mut(fd)?;
+        e.require(rights::FD_FILESTAT_SET_SIZE)?;
+        match &mut e.kind {
+            Kind::Stream(_) => Err(Errno::Inval),
+            Kind::Host(h) => h.set_size(size),
+        }
+    }
+
+    pub(crate) fn fd_filestat_set_times(
+        &mut self,
+        fd: u32,
+        atim: u64,
+        mtim: u64,
+        flags: u32,
+    ) -> WasiResult<()> {
+        let e = self.entry_mut(fd)?;
+        e.require(rights::FD_FILESTAT_SET_TIMES)?;
+        let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
+        let (a, m) = time_specs(atim, mtim, flags)?;
+        if e.read_only {
+            return Err(Errno::Notcapable);
+        }
+        match &mut e.kind {
+            Kind::Stream(_) => Err(Errno::Inval),
+            Kind::Host(h) => h.set_times(a, m),
+        }
+    }
+
+    pub(crate) fn fd_advise(
+        &mut self,
+        fd: u32,
+        offset: u64,
+        len: u64,
+        advice: u32,
+    ) -> WasiResult<()> {
+        let e = self.entry_mut(fd)?;
+        if let Kind::Stream(_) = e.kind {
+            return Err(Errno::Spipe);
+        }
+        e.require(rights::FD_ADVISE)?;
+        let advice = u8::try_from(advice).map_err(|_| Errno::Inval)?;
+        if advice > advice::NOREUSE {
+            return Err(Errno::Inval);
+        }
+        match &mut e.kind {
+            Kind::Stream(_) => Err(Errno::Spipe),
+            Kind::Host(h) => h.advise(offset, len, advice),
+        }
+    }
+
+    pub(crate) fn fd_allocate(&mut self, fd: u32, offset: u64, len: u64) -> WasiResult<()> {
+        let e = self.entry_mut(fd)?;
+        e.require(rights::FD_ALLOCATE)?;
+        let end = offset.checked_add(len).ok_or(Errno::Fbig)?;
+        if len == 0 {
+            return Err(Errno::Inval);
+        }
+        match &mut e.kind {
+            Kind::Stream(_) => Err(Errno::Spipe),
+            Kind::Host(h) => h.allocate(end),
+        }
+    }
+
+    pub(crate) fn fd_datasync(&mut self, fd: u32) -> WasiResult<()> {
+        let e = self.entry_mut(fd)?;
+        e.require(rights::FD_DATASYNC)?;
+        match &mut e.kind {
+            Kind::Stream(_) => Err(Errno::Inval),
+            Kind::Host(h) => h.sync(true),
+        }
+    }
+
+    pub(crate) fn fd_sync(&mut self, fd: u32) -> WasiResult<()> {
+        let e = self.entry_mut(fd)?;
+        e.require(rights::FD_SYNC)?;
+        match &mut e.kind {
+            Kind::Stream(_) => Err(Errno::Inval),
+            Kind::Host(h) => h.sync(false),
+        }
+    }
+
+    pub(crate) fn fd_read(
+        &mut self,
+        mem: &mut GuestMemory<'_>,
+        fd: u32,
+        iovs: u32,
+        iovs_len: u32,
+        nread: u32,
+    ) -> WasiResult<()> {
+        self.transfer(mem, Transfer::Read, fd, iovs, iovs_len, None, nread)
+    }
+
+    pub(crate) fn fd_pread(
+        &mut self,
+        mem: &mut GuestMemory<'_>,
+        fd: u32,
+        iovs: u32,
+        iovs_len: u32,
+        offset: u64,
+        nread: u32,
+    ) -> WasiResult<()> {
+        self.transfer(mem, Transfer::Read, fd, iovs, iovs_len, Some(offset), nread)
+    }
+
+    pub(crate) fn fd_write(
+        &mut self,
+        mem: &mut GuestMemory<'_>,
+        fd: u32,
+        iovs: u32,
+        iovs_len: u32,
+        nwritten: u32,
+    ) -> WasiResult<()> {
+        self.transfer(mem, Transfer::Write, fd, iovs, iovs_len, None, nwritten)
+    }
+
+    pub(crate) fn fd_pwrite(
+        &mut self,
+        mem: &mut GuestMemory<'_>,
+        fd: u32,
+        iovs: u32,
+        iovs_len: u32,
+        offset: u64,
+        nwritten: u32,
+    ) -> WasiResult<()> {
+        self.transfer(
+            mem,
+            Transfer::Write,
+            fd,
+            iovs,
+            iovs_len,
+            Some(offset),
+            nwritten,
+        )
+    }
+
+    /// Moves bytes between `fd` and the guest buffers listed by the iovecs at `iovs`: at the
+    /// current position, or at `offset` (which streams cannot do) without moving it. Stores the
+    /// byte count at `out`.
+    #[allow(clippy::too_many_arguments)]
+    fn transfer(
+        &mut self,
+        mem: &mut GuestMemory<'_>,
+        way: Transfer,
+        fd: u32,
+        iovs: u32,
+        iovs_len: u32,
+        offset: Option<u64>,
+        out: u32,
+    ) -> WasiResult<()> {
+        let iovs = mem.read_iovecs(iovs, iovs_len)?;
+        let e = self.entry_mut(fd)?;
+        let right = match way {
+            Transfer::Read => rights::FD_READ,
+            Transfer::Write => rights::FD_WRITE,
+        };
+        let n = match offset {
+            None => {
+                e.require(right)?;
+                match (&mut e.kind, way) {
+                    (Kind::Stream(s), Transfer::Read) => stream_read(s.as_mut(), mem, &iovs)?,
+                    (Kind::Stream(s), Transfer::Write) => write_iovecs(mem, &iovs, |d| s.write(d))?,
+                    (Kind::Host(h), Transfer::Read) => h.read(mem, &iovs, None)?,
+                    (Kind::Host(h), Transfer::Write) => h.write(mem, &iovs, None)?,
+                }
+            }
+            Some(offset) => {
+                // Streams cannot be positioned: ESPIPE before any rights check.
+                let rights_ok = e.require(right | rights::FD_SEEK);
+                let Kind::Host(h) = &mut e.kind else {
+                    return Err(Errno::Spipe);
+                };
+                rights_ok?;
+                match way {
+                    Transfer::Read => h.read(mem, &iovs, Some(offset))?,
+                    Transfer::Write => h.write(mem, &iovs, Some(offset))?,
+                }
+            }
+        };
+        mem.write_u32(out, n)
+    }
+
+    pub(crate) fn fd_seek(
+        &mut self,
+        mem: &mut GuestMemory<'_>,
+        fd: u32,
+        offset: i64,
+        whence: u32,
+        out: u32,
+    ) -> WasiResult<()> {
+        let e = self.entry_mut(fd)?;
+        if let Kind::Stream(_) = e.kind {
+            return Err(Errno::Spipe);
+        }
+        let whence = u8::try_from(whence).map_err(|_| Errno::Inval)?;
+        if whence == whence::CUR && offset == 0 {
+            // Asking where we are needs only `fd_tell` (this is how `ftell` is implemented).
+            if e.rights_base & (rights::FD_SEEK | rights::FD_TELL) == 0 {
+                return Err(Errno::Notcapable);
+            }
+        } else {
+            e.require(rights::FD_SEEK)?;
+        }
+        if whence > whence::END {
+            return Err(Errno::Inval);
+        }
+        let pos = match &mut e.kind {
+            Kind::Stream(_) => return Err(Errno::Spipe),
+            Kind::Host(h) => h.seek(offset, whence)?,
+        };
+        mem.write_u64(out, pos)
+    }
+
+    pub(crate) fn fd_tell(
+        &mut self,
+        mem: &mut GuestMemory<'_>,
+        fd: u32,
+        out: u32,
+    ) -> WasiResult<()> {
+        let e = self.entry_mut(fd)?;
+        if let Kind::Stream(_) = e.kind {
+            return Err(Errno::Spipe);
+        }
+        e.require(rights::FD_TELL)?;
+        let pos = match &mut e.kind {
+            Kind::Stream(_) => return Err(Errno::Spipe),
+            Kind::Host(h) => h.seek(0, whence::CUR)?,
+        };
+        mem.write_u64(out, pos)
+    }
+
+    pub(crate) fn fd_readdir(
+        &mut self,
+        mem: &mut GuestMemory<'_>,
+        fd: u32,
+        buf: u32,
+        buf_len: u32,
+        cookie: u64,
+        bufused: u32,
+    ) -> WasiResult<()> {
+        // Check the output buffer before touching the directory.
+        mem.slice(buf, buf_len)?;
+        let e = self.entry_mut(fd)?;
+        if e.filetype() != Filetype::Directory {
+            return Err(Errno::Notdir);
+        }
+        e.require(rights::FD_READDIR)?;
+        let bytes = match &mut e.kind {
+            Kind::Stream(_) => return Err(Errno::Notdir),
+            Kind::Host(h) => encode_dirents(h.readdir(cookie)?, cookie, buf_len),
+        };
+        mem.write_bytes(buf, &bytes)?;
+        mem.write_u32(bufused, bytes.len() as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dirent_encoding_truncates_the_last_entry() {
+        let entries = [
+            DirEntryInfo {
+                name: b"a".to_vec(),
+                ino: 7,
+                filetype: Filetype::RegularFile,
+            },
+            DirEntryInfo {
+                name: b"long-name".to_vec(),
+                ino: 8,
+                filetype: Filetype::Directory,
+            },
+        ];
+        let all = encode_dirents(&entries, 0, 1000);
+        assert_eq!(all.len(), 24 + 1 + 24 + 9);
+        assert_eq!(u64::from_le_bytes(all[0..8].try_into().unwrap()), 1);
+        assert_eq!(u64::from_le_bytes(all[8..16].try_into().unwrap()), 7);
+        assert_eq!(u32::from_le_bytes(all[16..20].try_into().unwrap()), 1);
+        assert_eq!(all[20], 4);
+        assert_eq!(&all[24..25], b"a");
+        assert_eq!(u64::from_le_bytes(all[25..33].try_into().unwrap()), 2);
+        let part = encode_dirents(&entries, 0, 30);
+        assert_eq!(part.len(), 30);
+        let second = encode_dirents(&entries, 1, 1000);
+        assert_eq!(&second[24..], b"long-name");
+        assert!(encode_dirents(&entries, 2, 1000).is_empty());
+        assert!(encode_dirents(&entries, u64::MAX, 1000).is_empty());
+    }
+}

@@ -86,7 +86,10 @@ impl LoadBudget {
             }
             _ => return Ok(()),
         };
-        let need = u64::from(count)
+        // Every item takes at least a byte, so a count beyond the section's size is a lie the
+        // reader will find (the module is malformed); only the items that can be there count.
+        let items = u64::from(count).min(bytes as u64);
+        let need = items
             .saturating_mul(cost.per_item)
             .saturating_add((bytes as u64).saturating_mul(cost.per_byte));
         self.reserved = self.reserved.saturating_add(need);

@@ -5,6 +5,7 @@
 //! plus a fixed allowance.
 //! The outcomes are written to tests/hostile-results.md.
 #![cfg(target_os = "linux")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Read;
 use std::os::unix::process::CommandExt;

@@ -176,7 +176,9 @@ pub(crate) fn instantiate<T>(
         let code = if m.lazy {
             None
         } else {
-            Some(NonNull::from(m.compiled(i, u64::MAX)?))
+            Some(NonNull::from(m.compiled(i, u64::MAX)?.ok_or_else(
+                || internal!("an eagerly translated function has no code"),
+            )?))
         };
         funcs.push(store.inner.push_func(FuncEntity::Wasm {
             sig,

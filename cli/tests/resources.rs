@@ -205,7 +205,7 @@ fn library_fuel(module_bytes: &[u8], func: &str, args: &[wrt::Val], fuel: u64) -
         .instantiate(&mut store, &module)
         .unwrap();
     let f = instance.get_func(&store, func).unwrap();
-    let ty = f.ty(&store);
+    let ty = f.ty(&store).unwrap();
     let mut results: Vec<wrt::Val> = ty
         .results()
         .iter()

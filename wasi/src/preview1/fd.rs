@@ -15,7 +15,7 @@ use crate::types::{
 
 /// Which way `fd_read`/`fd_write` and their positioned forms move bytes.
 #[derive(Debug, Clone, Copy)]
-enum Transfer {
+pub(super) enum Transfer {
     Read,
     Write,
 }
@@ -249,83 +249,21 @@ impl WasiCtx {
         }
     }
 
-    pub(crate) fn fd_datasync(&mut self, fd: u32) -> WasiResult<()> {
+    /// `fd_datasync` (`data_only`, with the right `right`) and `fd_sync`.
+    pub(super) fn sync(&mut self, fd: u32, right: u64, data_only: bool) -> WasiResult<()> {
         let e = self.entry_mut(fd)?;
-        e.require(rights::FD_DATASYNC)?;
+        e.require(right)?;
         match &mut e.kind {
             Kind::Stream(_) => Err(Errno::Inval),
-            Kind::Host(h) => h.sync(true),
+            Kind::Host(h) => h.sync(data_only),
         }
-    }
-
-    pub(crate) fn fd_sync(&mut self, fd: u32) -> WasiResult<()> {
-        let e = self.entry_mut(fd)?;
-        e.require(rights::FD_SYNC)?;
-        match &mut e.kind {
-            Kind::Stream(_) => Err(Errno::Inval),
-            Kind::Host(h) => h.sync(false),
-        }
-    }
-
-    pub(crate) fn fd_read(
-        &mut self,
-        mem: &mut GuestMemory<'_>,
-        fd: u32,
-        iovs: u32,
-        iovs_len: u32,
-        nread: u32,
-    ) -> WasiResult<()> {
-        self.transfer(mem, Transfer::Read, fd, iovs, iovs_len, None, nread)
-    }
-
-    pub(crate) fn fd_pread(
-        &mut self,
-        mem: &mut GuestMemory<'_>,
-        fd: u32,
-        iovs: u32,
-        iovs_len: u32,
-        offset: u64,
-        nread: u32,
-    ) -> WasiResult<()> {
-        self.transfer(mem, Transfer::Read, fd, iovs, iovs_len, Some(offset), nread)
-    }
-
-    pub(crate) fn fd_write(
-        &mut self,
-        mem: &mut GuestMemory<'_>,
-        fd: u32,
-        iovs: u32,
-        iovs_len: u32,
-        nwritten: u32,
-    ) -> WasiResult<()> {
-        self.transfer(mem, Transfer::Write, fd, iovs, iovs_len, None, nwritten)
-    }
-
-    pub(crate) fn fd_pwrite(
-        &mut self,
-        mem: &mut GuestMemory<'_>,
-        fd: u32,
-        iovs: u32,
-        iovs_len: u32,
-        offset: u64,
-        nwritten: u32,
-    ) -> WasiResult<()> {
-        self.transfer(
-            mem,
-            Transfer::Write,
-            fd,
-            iovs,
-            iovs_len,
-            Some(offset),
-            nwritten,
-        )
     }
 
     /// Moves bytes between `fd` and the guest buffers listed by the iovecs at `iovs`: at the
     /// current position, or at `offset` (which streams cannot do) without moving it. Stores the
     /// byte count at `out`.
     #[allow(clippy::too_many_arguments)]
-    fn transfer(
+    pub(super) fn transfer(
         &mut self,
         mem: &mut GuestMemory<'_>,
         way: Transfer,

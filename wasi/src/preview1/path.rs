@@ -8,17 +8,44 @@ use crate::ctx::{Entry, Kind, WasiCtx};
 use crate::memory::GuestMemory;
 use crate::types::{fdflags, lookupflags, oflags, rights, Errno, WasiResult};
 
+/// The path functions that change one path and return nothing.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum PathChange {
+    CreateDirectory,
+    RemoveDirectory,
+    UnlinkFile,
+}
+
+impl PathChange {
+    /// The right the directory descriptor needs.
+    fn right(self) -> u64 {
+        match self {
+            Self::CreateDirectory => rights::PATH_CREATE_DIRECTORY,
+            Self::RemoveDirectory => rights::PATH_REMOVE_DIRECTORY,
+            Self::UnlinkFile => rights::PATH_UNLINK_FILE,
+        }
+    }
+}
+
 impl WasiCtx {
-    pub(crate) fn path_create_directory(
+    /// `path_create_directory`, `path_remove_directory`, `path_unlink_file`: one change to the
+    /// path at `path` beneath `fd`.
+    pub(super) fn path_change(
         &mut self,
         mem: &mut GuestMemory<'_>,
         fd: u32,
         path: u32,
         len: u32,
+        change: PathChange,
     ) -> WasiResult<()> {
         let path = mem.read_str(path, len)?;
-        let d = self.dir(fd, rights::PATH_CREATE_DIRECTORY)?;
-        d.create_directory_at(RelPath::new(path)?)
+        let d = self.dir(fd, change.right())?;
+        let path = RelPath::new(path)?;
+        match change {
+            PathChange::CreateDirectory => d.create_directory_at(path),
+            PathChange::RemoveDirectory => d.remove_directory_at(path),
+            PathChange::UnlinkFile => d.unlink_file_at(path),
+        }
     }
 
     pub(crate) fn path_filestat_get(
@@ -188,18 +215,6 @@ impl WasiCtx {
         mem.write_u32(bufused, n as u32)
     }
 
-    pub(crate) fn path_remove_directory(
-        &mut self,
-        mem: &mut GuestMemory<'_>,
-        fd: u32,
-        path: u32,
-        len: u32,
-    ) -> WasiResult<()> {
-        let path = mem.read_str(path, len)?;
-        let d = self.dir(fd, rights::PATH_REMOVE_DIRECTORY)?;
-        d.remove_directory_at(RelPath::new(path)?)
-    }
-
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn path_rename(
         &mut self,
@@ -235,18 +250,6 @@ impl WasiCtx {
         // Link contents are not resolved here, but an absolute target would point host programs
         // that follow the link outside the sandbox: refuse it.
         d.symlink_at(RelPath::new(old)?, RelPath::new(new)?)
-    }
-
-    pub(crate) fn path_unlink_file(
-        &mut self,
-        mem: &mut GuestMemory<'_>,
-        fd: u32,
-        path: u32,
-        len: u32,
-    ) -> WasiResult<()> {
-        let path = mem.read_str(path, len)?;
-        let d = self.dir(fd, rights::PATH_UNLINK_FILE)?;
-        d.unlink_file_at(RelPath::new(path)?)
     }
 
     /// Without a filesystem (the no-host backend, or a context built with

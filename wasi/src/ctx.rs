@@ -36,6 +36,15 @@ pub(crate) struct Entry {
     pub(crate) read_only: bool,
 }
 
+/// `ENOTCAPABLE` unless `held` includes every right in `required`.
+pub(crate) fn require(held: u64, required: u64) -> WasiResult<()> {
+    if held & required == required {
+        Ok(())
+    } else {
+        Err(Errno::Notcapable)
+    }
+}
+
 impl Entry {
     pub(crate) fn new(kind: Kind, rights_base: u64, rights_inheriting: u64) -> Self {
         Entry {
@@ -50,11 +59,7 @@ impl Entry {
 
     /// `ENOTCAPABLE` unless every right in `required` is held.
     pub(crate) fn require(&self, required: u64) -> WasiResult<()> {
-        if self.rights_base & required == required {
-            Ok(())
-        } else {
-            Err(Errno::Notcapable)
-        }
+        require(self.rights_base, required)
     }
 
     pub(crate) fn filetype(&self) -> Filetype {

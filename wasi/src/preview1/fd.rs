@@ -4,8 +4,8 @@
 use alloc::vec::Vec;
 
 use super::{time_specs, write_filestat};
-use crate::backend::HostObject;
-use crate::ctx::{Kind, WasiCtx};
+use crate::backend::{HostObject, Object};
+use crate::ctx::{require, Entry, Kind, WasiCtx};
 use crate::memory::{write_iovecs, GuestMemory, IoVec};
 use crate::platform::WasiStream;
 use crate::types::{
@@ -67,6 +67,43 @@ impl WasiCtx {
         let mut entry = self.table.remove(&fd).ok_or(Errno::Badf)?;
         if let Kind::Stream(s) = &mut entry.kind {
             let _ = s.flush();
+        }
+        Ok(())
+    }
+
+    /// The host object behind `fd` and the rights it holds; a stream there is `stream`.
+    pub(super) fn host(&mut self, fd: u32, stream: Errno) -> WasiResult<(&mut Object, u64)> {
+        let e = self.entry_mut(fd)?;
+        let held = e.rights_base;
+        match &mut e.kind {
+            Kind::Stream(_) => Err(stream),
+            Kind::Host(h) => Ok((h, held)),
+        }
+    }
+
+    /// The host object behind `fd` after checking it holds `right`; a stream there is
+    /// `stream`.
+    fn host_with(&mut self, fd: u32, right: u64, stream: Errno) -> WasiResult<&mut Object> {
+        let e = self.entry_mut(fd)?;
+        e.require(right)?;
+        match &mut e.kind {
+            Kind::Stream(_) => Err(stream),
+            Kind::Host(h) => Ok(h),
+        }
+    }
+
+    /// Opens `entry` as a new descriptor and stores its number at `out`; if that store
+    /// faults, the descriptor is closed again.
+    pub(super) fn install(
+        &mut self,
+        mem: &mut GuestMemory<'_>,
+        entry: Entry,
+        out: u32,
+    ) -> WasiResult<()> {
+        let new_fd = self.insert(entry)?;
+        if let Err(e) = mem.write_u32(out, new_fd) {
+            let _ = self.fd_close(new_fd);
+            return Err(e);
         }
         Ok(())
     }
@@ -186,12 +223,8 @@ impl WasiCtx {
     }
 
     pub(crate) fn fd_filestat_set_size(&mut self, fd: u32, size: u64) -> WasiResult<()> {
-        let e = self.entry_mut(fd)?;
-        e.require(rights::FD_FILESTAT_SET_SIZE)?;
-        match &mut e.kind {
-            Kind::Stream(_) => Err(Errno::Inval),
-            Kind::Host(h) => h.set_size(size),
-        }
+        self.host_with(fd, rights::FD_FILESTAT_SET_SIZE, Errno::Inval)?
+            .set_size(size)
     }
 
     pub(crate) fn fd_filestat_set_times(
@@ -221,19 +254,13 @@ impl WasiCtx {
         len: u64,
         advice: u32,
     ) -> WasiResult<()> {
-        let e = self.entry_mut(fd)?;
-        if let Kind::Stream(_) = e.kind {
-            return Err(Errno::Spipe);
-        }
-        e.require(rights::FD_ADVISE)?;
+        let (h, held) = self.host(fd, Errno::Spipe)?;
+        require(held, rights::FD_ADVISE)?;
         let advice = u8::try_from(advice).map_err(|_| Errno::Inval)?;
         if advice > advice::NOREUSE {
             return Err(Errno::Inval);
         }
-        match &mut e.kind {
-            Kind::Stream(_) => Err(Errno::Spipe),
-            Kind::Host(h) => h.advise(offset, len, advice),
-        }
+        h.advise(offset, len, advice)
     }
 
     pub(crate) fn fd_allocate(&mut self, fd: u32, offset: u64, len: u64) -> WasiResult<()> {
@@ -251,12 +278,7 @@ impl WasiCtx {
 
     /// `fd_datasync` (`data_only`, with the right `right`) and `fd_sync`.
     pub(super) fn sync(&mut self, fd: u32, right: u64, data_only: bool) -> WasiResult<()> {
-        let e = self.entry_mut(fd)?;
-        e.require(right)?;
-        match &mut e.kind {
-            Kind::Stream(_) => Err(Errno::Inval),
-            Kind::Host(h) => h.sync(data_only),
-        }
+        self.host_with(fd, right, Errno::Inval)?.sync(data_only)
     }
 
     /// Moves bytes between `fd` and the guest buffers listed by the iovecs at `iovs`: at the
@@ -274,13 +296,13 @@ impl WasiCtx {
         out: u32,
     ) -> WasiResult<()> {
         let iovs = mem.read_iovecs(iovs, iovs_len)?;
-        let e = self.entry_mut(fd)?;
         let right = match way {
             Transfer::Read => rights::FD_READ,
             Transfer::Write => rights::FD_WRITE,
         };
         let n = match offset {
             None => {
+                let e = self.entry_mut(fd)?;
                 e.require(right)?;
                 match (&mut e.kind, way) {
                     (Kind::Stream(s), Transfer::Read) => stream_read(s.as_mut(), mem, &iovs)?,
@@ -291,11 +313,8 @@ impl WasiCtx {
             }
             Some(offset) => {
                 // Streams cannot be positioned: ESPIPE before any rights check.
-                let rights_ok = e.require(right | rights::FD_SEEK);
-                let Kind::Host(h) = &mut e.kind else {
-                    return Err(Errno::Spipe);
-                };
-                rights_ok?;
+                let (h, held) = self.host(fd, Errno::Spipe)?;
+                require(held, right | rights::FD_SEEK)?;
                 match way {
                     Transfer::Read => h.read(mem, &iovs, Some(offset))?,
                     Transfer::Write => h.write(mem, &iovs, Some(offset))?,
@@ -313,27 +332,20 @@ impl WasiCtx {
         whence: u32,
         out: u32,
     ) -> WasiResult<()> {
-        let e = self.entry_mut(fd)?;
-        if let Kind::Stream(_) = e.kind {
-            return Err(Errno::Spipe);
-        }
+        let (h, held) = self.host(fd, Errno::Spipe)?;
         let whence = u8::try_from(whence).map_err(|_| Errno::Inval)?;
         if whence == whence::CUR && offset == 0 {
             // Asking where we are needs only `fd_tell` (this is how `ftell` is implemented).
-            if e.rights_base & (rights::FD_SEEK | rights::FD_TELL) == 0 {
+            if held & (rights::FD_SEEK | rights::FD_TELL) == 0 {
                 return Err(Errno::Notcapable);
             }
         } else {
-            e.require(rights::FD_SEEK)?;
+            require(held, rights::FD_SEEK)?;
         }
         if whence > whence::END {
             return Err(Errno::Inval);
         }
-        let pos = match &mut e.kind {
-            Kind::Stream(_) => return Err(Errno::Spipe),
-            Kind::Host(h) => h.seek(offset, whence)?,
-        };
-        mem.write_u64(out, pos)
+        mem.write_u64(out, h.seek(offset, whence)?)
     }
 
     pub(crate) fn fd_tell(
@@ -342,16 +354,9 @@ impl WasiCtx {
         fd: u32,
         out: u32,
     ) -> WasiResult<()> {
-        let e = self.entry_mut(fd)?;
-        if let Kind::Stream(_) = e.kind {
-            return Err(Errno::Spipe);
-        }
-        e.require(rights::FD_TELL)?;
-        let pos = match &mut e.kind {
-            Kind::Stream(_) => return Err(Errno::Spipe),
-            Kind::Host(h) => h.seek(0, whence::CUR)?,
-        };
-        mem.write_u64(out, pos)
+        let (h, held) = self.host(fd, Errno::Spipe)?;
+        require(held, rights::FD_TELL)?;
+        mem.write_u64(out, h.seek(0, whence::CUR)?)
     }
 
     pub(crate) fn fd_readdir(
@@ -365,15 +370,11 @@ impl WasiCtx {
     ) -> WasiResult<()> {
         // Check the output buffer before touching the directory.
         mem.slice(buf, buf_len)?;
-        let e = self.entry_mut(fd)?;
-        if e.filetype() != Filetype::Directory {
+        if self.entry(fd)?.filetype() != Filetype::Directory {
             return Err(Errno::Notdir);
         }
-        e.require(rights::FD_READDIR)?;
-        let bytes = match &mut e.kind {
-            Kind::Stream(_) => return Err(Errno::Notdir),
-            Kind::Host(h) => encode_dirents(h.readdir(cookie)?, cookie, buf_len),
-        };
+        let h = self.host_with(fd, rights::FD_READDIR, Errno::Notdir)?;
+        let bytes = encode_dirents(h.readdir(cookie)?, cookie, buf_len);
         mem.write_bytes(buf, &bytes)?;
         mem.write_u32(bufused, bytes.len() as u32)
     }

@@ -27,6 +27,9 @@ impl PathChange {
     }
 }
 
+/// A directory and a path beneath it, as read from the guest.
+type DirPath<'d, 'm> = (&'d Dir, &'m str);
+
 impl WasiCtx {
     /// `path_create_directory`, `path_remove_directory`, `path_unlink_file`: one change to the
     /// path at `path` beneath `fd`.
@@ -96,11 +99,10 @@ impl WasiCtx {
         new_path: u32,
         new_len: u32,
     ) -> WasiResult<()> {
-        let old = mem.read_str(old_path, old_len)?;
-        let new = mem.read_str(new_path, new_len)?;
-        let (from, to) = self.dirs(
-            (old_fd, rights::PATH_LINK_SOURCE),
-            (new_fd, rights::PATH_LINK_TARGET),
+        let ((from, old), (to, new)) = self.two_paths(
+            mem,
+            (old_fd, rights::PATH_LINK_SOURCE, old_path, old_len),
+            (new_fd, rights::PATH_LINK_TARGET, new_path, new_len),
         )?;
         if old_flags & lookupflags::SYMLINK_FOLLOW != 0 {
             // Linking the target of a symbolic link would need resolving it outside the backend.
@@ -188,12 +190,7 @@ impl WasiCtx {
         let mut entry = Entry::new(Kind::Host(opened), base, inheriting);
         entry.flags = fdflags;
         entry.read_only = read_only && is_dir;
-        let new_fd = self.insert(entry)?;
-        if let Err(e) = mem.write_u32(out, new_fd) {
-            let _ = self.fd_close(new_fd);
-            return Err(e);
-        }
-        Ok(())
+        self.install(mem, entry, out)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -226,11 +223,10 @@ impl WasiCtx {
         new_path: u32,
         new_len: u32,
     ) -> WasiResult<()> {
-        let old = mem.read_str(old_path, old_len)?;
-        let new = mem.read_str(new_path, new_len)?;
-        let (from, to) = self.dirs(
-            (fd, rights::PATH_RENAME_SOURCE),
-            (new_fd, rights::PATH_RENAME_TARGET),
+        let ((from, old), (to, new)) = self.two_paths(
+            mem,
+            (fd, rights::PATH_RENAME_SOURCE, old_path, old_len),
+            (new_fd, rights::PATH_RENAME_TARGET, new_path, new_len),
         )?;
         from.rename_at(RelPath::new(old)?, to, RelPath::new(new)?)
     }
@@ -281,9 +277,18 @@ impl WasiCtx {
         Ok(dir)
     }
 
-    /// The source and target directories of a link or rename, each `(fd, required rights)`.
-    fn dirs(&self, from: (u32, u64), to: (u32, u64)) -> WasiResult<(&Dir, &Dir)> {
+    /// The source and target of a link or rename, each given as `(fd, required rights, path
+    /// pointer, path length)`: both paths are read first, then both directories checked.
+    fn two_paths<'m>(
+        &self,
+        mem: &'m GuestMemory<'_>,
+        from: (u32, u64, u32, u32),
+        to: (u32, u64, u32, u32),
+    ) -> WasiResult<(DirPath<'_, 'm>, DirPath<'_, 'm>)> {
+        let old = mem.read_str(from.2, from.3)?;
+        let new = mem.read_str(to.2, to.3)?;
         self.without_filesystem(&[from.0, to.0])?;
-        Ok((self.dir(from.0, from.1)?, self.dir(to.0, to.1)?))
+        let (from_dir, to_dir) = (self.dir(from.0, from.1)?, self.dir(to.0, to.1)?);
+        Ok(((from_dir, old), (to_dir, new)))
     }
 }

@@ -2,18 +2,9 @@
 //! the embedder grants and the connections accepted from them.
 
 use crate::backend::{HostObject, Object};
-use crate::ctx::{Entry, Kind, WasiCtx};
+use crate::ctx::{require, Entry, Kind, WasiCtx};
 use crate::memory::GuestMemory;
 use crate::types::{fdflags, riflags, rights, Errno, WasiResult};
-
-/// `ENOTCAPABLE` unless `held` includes every right in `required`.
-fn require(held: u64, required: u64) -> WasiResult<()> {
-    if held & required == required {
-        Ok(())
-    } else {
-        Err(Errno::Notcapable)
-    }
-}
 
 impl WasiCtx {
     pub(crate) fn sock_accept(
@@ -47,12 +38,7 @@ impl WasiCtx {
                 entry
             }
         };
-        let new_fd = self.insert(entry)?;
-        if let Err(err) = mem.write_u32(out, new_fd) {
-            let _ = self.fd_close(new_fd);
-            return Err(err);
-        }
-        Ok(())
+        self.install(mem, entry, out)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -102,17 +88,11 @@ impl WasiCtx {
 
     /// The connected socket behind `fd`, after checking it holds the `required` rights.
     fn socket(&mut self, fd: u32, required: u64) -> WasiResult<&mut Object> {
-        let e = self.entry_mut(fd)?;
-        let held = e.rights_base;
-        match &mut e.kind {
-            Kind::Stream(_) => Err(Errno::Notsock),
-            Kind::Host(h) => {
-                if !h.is_socket() {
-                    return Err(Errno::Notsock);
-                }
-                require(held, required)?;
-                Ok(h)
-            }
+        let (h, held) = self.host(fd, Errno::Notsock)?;
+        if !h.is_socket() {
+            return Err(Errno::Notsock);
         }
+        require(held, required)?;
+        Ok(h)
     }
 }

@@ -1,6 +1,7 @@
 //! Descriptors: the `fd_*` functions (closing, renumbering, status and rights, preopens,
 //! metadata, reading, writing, seeking and listing directories), on streams and host objects.
 
+use super::args;
 use alloc::vec::Vec;
 
 use super::{time_specs, write_filestat};
@@ -63,7 +64,8 @@ fn stream_read(
 }
 
 impl WasiCtx {
-    pub(crate) fn fd_close(&mut self, fd: u32) -> WasiResult<()> {
+    pub(crate) fn fd_close(&mut self, a: args::fd_close) -> WasiResult<()> {
+        let args::fd_close { fd } = a;
         let mut entry = self.table.remove(&fd).ok_or(Errno::Badf)?;
         if let Kind::Stream(s) = &mut entry.kind {
             let _ = s.flush();
@@ -102,13 +104,14 @@ impl WasiCtx {
     ) -> WasiResult<()> {
         let new_fd = self.insert(entry)?;
         if let Err(e) = mem.write_u32(out, new_fd) {
-            let _ = self.fd_close(new_fd);
+            let _ = self.fd_close(args::fd_close { fd: new_fd });
             return Err(e);
         }
         Ok(())
     }
 
-    pub(crate) fn fd_renumber(&mut self, from: u32, to: u32) -> WasiResult<()> {
+    pub(crate) fn fd_renumber(&mut self, a: args::fd_renumber) -> WasiResult<()> {
+        let args::fd_renumber { from, to } = a;
         if !self.table.contains_key(&from) || !self.table.contains_key(&to) {
             return Err(Errno::Badf);
         }
@@ -123,9 +126,9 @@ impl WasiCtx {
     pub(crate) fn fd_fdstat_get(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        out: u32,
+        a: args::fd_fdstat_get,
     ) -> WasiResult<()> {
+        let args::fd_fdstat_get { fd, out } = a;
         let e = self.entry(fd)?;
         let mut buf = [0u8; layout::FDSTAT_SIZE as usize];
         buf[layout::FDSTAT_FILETYPE as usize] = e.filetype() as u8;
@@ -138,7 +141,8 @@ impl WasiCtx {
         mem.write_bytes(out, &buf)
     }
 
-    pub(crate) fn fd_fdstat_set_flags(&mut self, fd: u32, flags: u32) -> WasiResult<()> {
+    pub(crate) fn fd_fdstat_set_flags(&mut self, a: args::fd_fdstat_set_flags) -> WasiResult<()> {
+        let args::fd_fdstat_set_flags { fd, flags } = a;
         let e = self.entry_mut(fd)?;
         e.require(rights::FD_FDSTAT_SET_FLAGS)?;
         let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
@@ -158,12 +162,12 @@ impl WasiCtx {
         Ok(())
     }
 
-    pub(crate) fn fd_fdstat_set_rights(
-        &mut self,
-        fd: u32,
-        base: u64,
-        inheriting: u64,
-    ) -> WasiResult<()> {
+    pub(crate) fn fd_fdstat_set_rights(&mut self, a: args::fd_fdstat_set_rights) -> WasiResult<()> {
+        let args::fd_fdstat_set_rights {
+            fd,
+            base,
+            inheriting,
+        } = a;
         let e = self.entry_mut(fd)?;
         if base & !e.rights_base != 0 || inheriting & !e.rights_inheriting != 0 {
             return Err(Errno::Notcapable);
@@ -176,9 +180,9 @@ impl WasiCtx {
     pub(crate) fn fd_prestat_get(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        out: u32,
+        a: args::fd_prestat_get,
     ) -> WasiResult<()> {
+        let args::fd_prestat_get { fd, out } = a;
         let e = self.entry(fd)?;
         let name = e.preopen.as_ref().ok_or(Errno::Badf)?;
         let len = u32::try_from(name.len()).map_err(|_| Errno::Overflow)?;
@@ -192,10 +196,9 @@ impl WasiCtx {
     pub(crate) fn fd_prestat_dir_name(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        path: u32,
-        len: u32,
+        a: args::fd_prestat_dir_name,
     ) -> WasiResult<()> {
+        let args::fd_prestat_dir_name { fd, path, len } = a;
         let e = self.entry(fd)?;
         let name = e.preopen.as_ref().ok_or(Errno::Badf)?;
         if (len as usize) < name.len() {
@@ -207,9 +210,9 @@ impl WasiCtx {
     pub(crate) fn fd_filestat_get(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        out: u32,
+        a: args::fd_filestat_get,
     ) -> WasiResult<()> {
+        let args::fd_filestat_get { fd, out } = a;
         let e = self.entry_mut(fd)?;
         e.require(rights::FD_FILESTAT_GET)?;
         let st = match &mut e.kind {
@@ -222,18 +225,22 @@ impl WasiCtx {
         write_filestat(mem, out, &st)
     }
 
-    pub(crate) fn fd_filestat_set_size(&mut self, fd: u32, size: u64) -> WasiResult<()> {
+    pub(crate) fn fd_filestat_set_size(&mut self, a: args::fd_filestat_set_size) -> WasiResult<()> {
+        let args::fd_filestat_set_size { fd, size } = a;
         self.host_with(fd, rights::FD_FILESTAT_SET_SIZE, Errno::Inval)?
             .set_size(size)
     }
 
     pub(crate) fn fd_filestat_set_times(
         &mut self,
-        fd: u32,
-        atim: u64,
-        mtim: u64,
-        flags: u32,
+        a: args::fd_filestat_set_times,
     ) -> WasiResult<()> {
+        let args::fd_filestat_set_times {
+            fd,
+            atim,
+            mtim,
+            flags,
+        } = a;
         let e = self.entry_mut(fd)?;
         e.require(rights::FD_FILESTAT_SET_TIMES)?;
         let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
@@ -247,13 +254,13 @@ impl WasiCtx {
         }
     }
 
-    pub(crate) fn fd_advise(
-        &mut self,
-        fd: u32,
-        offset: u64,
-        len: u64,
-        advice: u32,
-    ) -> WasiResult<()> {
+    pub(crate) fn fd_advise(&mut self, a: args::fd_advise) -> WasiResult<()> {
+        let args::fd_advise {
+            fd,
+            offset,
+            len,
+            advice,
+        } = a;
         let (h, held) = self.host(fd, Errno::Spipe)?;
         require(held, rights::FD_ADVISE)?;
         let advice = u8::try_from(advice).map_err(|_| Errno::Inval)?;
@@ -263,7 +270,8 @@ impl WasiCtx {
         h.advise(offset, len, advice)
     }
 
-    pub(crate) fn fd_allocate(&mut self, fd: u32, offset: u64, len: u64) -> WasiResult<()> {
+    pub(crate) fn fd_allocate(&mut self, a: args::fd_allocate) -> WasiResult<()> {
+        let args::fd_allocate { fd, offset, len } = a;
         let e = self.entry_mut(fd)?;
         e.require(rights::FD_ALLOCATE)?;
         let end = offset.checked_add(len).ok_or(Errno::Fbig)?;
@@ -327,11 +335,14 @@ impl WasiCtx {
     pub(crate) fn fd_seek(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        offset: i64,
-        whence: u32,
-        out: u32,
+        a: args::fd_seek,
     ) -> WasiResult<()> {
+        let args::fd_seek {
+            fd,
+            offset,
+            whence,
+            out,
+        } = a;
         let (h, held) = self.host(fd, Errno::Spipe)?;
         let whence = u8::try_from(whence).map_err(|_| Errno::Inval)?;
         if whence == whence::CUR && offset == 0 {
@@ -351,9 +362,9 @@ impl WasiCtx {
     pub(crate) fn fd_tell(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        out: u32,
+        a: args::fd_tell,
     ) -> WasiResult<()> {
+        let args::fd_tell { fd, out } = a;
         let (h, held) = self.host(fd, Errno::Spipe)?;
         require(held, rights::FD_TELL)?;
         mem.write_u64(out, h.seek(0, whence::CUR)?)
@@ -362,12 +373,15 @@ impl WasiCtx {
     pub(crate) fn fd_readdir(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        buf: u32,
-        buf_len: u32,
-        cookie: u64,
-        bufused: u32,
+        a: args::fd_readdir,
     ) -> WasiResult<()> {
+        let args::fd_readdir {
+            fd,
+            buf,
+            buf_len,
+            cookie,
+            bufused,
+        } = a;
         // Check the output buffer before touching the directory.
         mem.slice(buf, buf_len)?;
         if self.entry(fd)?.filetype() != Filetype::Directory {

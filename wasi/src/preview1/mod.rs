@@ -149,6 +149,12 @@ struct Def {
 macro_rules! preview1_functions {
     ($($name:ident $([$mem:ident])? ($($arg:ident: $ty:ty),*) $(-> $ret:ty)?
         $(=> $method:ident($($shared:expr),*))?;)*) => {
+        /// The parameters of each function that has a method of its own, as the guest passed
+        /// them (a struct named after the function).
+        pub(crate) mod args {
+            $(preview1_functions!(@args $name($($arg: $ty),*) $(=> $method)?);)*
+        }
+
         const FUNCTIONS: &[Def] = &[$(
             Def {
                 name: stringify!($name),
@@ -167,8 +173,16 @@ macro_rules! preview1_functions {
     };
     (@ret) => { WasiResult<()> };
     (@ret $ret:ty) => { $ret };
+    (@args $name:ident($($arg:ident: $ty:ty),*)) => {
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy)]
+        pub(crate) struct $name {
+            $(pub(crate) $arg: $ty,)*
+        }
+    };
+    (@args $name:ident($($arg:ident: $ty:ty),*) => $method:ident) => {};
     (@call $cx:ident $m:ident [$($mem:ident)?] $name:ident($($arg:ident),*)) => {
-        preview1_functions!(@invoke $cx $m [$($mem)?] $name($($arg),*))
+        preview1_functions!(@invoke $cx $m [$($mem)?] $name(args::$name { $($arg),* }))
     };
     (@call $cx:ident $m:ident [$($mem:ident)?] $name:ident($($arg:ident),*)
         => $method:ident($($e:expr),*)) => {

@@ -2,6 +2,7 @@
 //! capability checks happen here (descriptor rights, read-only directories, relative paths); the
 //! backend's directory then does the operation.
 
+use super::args;
 use super::{time_specs, write_filestat};
 use crate::backend::{Active, Backend, Dir, HostDir, HostObject, OpenRequest, RelPath};
 use crate::ctx::{Entry, Kind, WasiCtx};
@@ -54,12 +55,15 @@ impl WasiCtx {
     pub(crate) fn path_filestat_get(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        flags: u32,
-        path: u32,
-        len: u32,
-        out: u32,
+        a: args::path_filestat_get,
     ) -> WasiResult<()> {
+        let args::path_filestat_get {
+            fd,
+            flags,
+            path,
+            len,
+            out,
+        } = a;
         let path = mem.read_str(path, len)?;
         let d = self.dir(fd, rights::PATH_FILESTAT_GET)?;
         let follow = flags & lookupflags::SYMLINK_FOLLOW != 0;
@@ -67,18 +71,20 @@ impl WasiCtx {
         write_filestat(mem, out, &st)
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn path_filestat_set_times(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        flags: u32,
-        path: u32,
-        len: u32,
-        atim: u64,
-        mtim: u64,
-        fst: u32,
+        a: args::path_filestat_set_times,
     ) -> WasiResult<()> {
+        let args::path_filestat_set_times {
+            fd,
+            flags,
+            path,
+            len,
+            atim,
+            mtim,
+            fst,
+        } = a;
         let path = mem.read_str(path, len)?;
         let fst = u16::try_from(fst).map_err(|_| Errno::Inval)?;
         let (a, m) = time_specs(atim, mtim, fst)?;
@@ -87,18 +93,20 @@ impl WasiCtx {
         d.set_times_at(RelPath::new(path)?, follow, a, m)
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn path_link(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        old_fd: u32,
-        old_flags: u32,
-        old_path: u32,
-        old_len: u32,
-        new_fd: u32,
-        new_path: u32,
-        new_len: u32,
+        a: args::path_link,
     ) -> WasiResult<()> {
+        let args::path_link {
+            old_fd,
+            old_flags,
+            old_path,
+            old_len,
+            new_fd,
+            new_path,
+            new_len,
+        } = a;
         let ((from, old), (to, new)) = self.two_paths(
             mem,
             (old_fd, rights::PATH_LINK_SOURCE, old_path, old_len),
@@ -111,20 +119,22 @@ impl WasiCtx {
         from.link_at(RelPath::new(old)?, to, RelPath::new(new)?)
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn path_open(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        dirflags: u32,
-        path: u32,
-        len: u32,
-        oflags: u32,
-        base: u64,
-        inheriting: u64,
-        fdflags: u32,
-        out: u32,
+        a: args::path_open,
     ) -> WasiResult<()> {
+        let args::path_open {
+            fd,
+            dirflags,
+            path,
+            len,
+            oflags,
+            base,
+            inheriting,
+            fdflags,
+            out,
+        } = a;
         let path = mem.read_str(path, len)?;
         let oflags = u16::try_from(oflags).map_err(|_| Errno::Inval)?;
         let fdflags = u16::try_from(fdflags).map_err(|_| Errno::Inval)?;
@@ -193,17 +203,19 @@ impl WasiCtx {
         self.install(mem, entry, out)
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn path_readlink(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        path: u32,
-        len: u32,
-        buf: u32,
-        buf_len: u32,
-        bufused: u32,
+        a: args::path_readlink,
     ) -> WasiResult<()> {
+        let args::path_readlink {
+            fd,
+            path,
+            len,
+            buf,
+            buf_len,
+            bufused,
+        } = a;
         let path = mem.read_str(path, len)?;
         let d = self.dir(fd, rights::PATH_READLINK)?;
         let target = d.readlink_at(RelPath::new(path)?)?;
@@ -212,17 +224,19 @@ impl WasiCtx {
         mem.write_u32(bufused, n as u32)
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn path_rename(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        old_path: u32,
-        old_len: u32,
-        new_fd: u32,
-        new_path: u32,
-        new_len: u32,
+        a: args::path_rename,
     ) -> WasiResult<()> {
+        let args::path_rename {
+            fd,
+            old_path,
+            old_len,
+            new_fd,
+            new_path,
+            new_len,
+        } = a;
         let ((from, old), (to, new)) = self.two_paths(
             mem,
             (fd, rights::PATH_RENAME_SOURCE, old_path, old_len),
@@ -234,12 +248,15 @@ impl WasiCtx {
     pub(crate) fn path_symlink(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        old_path: u32,
-        old_len: u32,
-        fd: u32,
-        new_path: u32,
-        new_len: u32,
+        a: args::path_symlink,
     ) -> WasiResult<()> {
+        let args::path_symlink {
+            old_path,
+            old_len,
+            fd,
+            new_path,
+            new_len,
+        } = a;
         let old = mem.read_str(old_path, old_len)?;
         let new = mem.read_str(new_path, new_len)?;
         let d = self.dir(fd, rights::PATH_SYMLINK)?;

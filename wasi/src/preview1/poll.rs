@@ -1,6 +1,7 @@
 //! Waiting: `poll_oneoff` over clock deadlines and descriptor readiness. What can be waited on
 //! besides time depends on the backend (`Backend::poll_wait`).
 
+use super::args;
 use alloc::vec::Vec;
 
 use crate::backend::{Active, Backend, HostObject};
@@ -136,11 +137,14 @@ impl WasiCtx {
     pub(crate) fn poll_oneoff(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        input: u32,
-        output: u32,
-        n: u32,
-        nevents: u32,
+        a: args::poll_oneoff,
     ) -> WasiResult<()> {
+        let args::poll_oneoff {
+            input,
+            output,
+            n,
+            nevents,
+        } = a;
         if n == 0 {
             return Err(Errno::Inval);
         }

@@ -1,6 +1,7 @@
 //! Sockets: `sock_accept`, `sock_recv`, `sock_send`, `sock_shutdown`, on the listening sockets
 //! the embedder grants and the connections accepted from them.
 
+use super::args;
 use crate::backend::{HostObject, Object};
 use crate::ctx::{require, Entry, Kind, WasiCtx};
 use crate::memory::GuestMemory;
@@ -10,10 +11,9 @@ impl WasiCtx {
     pub(crate) fn sock_accept(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        flags: u32,
-        out: u32,
+        a: args::sock_accept,
     ) -> WasiResult<()> {
+        let args::sock_accept { fd, flags, out } = a;
         let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
         if flags & !fdflags::NONBLOCK != 0 {
             return Err(Errno::Inval);
@@ -41,17 +41,19 @@ impl WasiCtx {
         self.install(mem, entry, out)
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn sock_recv(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        iovs: u32,
-        iovs_len: u32,
-        ri_flags: u32,
-        datalen: u32,
-        roflags: u32,
+        a: args::sock_recv,
     ) -> WasiResult<()> {
+        let args::sock_recv {
+            fd,
+            iovs,
+            iovs_len,
+            ri_flags,
+            datalen,
+            roflags,
+        } = a;
         let iovs = mem.read_iovecs(iovs, iovs_len)?;
         let flags = u16::try_from(ri_flags).map_err(|_| Errno::Inval)?;
         let all = riflags::RECV_PEEK | riflags::RECV_WAITALL;
@@ -66,12 +68,15 @@ impl WasiCtx {
     pub(crate) fn sock_send(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        iovs: u32,
-        iovs_len: u32,
-        si_flags: u32,
-        datalen: u32,
+        a: args::sock_send,
     ) -> WasiResult<()> {
+        let args::sock_send {
+            fd,
+            iovs,
+            iovs_len,
+            si_flags,
+            datalen,
+        } = a;
         let iovs = mem.read_iovecs(iovs, iovs_len)?;
         if si_flags != 0 {
             return Err(Errno::Inval);
@@ -80,7 +85,8 @@ impl WasiCtx {
         mem.write_u32(datalen, n)
     }
 
-    pub(crate) fn sock_shutdown(&mut self, fd: u32, how: u32) -> WasiResult<()> {
+    pub(crate) fn sock_shutdown(&mut self, a: args::sock_shutdown) -> WasiResult<()> {
+        let args::sock_shutdown { fd, how } = a;
         let socket = self.socket(fd, rights::SOCK_SHUTDOWN)?;
         let how = u8::try_from(how).map_err(|_| Errno::Inval)?;
         socket.shutdown(how)

@@ -955,7 +955,8 @@ mod host {
         // tell / seek
         g.call(|c, m| wasi!(c, m, fd_tell(fd, OUT))).unwrap();
         assert_eq!(g.u64_at(OUT), 10);
-        g.call(|c, m| wasi!(c, m, fd_seek(fd, -4i64, 1, OUT))).unwrap();
+        g.call(|c, m| wasi!(c, m, fd_seek(fd, -4i64, 1, OUT)))
+            .unwrap();
         assert_eq!(g.u64_at(OUT), 6);
         assert_eq!(g.read(fd, 100).unwrap(), b"6789");
         g.call(|c, m| wasi!(c, m, fd_seek(fd, 2, 0, OUT))).unwrap();
@@ -968,7 +969,8 @@ mod host {
             g.call(|c, m| wasi!(c, m, fd_seek(fd, 0, 3, OUT))),
             Err(Errno::Inval)
         );
-        g.call(|c, m| wasi!(c, m, fd_seek(fd, -1i64, 2, OUT))).unwrap();
+        g.call(|c, m| wasi!(c, m, fd_seek(fd, -1i64, 2, OUT)))
+            .unwrap();
         assert_eq!(g.u64_at(OUT), 9);
         // pread / pwrite do not move the position.
         g.put(BUF + 100, b"AB");

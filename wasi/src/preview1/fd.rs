@@ -65,8 +65,7 @@ fn stream_read(
 
 impl WasiCtx {
     pub(crate) fn fd_close(&mut self, a: args::fd_close) -> WasiResult<()> {
-        let args::fd_close { fd } = a;
-        let mut entry = self.table.remove(&fd).ok_or(Errno::Badf)?;
+        let mut entry = self.table.remove(&a.fd).ok_or(Errno::Badf)?;
         if let Kind::Stream(s) = &mut entry.kind {
             let _ = s.flush();
         }
@@ -111,15 +110,14 @@ impl WasiCtx {
     }
 
     pub(crate) fn fd_renumber(&mut self, a: args::fd_renumber) -> WasiResult<()> {
-        let args::fd_renumber { from, to } = a;
-        if !self.table.contains_key(&from) || !self.table.contains_key(&to) {
+        if !self.table.contains_key(&a.from) || !self.table.contains_key(&a.to) {
             return Err(Errno::Badf);
         }
-        if from == to {
+        if a.from == a.to {
             return Ok(());
         }
-        let entry = self.table.remove(&from).ok_or(Errno::Badf)?;
-        self.table.insert(to, entry);
+        let entry = self.table.remove(&a.from).ok_or(Errno::Badf)?;
+        self.table.insert(a.to, entry);
         Ok(())
     }
 
@@ -128,8 +126,7 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         a: args::fd_fdstat_get,
     ) -> WasiResult<()> {
-        let args::fd_fdstat_get { fd, out } = a;
-        let e = self.entry(fd)?;
+        let e = self.entry(a.fd)?;
         let mut buf = [0u8; layout::FDSTAT_SIZE as usize];
         buf[layout::FDSTAT_FILETYPE as usize] = e.filetype() as u8;
         let f = layout::FDSTAT_FLAGS as usize;
@@ -138,14 +135,13 @@ impl WasiCtx {
         buf[b..b + 8].copy_from_slice(&e.rights_base.to_le_bytes());
         let i = layout::FDSTAT_RIGHTS_INHERITING as usize;
         buf[i..i + 8].copy_from_slice(&e.rights_inheriting.to_le_bytes());
-        mem.write_bytes(out, &buf)
+        mem.write_bytes(a.out, &buf)
     }
 
     pub(crate) fn fd_fdstat_set_flags(&mut self, a: args::fd_fdstat_set_flags) -> WasiResult<()> {
-        let args::fd_fdstat_set_flags { fd, flags } = a;
-        let e = self.entry_mut(fd)?;
+        let e = self.entry_mut(a.fd)?;
         e.require(rights::FD_FDSTAT_SET_FLAGS)?;
-        let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
+        let flags = u16::try_from(a.flags).map_err(|_| Errno::Inval)?;
         if flags & !fdflags::ALL != 0 {
             return Err(Errno::Inval);
         }
@@ -163,17 +159,12 @@ impl WasiCtx {
     }
 
     pub(crate) fn fd_fdstat_set_rights(&mut self, a: args::fd_fdstat_set_rights) -> WasiResult<()> {
-        let args::fd_fdstat_set_rights {
-            fd,
-            base,
-            inheriting,
-        } = a;
-        let e = self.entry_mut(fd)?;
-        if base & !e.rights_base != 0 || inheriting & !e.rights_inheriting != 0 {
+        let e = self.entry_mut(a.fd)?;
+        if a.base & !e.rights_base != 0 || a.inheriting & !e.rights_inheriting != 0 {
             return Err(Errno::Notcapable);
         }
-        e.rights_base = base;
-        e.rights_inheriting = inheriting;
+        e.rights_base = a.base;
+        e.rights_inheriting = a.inheriting;
         Ok(())
     }
 
@@ -182,15 +173,14 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         a: args::fd_prestat_get,
     ) -> WasiResult<()> {
-        let args::fd_prestat_get { fd, out } = a;
-        let e = self.entry(fd)?;
+        let e = self.entry(a.fd)?;
         let name = e.preopen.as_ref().ok_or(Errno::Badf)?;
         let len = u32::try_from(name.len()).map_err(|_| Errno::Overflow)?;
         let mut buf = [0u8; layout::PRESTAT_SIZE as usize];
         buf[0] = preopentype::DIR;
         let n = layout::PRESTAT_NAME_LEN as usize;
         buf[n..n + 4].copy_from_slice(&len.to_le_bytes());
-        mem.write_bytes(out, &buf)
+        mem.write_bytes(a.out, &buf)
     }
 
     pub(crate) fn fd_prestat_dir_name(
@@ -198,13 +188,12 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         a: args::fd_prestat_dir_name,
     ) -> WasiResult<()> {
-        let args::fd_prestat_dir_name { fd, path, len } = a;
-        let e = self.entry(fd)?;
+        let e = self.entry(a.fd)?;
         let name = e.preopen.as_ref().ok_or(Errno::Badf)?;
-        if (len as usize) < name.len() {
+        if (a.len as usize) < name.len() {
             return Err(Errno::Nametoolong);
         }
-        mem.write_bytes(path, name.as_bytes())
+        mem.write_bytes(a.path, name.as_bytes())
     }
 
     pub(crate) fn fd_filestat_get(
@@ -212,8 +201,7 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         a: args::fd_filestat_get,
     ) -> WasiResult<()> {
-        let args::fd_filestat_get { fd, out } = a;
-        let e = self.entry_mut(fd)?;
+        let e = self.entry_mut(a.fd)?;
         e.require(rights::FD_FILESTAT_GET)?;
         let st = match &mut e.kind {
             Kind::Stream(s) => Filestat {
@@ -222,60 +210,46 @@ impl WasiCtx {
             },
             Kind::Host(h) => h.filestat()?,
         };
-        write_filestat(mem, out, &st)
+        write_filestat(mem, a.out, &st)
     }
 
     pub(crate) fn fd_filestat_set_size(&mut self, a: args::fd_filestat_set_size) -> WasiResult<()> {
-        let args::fd_filestat_set_size { fd, size } = a;
-        self.host_with(fd, rights::FD_FILESTAT_SET_SIZE, Errno::Inval)?
-            .set_size(size)
+        self.host_with(a.fd, rights::FD_FILESTAT_SET_SIZE, Errno::Inval)?
+            .set_size(a.size)
     }
 
     pub(crate) fn fd_filestat_set_times(
         &mut self,
         a: args::fd_filestat_set_times,
     ) -> WasiResult<()> {
-        let args::fd_filestat_set_times {
-            fd,
-            atim,
-            mtim,
-            flags,
-        } = a;
-        let e = self.entry_mut(fd)?;
+        let e = self.entry_mut(a.fd)?;
         e.require(rights::FD_FILESTAT_SET_TIMES)?;
-        let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
-        let (a, m) = time_specs(atim, mtim, flags)?;
+        let flags = u16::try_from(a.flags).map_err(|_| Errno::Inval)?;
+        let (atim, mtim) = time_specs(a.atim, a.mtim, flags)?;
         if e.read_only {
             return Err(Errno::Notcapable);
         }
         match &mut e.kind {
             Kind::Stream(_) => Err(Errno::Inval),
-            Kind::Host(h) => h.set_times(a, m),
+            Kind::Host(h) => h.set_times(atim, mtim),
         }
     }
 
     pub(crate) fn fd_advise(&mut self, a: args::fd_advise) -> WasiResult<()> {
-        let args::fd_advise {
-            fd,
-            offset,
-            len,
-            advice,
-        } = a;
-        let (h, held) = self.host(fd, Errno::Spipe)?;
+        let (h, held) = self.host(a.fd, Errno::Spipe)?;
         require(held, rights::FD_ADVISE)?;
-        let advice = u8::try_from(advice).map_err(|_| Errno::Inval)?;
+        let advice = u8::try_from(a.advice).map_err(|_| Errno::Inval)?;
         if advice > advice::NOREUSE {
             return Err(Errno::Inval);
         }
-        h.advise(offset, len, advice)
+        h.advise(a.offset, a.len, advice)
     }
 
     pub(crate) fn fd_allocate(&mut self, a: args::fd_allocate) -> WasiResult<()> {
-        let args::fd_allocate { fd, offset, len } = a;
-        let e = self.entry_mut(fd)?;
+        let e = self.entry_mut(a.fd)?;
         e.require(rights::FD_ALLOCATE)?;
-        let end = offset.checked_add(len).ok_or(Errno::Fbig)?;
-        if len == 0 {
+        let end = a.offset.checked_add(a.len).ok_or(Errno::Fbig)?;
+        if a.len == 0 {
             return Err(Errno::Inval);
         }
         match &mut e.kind {
@@ -337,15 +311,9 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         a: args::fd_seek,
     ) -> WasiResult<()> {
-        let args::fd_seek {
-            fd,
-            offset,
-            whence,
-            out,
-        } = a;
-        let (h, held) = self.host(fd, Errno::Spipe)?;
-        let whence = u8::try_from(whence).map_err(|_| Errno::Inval)?;
-        if whence == whence::CUR && offset == 0 {
+        let (h, held) = self.host(a.fd, Errno::Spipe)?;
+        let whence = u8::try_from(a.whence).map_err(|_| Errno::Inval)?;
+        if whence == whence::CUR && a.offset == 0 {
             // Asking where we are needs only `fd_tell` (this is how `ftell` is implemented).
             if held & (rights::FD_SEEK | rights::FD_TELL) == 0 {
                 return Err(Errno::Notcapable);
@@ -356,7 +324,7 @@ impl WasiCtx {
         if whence > whence::END {
             return Err(Errno::Inval);
         }
-        mem.write_u64(out, h.seek(offset, whence)?)
+        mem.write_u64(a.out, h.seek(a.offset, whence)?)
     }
 
     pub(crate) fn fd_tell(
@@ -364,10 +332,9 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         a: args::fd_tell,
     ) -> WasiResult<()> {
-        let args::fd_tell { fd, out } = a;
-        let (h, held) = self.host(fd, Errno::Spipe)?;
+        let (h, held) = self.host(a.fd, Errno::Spipe)?;
         require(held, rights::FD_TELL)?;
-        mem.write_u64(out, h.seek(0, whence::CUR)?)
+        mem.write_u64(a.out, h.seek(0, whence::CUR)?)
     }
 
     pub(crate) fn fd_readdir(
@@ -375,22 +342,15 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         a: args::fd_readdir,
     ) -> WasiResult<()> {
-        let args::fd_readdir {
-            fd,
-            buf,
-            buf_len,
-            cookie,
-            bufused,
-        } = a;
         // Check the output buffer before touching the directory.
-        mem.slice(buf, buf_len)?;
-        if self.entry(fd)?.filetype() != Filetype::Directory {
+        mem.slice(a.buf, a.buf_len)?;
+        if self.entry(a.fd)?.filetype() != Filetype::Directory {
             return Err(Errno::Notdir);
         }
-        let h = self.host_with(fd, rights::FD_READDIR, Errno::Notdir)?;
-        let bytes = encode_dirents(h.readdir(cookie)?, cookie, buf_len);
-        mem.write_bytes(buf, &bytes)?;
-        mem.write_u32(bufused, bytes.len() as u32)
+        let h = self.host_with(a.fd, rights::FD_READDIR, Errno::Notdir)?;
+        let bytes = encode_dirents(h.readdir(a.cookie)?, a.cookie, a.buf_len);
+        mem.write_bytes(a.buf, &bytes)?;
+        mem.write_u32(a.bufused, bytes.len() as u32)
     }
 }
 

@@ -22,7 +22,7 @@ mod sock;
 use args_env::Strings;
 use clocks::ClockReading;
 use fd::Transfer;
-use path::PathChange;
+use path::{PathChange, TwoPaths};
 
 use alloc::format;
 
@@ -241,6 +241,8 @@ preview1_functions! {
     path_link[mem](
         old_fd: u32, old_flags: u32, old_path: u32, old_len: u32, new_fd: u32, new_path: u32,
         new_len: u32
+    ) => path_link_or_rename(
+        TwoPaths::Link { old_flags }, old_fd, old_path, old_len, new_fd, new_path, new_len
     );
     path_open[mem](
         fd: u32, dirflags: u32, path: u32, len: u32, oflags: u32, base: u64, inheriting: u64,
@@ -251,7 +253,7 @@ preview1_functions! {
         => path_change(fd, path, len, PathChange::RemoveDirectory);
     path_rename[mem](
         fd: u32, old_path: u32, old_len: u32, new_fd: u32, new_path: u32, new_len: u32
-    );
+    ) => path_link_or_rename(TwoPaths::Rename, fd, old_path, old_len, new_fd, new_path, new_len);
     path_symlink[mem](old_path: u32, old_len: u32, fd: u32, new_path: u32, new_len: u32);
     path_unlink_file[mem](fd: u32, path: u32, len: u32)
         => path_change(fd, path, len, PathChange::UnlinkFile);

@@ -28,8 +28,15 @@ impl PathChange {
     }
 }
 
-/// A directory and a path beneath it, as read from the guest.
-type DirPath<'d, 'm> = (&'d Dir, &'m str);
+/// The path functions on two paths.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum TwoPaths {
+    /// `path_link`, with its lookup flags for the old path.
+    Link {
+        old_flags: u32,
+    },
+    Rename,
+}
 
 impl WasiCtx {
     /// `path_create_directory`, `path_remove_directory`, `path_unlink_file`: one change to the
@@ -57,18 +64,11 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         a: args::path_filestat_get,
     ) -> WasiResult<()> {
-        let args::path_filestat_get {
-            fd,
-            flags,
-            path,
-            len,
-            out,
-        } = a;
-        let path = mem.read_str(path, len)?;
-        let d = self.dir(fd, rights::PATH_FILESTAT_GET)?;
-        let follow = flags & lookupflags::SYMLINK_FOLLOW != 0;
+        let path = mem.read_str(a.path, a.len)?;
+        let d = self.dir(a.fd, rights::PATH_FILESTAT_GET)?;
+        let follow = a.flags & lookupflags::SYMLINK_FOLLOW != 0;
         let st = d.filestat_at(RelPath::new(path)?, follow)?;
-        write_filestat(mem, out, &st)
+        write_filestat(mem, a.out, &st)
     }
 
     pub(crate) fn path_filestat_set_times(
@@ -76,47 +76,12 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         a: args::path_filestat_set_times,
     ) -> WasiResult<()> {
-        let args::path_filestat_set_times {
-            fd,
-            flags,
-            path,
-            len,
-            atim,
-            mtim,
-            fst,
-        } = a;
-        let path = mem.read_str(path, len)?;
-        let fst = u16::try_from(fst).map_err(|_| Errno::Inval)?;
-        let (a, m) = time_specs(atim, mtim, fst)?;
-        let d = self.dir(fd, rights::PATH_FILESTAT_SET_TIMES)?;
-        let follow = flags & lookupflags::SYMLINK_FOLLOW != 0;
-        d.set_times_at(RelPath::new(path)?, follow, a, m)
-    }
-
-    pub(crate) fn path_link(
-        &mut self,
-        mem: &mut GuestMemory<'_>,
-        a: args::path_link,
-    ) -> WasiResult<()> {
-        let args::path_link {
-            old_fd,
-            old_flags,
-            old_path,
-            old_len,
-            new_fd,
-            new_path,
-            new_len,
-        } = a;
-        let ((from, old), (to, new)) = self.two_paths(
-            mem,
-            (old_fd, rights::PATH_LINK_SOURCE, old_path, old_len),
-            (new_fd, rights::PATH_LINK_TARGET, new_path, new_len),
-        )?;
-        if old_flags & lookupflags::SYMLINK_FOLLOW != 0 {
-            // Linking the target of a symbolic link would need resolving it outside the backend.
-            return Err(Errno::Inval);
-        }
-        from.link_at(RelPath::new(old)?, to, RelPath::new(new)?)
+        let path = mem.read_str(a.path, a.len)?;
+        let fst = u16::try_from(a.fst).map_err(|_| Errno::Inval)?;
+        let (atim, mtim) = time_specs(a.atim, a.mtim, fst)?;
+        let d = self.dir(a.fd, rights::PATH_FILESTAT_SET_TIMES)?;
+        let follow = a.flags & lookupflags::SYMLINK_FOLLOW != 0;
+        d.set_times_at(RelPath::new(path)?, follow, atim, mtim)
     }
 
     pub(crate) fn path_open(
@@ -124,21 +89,10 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         a: args::path_open,
     ) -> WasiResult<()> {
-        let args::path_open {
-            fd,
-            dirflags,
-            path,
-            len,
-            oflags,
-            base,
-            inheriting,
-            fdflags,
-            out,
-        } = a;
-        let path = mem.read_str(path, len)?;
-        let oflags = u16::try_from(oflags).map_err(|_| Errno::Inval)?;
-        let fdflags = u16::try_from(fdflags).map_err(|_| Errno::Inval)?;
-        self.without_filesystem(&[fd])?;
+        let path = mem.read_str(a.path, a.len)?;
+        let oflags = u16::try_from(a.oflags).map_err(|_| Errno::Inval)?;
+        let fdflags = u16::try_from(a.fdflags).map_err(|_| Errno::Inval)?;
+        self.without_filesystem(&[a.fd])?;
         if oflags & !oflags::ALL != 0 || fdflags & !fdflags::ALL != 0 {
             return Err(Errno::Inval);
         }
@@ -149,19 +103,19 @@ impl WasiCtx {
         if oflags & oflags::TRUNC != 0 {
             required |= rights::PATH_FILESTAT_SET_SIZE;
         }
-        let e = self.entry(fd)?;
-        let d = self.dir(fd, required)?;
+        let e = self.entry(a.fd)?;
+        let d = self.dir(a.fd, required)?;
         // FD_WRITE asks for a writable descriptor, as O_WRONLY and O_RDWR do: for a directory
-        // (O_DIRECTORY, or a path that turns out to be one) that is EISDIR, as in POSIX.
-        let wants_write = base & rights::FD_WRITE != 0
+        // (O_DIRECTORY, or a path that turns a.out to be one) that is EISDIR, as in POSIX.
+        let wants_write = a.base & rights::FD_WRITE != 0
             || fdflags & fdflags::APPEND != 0
             || oflags & oflags::TRUNC != 0;
         if wants_write && (e.read_only || e.rights_inheriting & rights::FD_WRITE == 0) {
             return Err(Errno::Notcapable);
         }
-        let wants_read = base & (rights::FD_READ | rights::FD_READDIR) != 0 || !wants_write;
-        let base = base & e.rights_inheriting;
-        let inheriting = inheriting & e.rights_inheriting;
+        let wants_read = a.base & (rights::FD_READ | rights::FD_READDIR) != 0 || !wants_write;
+        let base = a.base & e.rights_inheriting;
+        let inheriting = a.inheriting & e.rights_inheriting;
         let read_only = e.read_only;
         let p = RelPath::new(path)?;
         let directory = oflags & oflags::DIRECTORY != 0;
@@ -174,7 +128,7 @@ impl WasiCtx {
             }
         }
         let how = OpenRequest {
-            follow: dirflags & lookupflags::SYMLINK_FOLLOW != 0,
+            follow: a.dirflags & lookupflags::SYMLINK_FOLLOW != 0,
             directory,
             create: oflags & oflags::CREAT != 0,
             exclusive: oflags & oflags::EXCL != 0,
@@ -200,7 +154,7 @@ impl WasiCtx {
         let mut entry = Entry::new(Kind::Host(opened), base, inheriting);
         entry.flags = fdflags;
         entry.read_only = read_only && is_dir;
-        self.install(mem, entry, out)
+        self.install(mem, entry, a.out)
     }
 
     pub(crate) fn path_readlink(
@@ -208,41 +162,12 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         a: args::path_readlink,
     ) -> WasiResult<()> {
-        let args::path_readlink {
-            fd,
-            path,
-            len,
-            buf,
-            buf_len,
-            bufused,
-        } = a;
-        let path = mem.read_str(path, len)?;
-        let d = self.dir(fd, rights::PATH_READLINK)?;
+        let path = mem.read_str(a.path, a.len)?;
+        let d = self.dir(a.fd, rights::PATH_READLINK)?;
         let target = d.readlink_at(RelPath::new(path)?)?;
-        let n = target.len().min(buf_len as usize);
-        mem.write_bytes(buf, &target[..n])?;
-        mem.write_u32(bufused, n as u32)
-    }
-
-    pub(crate) fn path_rename(
-        &mut self,
-        mem: &mut GuestMemory<'_>,
-        a: args::path_rename,
-    ) -> WasiResult<()> {
-        let args::path_rename {
-            fd,
-            old_path,
-            old_len,
-            new_fd,
-            new_path,
-            new_len,
-        } = a;
-        let ((from, old), (to, new)) = self.two_paths(
-            mem,
-            (fd, rights::PATH_RENAME_SOURCE, old_path, old_len),
-            (new_fd, rights::PATH_RENAME_TARGET, new_path, new_len),
-        )?;
-        from.rename_at(RelPath::new(old)?, to, RelPath::new(new)?)
+        let n = target.len().min(a.buf_len as usize);
+        mem.write_bytes(a.buf, &target[..n])?;
+        mem.write_u32(a.bufused, n as u32)
     }
 
     pub(crate) fn path_symlink(
@@ -250,16 +175,9 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         a: args::path_symlink,
     ) -> WasiResult<()> {
-        let args::path_symlink {
-            old_path,
-            old_len,
-            fd,
-            new_path,
-            new_len,
-        } = a;
-        let old = mem.read_str(old_path, old_len)?;
-        let new = mem.read_str(new_path, new_len)?;
-        let d = self.dir(fd, rights::PATH_SYMLINK)?;
+        let old = mem.read_str(a.old_path, a.old_len)?;
+        let new = mem.read_str(a.new_path, a.new_len)?;
+        let d = self.dir(a.fd, rights::PATH_SYMLINK)?;
         // Link contents are not resolved here, but an absolute target would point host programs
         // that follow the link outside the sandbox: refuse it.
         d.symlink_at(RelPath::new(old)?, RelPath::new(new)?)
@@ -294,18 +212,38 @@ impl WasiCtx {
         Ok(dir)
     }
 
-    /// The source and target of a link or rename, each given as `(fd, required rights, path
-    /// pointer, path length)`: both paths are read first, then both directories checked.
-    fn two_paths<'m>(
-        &self,
-        mem: &'m GuestMemory<'_>,
-        from: (u32, u64, u32, u32),
-        to: (u32, u64, u32, u32),
-    ) -> WasiResult<(DirPath<'_, 'm>, DirPath<'_, 'm>)> {
-        let old = mem.read_str(from.2, from.3)?;
-        let new = mem.read_str(to.2, to.3)?;
-        self.without_filesystem(&[from.0, to.0])?;
-        let (from_dir, to_dir) = (self.dir(from.0, from.1)?, self.dir(to.0, to.1)?);
-        Ok(((from_dir, old), (to_dir, new)))
+    /// `path_link` and `path_rename`: `old` (beneath `fd`) and `new` (beneath `new_fd`). Both
+    /// paths are read first, then both directories checked.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn path_link_or_rename(
+        &mut self,
+        mem: &mut GuestMemory<'_>,
+        change: TwoPaths,
+        fd: u32,
+        old_path: u32,
+        old_len: u32,
+        new_fd: u32,
+        new_path: u32,
+        new_len: u32,
+    ) -> WasiResult<()> {
+        let old = mem.read_str(old_path, old_len)?;
+        let new = mem.read_str(new_path, new_len)?;
+        let (source, target) = match change {
+            TwoPaths::Link { .. } => (rights::PATH_LINK_SOURCE, rights::PATH_LINK_TARGET),
+            TwoPaths::Rename => (rights::PATH_RENAME_SOURCE, rights::PATH_RENAME_TARGET),
+        };
+        self.without_filesystem(&[fd, new_fd])?;
+        let (from, to) = (self.dir(fd, source)?, self.dir(new_fd, target)?);
+        match change {
+            TwoPaths::Link { old_flags } => {
+                if old_flags & lookupflags::SYMLINK_FOLLOW != 0 {
+                    // Linking the target of a symbolic link would need resolving it outside the
+                    // backend.
+                    return Err(Errno::Inval);
+                }
+                from.link_at(RelPath::new(old)?, to, RelPath::new(new)?)
+            }
+            TwoPaths::Rename => from.rename_at(RelPath::new(old)?, to, RelPath::new(new)?),
+        }
     }
 }

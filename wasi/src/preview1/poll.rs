@@ -139,21 +139,15 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         a: args::poll_oneoff,
     ) -> WasiResult<()> {
-        let args::poll_oneoff {
-            input,
-            output,
-            n,
-            nevents,
-        } = a;
-        if n == 0 {
+        if a.n == 0 {
             return Err(Errno::Inval);
         }
-        let subs = self.read_subscriptions(mem, input, n)?;
+        let subs = self.read_subscriptions(mem, a.input, a.n)?;
         mem.slice(
-            output,
-            n.checked_mul(layout::EVENT_SIZE).ok_or(Errno::Fault)?,
+            a.output,
+            a.n.checked_mul(layout::EVENT_SIZE).ok_or(Errno::Fault)?,
         )?;
-        mem.slice(nevents, 4)?;
+        mem.slice(a.nevents, 4)?;
 
         let start = self.platform.clock_time(ClockId::Monotonic).ok();
         let mut slept: u64 = 0;
@@ -251,8 +245,8 @@ impl WasiCtx {
                 let fl = layout::EVENT_FLAGS as usize;
                 buf[fl..fl + 2].copy_from_slice(&ev.flags.to_le_bytes());
             }
-            mem.write_bytes(output + (i as u32) * layout::EVENT_SIZE, &buf)?;
+            mem.write_bytes(a.output + (i as u32) * layout::EVENT_SIZE, &buf)?;
         }
-        mem.write_u32(nevents, events.len() as u32)
+        mem.write_u32(a.nevents, events.len() as u32)
     }
 }

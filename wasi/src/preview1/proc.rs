@@ -10,14 +10,14 @@ use wrt::Error;
 impl WasiCtx {
     /// `proc_exit`: `Error::exit(code)` when exit is allowed, otherwise a trap.
     pub(crate) fn proc_exit(&mut self, a: args::proc_exit) -> Error {
-        let args::proc_exit { code } = a;
         self.flush();
         if self.exit_allowed {
-            Error::exit(code as i32)
+            Error::exit(a.code as i32)
         } else {
             Error::host(format!(
-                "the guest called proc_exit({code}), but exiting is not allowed \
-                 (grant capabilities.process.exit_allowed)"
+                "the guest called proc_exit({}), but exiting is not allowed \
+                 (grant capabilities.process.exit_allowed)",
+                a.code
             ))
         }
     }
@@ -25,8 +25,7 @@ impl WasiCtx {
     /// `proc_raise`: signals whose default action is to ignore them are ignored; the others
     /// would terminate the process, which ends the call with a trap naming the signal.
     pub(crate) fn proc_raise(&mut self, a: args::proc_raise) -> Result<Errno, Error> {
-        let args::proc_raise { sig } = a;
-        let Ok(sig) = u8::try_from(sig) else {
+        let Ok(sig) = u8::try_from(a.sig) else {
             return Ok(Errno::Inval);
         };
         match sig {

@@ -11,8 +11,7 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         a: args::random_get,
     ) -> WasiResult<()> {
-        let args::random_get { buf, len } = a;
-        let out = mem.slice_mut(buf, len)?;
+        let out = mem.slice_mut(a.buf, a.len)?;
         self.platform.random(out)
     }
 }

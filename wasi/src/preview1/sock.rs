@@ -13,12 +13,11 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         a: args::sock_accept,
     ) -> WasiResult<()> {
-        let args::sock_accept { fd, flags, out } = a;
-        let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
+        let flags = u16::try_from(a.flags).map_err(|_| Errno::Inval)?;
         if flags & !fdflags::NONBLOCK != 0 {
             return Err(Errno::Inval);
         }
-        let e = self.entry_mut(fd)?;
+        let e = self.entry_mut(a.fd)?;
         let held = e.rights_base;
         let nonblocking = e.flags & fdflags::NONBLOCK != 0;
         let entry = match &mut e.kind {
@@ -38,7 +37,7 @@ impl WasiCtx {
                 entry
             }
         };
-        self.install(mem, entry, out)
+        self.install(mem, entry, a.out)
     }
 
     pub(crate) fn sock_recv(
@@ -46,23 +45,17 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         a: args::sock_recv,
     ) -> WasiResult<()> {
-        let args::sock_recv {
-            fd,
-            iovs,
-            iovs_len,
-            ri_flags,
-            datalen,
-            roflags,
-        } = a;
-        let iovs = mem.read_iovecs(iovs, iovs_len)?;
-        let flags = u16::try_from(ri_flags).map_err(|_| Errno::Inval)?;
+        let iovs = mem.read_iovecs(a.iovs, a.iovs_len)?;
+        let flags = u16::try_from(a.ri_flags).map_err(|_| Errno::Inval)?;
         let all = riflags::RECV_PEEK | riflags::RECV_WAITALL;
         if flags & !all != 0 {
             return Err(Errno::Inval);
         }
-        let n = self.socket(fd, rights::FD_READ)?.recv(mem, &iovs, flags)?;
-        mem.write_u32(datalen, n)?;
-        mem.write_u16(roflags, 0)
+        let n = self
+            .socket(a.fd, rights::FD_READ)?
+            .recv(mem, &iovs, flags)?;
+        mem.write_u32(a.datalen, n)?;
+        mem.write_u16(a.roflags, 0)
     }
 
     pub(crate) fn sock_send(
@@ -70,25 +63,19 @@ impl WasiCtx {
         mem: &mut GuestMemory<'_>,
         a: args::sock_send,
     ) -> WasiResult<()> {
-        let args::sock_send {
-            fd,
-            iovs,
-            iovs_len,
-            si_flags,
-            datalen,
-        } = a;
-        let iovs = mem.read_iovecs(iovs, iovs_len)?;
-        if si_flags != 0 {
+        let iovs = mem.read_iovecs(a.iovs, a.iovs_len)?;
+        if a.si_flags != 0 {
             return Err(Errno::Inval);
         }
-        let n = self.socket(fd, rights::FD_WRITE)?.write(mem, &iovs, None)?;
-        mem.write_u32(datalen, n)
+        let n = self
+            .socket(a.fd, rights::FD_WRITE)?
+            .write(mem, &iovs, None)?;
+        mem.write_u32(a.datalen, n)
     }
 
     pub(crate) fn sock_shutdown(&mut self, a: args::sock_shutdown) -> WasiResult<()> {
-        let args::sock_shutdown { fd, how } = a;
-        let socket = self.socket(fd, rights::SOCK_SHUTDOWN)?;
-        let how = u8::try_from(how).map_err(|_| Errno::Inval)?;
+        let socket = self.socket(a.fd, rights::SOCK_SHUTDOWN)?;
+        let how = u8::try_from(a.how).map_err(|_| Errno::Inval)?;
         socket.shutdown(how)
     }
 

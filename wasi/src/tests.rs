@@ -1301,36 +1301,35 @@ mod host {
         );
         symlink(&mut g, "loop", "loop").unwrap();
         link(&mut g, 0, "loop", "hard_loop").unwrap();
-        assert_errno_in(
-            link(&mut g, 0, "hello.txt", "dangling"),
-            &[Errno::Exist],
-            "onto a link",
-        );
-        assert_errno_in(
-            link(&mut g, 0, "hello.txt", "hello.txt"),
-            &[Errno::Exist],
-            "itself",
-        );
-        assert_errno_in(
-            link(&mut g, 0, "hello.txt", "sub"),
-            &[Errno::Exist],
-            "onto a dir",
-        );
-        assert_errno_in(
-            link(&mut g, 0, "sub", "dir_link"),
-            &[Errno::Perm, Errno::Acces],
-            "a directory",
-        );
-        assert_errno_in(
-            link(&mut g, 0, "hello.txt", "new/"),
-            &[Errno::Noent],
-            "new/",
-        );
-        assert_errno_in(
-            link(&mut g, 1, "dangling", "followed"),
-            &[Errno::Inval, Errno::Noent],
-            "SYMLINK_FOLLOW",
-        );
+        let refused: [(u32, &str, &str, &[Errno], &str); 6] = [
+            (
+                0,
+                "hello.txt",
+                "dangling",
+                &[Errno::Exist][..],
+                "onto a link",
+            ),
+            (0, "hello.txt", "hello.txt", &[Errno::Exist][..], "itself"),
+            (0, "hello.txt", "sub", &[Errno::Exist][..], "onto a dir"),
+            (
+                0,
+                "sub",
+                "dir_link",
+                &[Errno::Perm, Errno::Acces][..],
+                "a directory",
+            ),
+            (0, "hello.txt", "new/", &[Errno::Noent][..], "new/"),
+            (
+                1,
+                "dangling",
+                "followed",
+                &[Errno::Inval, Errno::Noent][..],
+                "SYMLINK_FOLLOW",
+            ),
+        ];
+        for (flags, old, new, errnos, what) in refused {
+            assert_errno_in(link(&mut g, flags, old, new), errnos, what);
+        }
         // An absolute link target is refused.
         assert_errno_in(
             symlink(&mut g, "/", "to_root"),

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 
 use wrt::Error;
 
-use super::{Backend, HostDir, HostObject, OpenRequest, RelPath};
+use super::{Backend, HostDir, HostObject, OpenRequest, RelPath, Transfer};
 use crate::ctx::WasiCtx;
 use crate::memory::{GuestMemory, IoVec};
 use crate::types::{
@@ -82,10 +82,10 @@ impl HostObject for Nothing {
         fn advise(&mut self, _offset: u64, _len: u64, _advice: u8) -> WasiResult<()>;
         fn allocate(&mut self, _end: u64) -> WasiResult<()>;
         fn sync(&mut self, _data_only: bool) -> WasiResult<()>;
-        fn read(&mut self, _mem: &mut GuestMemory<'_>, _iovs: &[IoVec], _offset: Option<u64>)
-            -> WasiResult<u32>;
-        fn write(&mut self, _mem: &mut GuestMemory<'_>, _iovs: &[IoVec], _offset: Option<u64>)
-            -> WasiResult<u32>;
+        fn transfer(
+            &mut self, _way: Transfer, _mem: &mut GuestMemory<'_>, _iovs: &[IoVec],
+            _offset: Option<u64>
+        ) -> WasiResult<u32>;
         fn seek(&mut self, _offset: i64, _how: u8) -> WasiResult<u64>;
         fn readdir(&mut self, _cookie: u64) -> WasiResult<&[DirEntryInfo]>;
         fn readiness(&mut self, _read: bool) -> Readiness;

@@ -5,7 +5,7 @@ use super::args;
 use alloc::vec::Vec;
 
 use super::{time_specs, write_filestat};
-use crate::backend::{HostObject, Object};
+use crate::backend::{HostObject, Object, Transfer};
 use crate::ctx::{require, Entry, Kind, WasiCtx};
 use crate::memory::{write_iovecs, GuestMemory, IoVec};
 use crate::platform::WasiStream;
@@ -13,13 +13,6 @@ use crate::types::{
     advice, fdflags, layout, preopentype, rights, whence, DirEntryInfo, Errno, Filestat, Filetype,
     WasiResult,
 };
-
-/// Which way `fd_read`/`fd_write` and their positioned forms move bytes.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Transfer {
-    Read,
-    Write,
-}
 
 /// Serializes directory entries starting at index `cookie` into a buffer of `buf_len` bytes, the
 /// last one truncated if it does not fit (the guest then retries with a larger buffer).
@@ -289,18 +282,14 @@ impl WasiCtx {
                 match (&mut e.kind, way) {
                     (Kind::Stream(s), Transfer::Read) => stream_read(s.as_mut(), mem, &iovs)?,
                     (Kind::Stream(s), Transfer::Write) => write_iovecs(mem, &iovs, |d| s.write(d))?,
-                    (Kind::Host(h), Transfer::Read) => h.read(mem, &iovs, None)?,
-                    (Kind::Host(h), Transfer::Write) => h.write(mem, &iovs, None)?,
+                    (Kind::Host(h), way) => h.transfer(way, mem, &iovs, None)?,
                 }
             }
             Some(offset) => {
                 // Streams cannot be positioned: ESPIPE before any rights check.
                 let (h, held) = self.host(fd, Errno::Spipe)?;
                 require(held, right | rights::FD_SEEK)?;
-                match way {
-                    Transfer::Read => h.read(mem, &iovs, Some(offset))?,
-                    Transfer::Write => h.write(mem, &iovs, Some(offset))?,
-                }
+                h.transfer(way, mem, &iovs, Some(offset))?
             }
         };
         mem.write_u32(out, n)

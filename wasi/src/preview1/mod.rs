@@ -21,11 +21,11 @@ mod sock;
 
 use args_env::Strings;
 use clocks::ClockReading;
-use fd::Transfer;
 use path::{PathChange, TwoPaths};
 
 use alloc::format;
 
+use crate::backend::Transfer;
 use crate::ctx::WasiCtx;
 use crate::memory::GuestMemory;
 use crate::trace;

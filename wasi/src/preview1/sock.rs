@@ -2,7 +2,7 @@
 //! the embedder grants and the connections accepted from them.
 
 use super::args;
-use crate::backend::{HostObject, Object};
+use crate::backend::{HostObject, Object, Transfer};
 use crate::ctx::{require, Entry, Kind, WasiCtx};
 use crate::memory::GuestMemory;
 use crate::types::{fdflags, riflags, rights, Errno, WasiResult};
@@ -69,7 +69,7 @@ impl WasiCtx {
         }
         let n = self
             .socket(a.fd, rights::FD_WRITE)?
-            .write(mem, &iovs, None)?;
+            .transfer(Transfer::Write, mem, &iovs, None)?;
         mem.write_u32(a.datalen, n)
     }
 

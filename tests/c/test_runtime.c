@@ -602,34 +602,21 @@ static void test_reentrant_instantiation(wrt_engine_t *engine) {
 
 static void test_call_depth_limit(void) {
     wrt_config_t *config = NULL;
-    wrt_engine_t *engine = NULL;
-    wrt_module_t *module;
-    wrt_linker_t *linker = NULL;
-    wrt_store_t *store = NULL;
-    wrt_instance_t instance;
+    wrt_test_instance_t t;
     wrt_func_t down;
     wrt_val_t arg, result;
     OK(wrt_config_new(&config));
     OK(wrt_config_max_call_depth(config, 50));
-    OK(wrt_engine_new(config, &engine));
-    wrt_config_delete(config);
-    module = wrt_test_module(engine,
-                             "(module (func $d (export \"down\") (param i32) (result i32)\n"
-                             "  (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))\n"
-                             "    (else (call $d (i32.sub (local.get 0) (i32.const 1)))))))");
-    OK(wrt_linker_new(engine, &linker));
-    OK(wrt_store_new(engine, NULL, NULL, &store));
-    OK(wrt_linker_instantiate(linker, wrt_store_context(store), module, &instance));
-    OK(wrt_instance_export_func(wrt_store_context(store), instance, "down", &down));
+    t = wrt_test_instance(wrt_test_engine(config),
+                          "(module (func $d (export \"down\") (param i32) (result i32)\n"
+                          "  (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))\n"
+                          "    (else (call $d (i32.sub (local.get 0) (i32.const 1)))))))");
+    down = wrt_test_func(&t, "down");
     arg = wrt_i32(40);
-    OK(wrt_func_call(wrt_store_context(store), down, &arg, 1, &result, 1));
+    OK(wrt_func_call(t.cx, down, &arg, 1, &result, 1));
     arg = wrt_i32(60);
-    TRAPS(wrt_func_call(wrt_store_context(store), down, &arg, 1, &result, 1),
-          WRT_TRAP_CALL_STACK_EXHAUSTED);
-    wrt_store_delete(store);
-    wrt_linker_delete(linker);
-    wrt_module_delete(module);
-    wrt_engine_delete(engine);
+    TRAPS(wrt_func_call(t.cx, down, &arg, 1, &result, 1), WRT_TRAP_CALL_STACK_EXHAUSTED);
+    wrt_test_teardown(&t);
 }
 
 int main(void) {

@@ -95,6 +95,14 @@ else
 fi
 step_done
 
+# The official WASI preview 1 conformance tests (WebAssembly/wasi-testsuite, expected in
+# shared/wasi-testsuite beside the repository, or in $WRT_WASI_TESTSUITE) through wrtd, the
+# library and wrtd --no-std, optimised (about a second); rewrites tests/wasi-testsuite-results.md.
+# A missing suite fails here under CI (CI=true) and is reported and skipped elsewhere.
+step "WASI testsuite: cargo test --release -p wrt-tests --test wasi_testsuite"
+cargo test --release -p wrt-tests --test wasi_testsuite
+step_done
+
 # The core's own tests again without std: results, fuel and profile must match the std
 # build exactly (core/tests/determinism.rs holds the recorded values).
 step "alloc-only build: cargo test -p wrt --no-default-features --features alloc"

@@ -214,6 +214,13 @@ pub struct WasiArgs {
     /// directories (3 when there are none). Repeatable.
     #[arg(long, value_name = "ADDR", requires = "wasi")]
     pub wasi_tcplisten: Vec<String>,
+
+    /// Print each WASI call of the program on stderr, like strace: the
+    /// function, its arguments, the errno and the values it returned (lines
+    /// start with `wasi: `; the first lists what was granted). Shows which
+    /// call failed, e.g. ENOTCAPABLE for a path outside every --wasi-fs.
+    #[arg(long, requires = "wasi")]
+    pub wasi_trace: bool,
 }
 
 /// Values of `--wasi-version`.

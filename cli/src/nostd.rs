@@ -18,11 +18,11 @@
 //!   empty (end of input at once), sleeping is `ENOTSUP` (so are `poll_oneoff`
 //!   clock waits and the CPU-time clocks), and there are no directories or
 //!   sockets: `--wasi-fs` and `--wasi-tcplisten` are refused on the command
-//!   line. With no preopened directory a path call by the guest answers
-//!   `EBADF` for descriptors 3 and up (what wasi-libc and Rust's std see, and
-//!   why they report "no such file" or "operation not permitted"); on the
-//!   standard streams 0-2 the library's hosted build answers `ENOTDIR`, where
-//!   the bare-metal build of the library answers `ENOTCAPABLE`.
+//!   line, and the context is built with `host_filesystem(false)`, so path
+//!   calls answer exactly as in the bare-metal build of the library:
+//!   `ENOTCAPABLE` on an open descriptor (the standard streams 0-2), `EBADF`
+//!   on descriptors 3 and up (what wasi-libc and Rust's std see, and why they
+//!   report "no such file" or "operation not permitted").
 
 #[cfg(feature = "wasi")]
 use std::io::Write;

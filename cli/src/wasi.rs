@@ -43,6 +43,8 @@ pub struct Plan {
     args: Vec<String>,
     listen: Vec<String>,
     no_std: bool,
+    /// `--wasi-trace`: trace every call on stderr.
+    trace: bool,
 }
 
 impl Plan {
@@ -86,6 +88,7 @@ impl Plan {
             args,
             listen: wasi.wasi_tcplisten.clone(),
             no_std,
+            trace: wasi.wasi_trace,
         })
     }
 
@@ -117,9 +120,16 @@ impl Plan {
             builder
                 .stdout(nostd::Console::Stdout)
                 .stderr(nostd::Console::Stderr)
-                .platform(nostd::BarePlatform::default());
+                .platform(nostd::BarePlatform::default())
+                .host_filesystem(false);
+            if self.trace {
+                builder.trace(nostd::Console::Stderr);
+            }
         } else {
             builder.inherit_stdio();
+            if self.trace {
+                builder.trace(wrt_wasi::Stderr);
+            }
         }
         for addr in &self.listen {
             listen(&mut builder, addr)?;

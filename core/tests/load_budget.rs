@@ -283,3 +283,66 @@ fn a_first_call_allocates_no_code_beyond_the_budget() {
     let (mut store, instance) = instantiate(&engine, &module, None);
     assert_eq!(call_i32(&mut store, instance, "f", &[]), Ok(20_000));
 }
+
+/// `n` functions of `adds` additions each (about 16 bytes of code per addition), and, if
+/// `invalid`, one more function that pops an operand that is not there.
+fn adders(n: usize, adds: usize, invalid: bool) -> Vec<u8> {
+    let body = "(i32.add (i32.const 1)) ".repeat(adds);
+    let mut wat = String::from("(module\n");
+    for _ in 0..n {
+        wat.push_str(&format!("(func (result i32) (i32.const 0) {body})\n"));
+    }
+    if invalid {
+        wat.push_str("(func (result i32) (i32.add (i32.const 1)))\n");
+    }
+    wat.push(')');
+    wat::parse_str(&wat).unwrap()
+}
+
+/// Eager translation takes its code from what the budget has left after reading the module:
+/// translating stops as soon as the code does not fit, on one thread within the budget, and the
+/// module gets the budget's error, unless a body is invalid: then, in every mode and on any
+/// number of threads, that body's error.
+#[test]
+fn eager_translation_stops_when_the_code_does_not_fit() {
+    const SMALL: u64 = 2 << 20;
+    // Everything this test allocates waits for its turn to measure, not only the measurement.
+    let _turn = counting::turn();
+    // 100 functions of 2,000 additions: about 600 KB of wasm and 3.2 MB of code.
+    let wasm = adders(100, 2000, false);
+    for parallel in [false, true] {
+        let engine = Engine::new(
+            Config::new()
+                .memory_budget(SMALL)
+                .lazy_translation(false)
+                .parallel_compilation(parallel),
+        );
+        let (module, peak) = counting::peak_heap_of(|| Module::new(&engine, &wasm).map(drop));
+        let err = module.unwrap_err();
+        assert!(err.to_string().contains("translated code"), "{err}");
+        if !parallel {
+            assert!(
+                peak <= SMALL as i64 + SLACK,
+                "held {peak} bytes with a budget of {SMALL}"
+            );
+        }
+    }
+    // Lazily, the module loads: each function's code is charged to a store when first called.
+    let lazy = Engine::new(Config::new().memory_budget(SMALL).lazy_translation(true));
+    Module::new(&lazy, &wasm).unwrap();
+
+    let invalid = adders(100, 2000, true);
+    for (lazy, parallel) in [(false, false), (false, true), (true, false), (true, true)] {
+        let engine = Engine::new(
+            Config::new()
+                .memory_budget(SMALL)
+                .lazy_translation(lazy)
+                .parallel_compilation(parallel),
+        );
+        let err = Module::new(&engine, &invalid).map(drop).unwrap_err();
+        assert!(
+            err.to_string().starts_with("invalid module: type mismatch"),
+            "lazy {lazy}, parallel {parallel}: {err}"
+        );
+    }
+}

@@ -77,6 +77,13 @@ pub struct WasiCtx {
     pub(crate) platform: Box<dyn WasiPlatform>,
     pub(crate) exit_allowed: bool,
     pub(crate) max_open_fds: usize,
+    /// Where each call is traced ([`WasiCtxBuilder::trace`]), if anywhere.
+    pub(crate) trace: Option<Box<dyn WasiStream>>,
+    /// The guest's last write to standard error did not end its line.
+    pub(crate) trace_line_open: bool,
+    /// False: path calls answer as in a build without host filesystem support
+    /// ([`WasiCtxBuilder::host_filesystem`]).
+    pub(crate) host_filesystem: bool,
 }
 
 impl core::fmt::Debug for WasiCtx {
@@ -130,6 +137,30 @@ impl WasiCtx {
         }
         self.insert(Entry::new(Kind::Stream(stream), base, 0))
             .map_err(|e| Error::host(format!("cannot add a stream: {e}")))
+    }
+
+    /// Whether calls are traced.
+    pub(crate) fn tracing(&self) -> bool {
+        self.trace.is_some()
+    }
+
+    /// Writes one line of the trace (a failing trace stream is not the guest's problem), on a
+    /// line of its own when the guest left a line open on standard error.
+    pub(crate) fn trace(&mut self, line: &str) {
+        let line_break = core::mem::take(&mut self.trace_line_open);
+        if let Some(out) = &mut self.trace {
+            if line_break {
+                let _ = out.write(b"\n");
+            }
+            let mut rest = line.as_bytes();
+            while !rest.is_empty() {
+                match out.write(rest) {
+                    Ok(n) if n > 0 => rest = rest.get(n..).unwrap_or_default(),
+                    _ => break,
+                }
+            }
+            let _ = out.flush();
+        }
     }
 
     /// Flushes every stream (standard output and error included).
@@ -193,6 +224,8 @@ pub struct WasiCtxBuilder {
     stderr: Option<Box<dyn WasiStream>>,
     platform: Option<Box<dyn WasiPlatform>>,
     max_open_fds: usize,
+    trace: Option<Box<dyn WasiStream>>,
+    host_filesystem: bool,
     #[cfg(all(feature = "std", unix))]
     listeners: Vec<std::net::TcpListener>,
 }
@@ -224,6 +257,8 @@ impl WasiCtxBuilder {
             stderr: None,
             platform: None,
             max_open_fds: DEFAULT_MAX_OPEN_FDS,
+            trace: None,
+            host_filesystem: Active::FILESYSTEM,
             #[cfg(all(feature = "std", unix))]
             listeners: Vec::new(),
         }
@@ -284,6 +319,31 @@ impl WasiCtxBuilder {
     /// The most descriptors the guest may have open at once (`EMFILE` beyond).
     pub fn max_open_fds(&mut self, max: usize) -> &mut Self {
         self.max_open_fds = max;
+        self
+    }
+
+    /// Traces the guest's WASI calls to `stream`, one line each, like `strace`: the function,
+    /// its arguments (strings as the guest passed them), the errno, and on success the values
+    /// it wrote back. Every line starts with `wasi: `; the first one, written by
+    /// [`build`](Self::build), lists what the guest was granted.
+    ///
+    /// ```text
+    /// wasi: granted: 1 argument ["app.wasm"], 0 environment variables, directories [3 "/data" (host /srv/data, read-only)], proc_exit allowed
+    /// wasi: path_open(fd=3, dirflags=0x1, path="out.txt", oflags=0x1, fs_rights_base=0x40, fs_rights_inheriting=0x0, fdflags=0x0) = 76 ENOTCAPABLE (Extension: capabilities insufficient)
+    /// ```
+    pub fn trace(&mut self, stream: impl WasiStream + 'static) -> &mut Self {
+        self.trace = Some(Box::new(stream));
+        self
+    }
+
+    /// With `false`, the guest gets no filesystem at all, exactly as in a build of wrt-wasi
+    /// without host filesystem support (no `std`, or not Unix): granting a directory makes
+    /// [`build`](Self::build) fail, and every path call answers `ENOTCAPABLE` (`EBADF` for a
+    /// descriptor that is not open), the standard streams included. This is how an embedder
+    /// (or `wrtd --no-std`) reproduces a bare-metal build on a host. The default is `true` in
+    /// builds with host support; in the others there is no filesystem either way.
+    pub fn host_filesystem(&mut self, enabled: bool) -> &mut Self {
+        self.host_filesystem = enabled && Active::FILESYSTEM;
         self
     }
 
@@ -370,6 +430,9 @@ impl WasiCtxBuilder {
             platform,
             exit_allowed: caps.process.exit_allowed,
             max_open_fds: self.max_open_fds.max(3),
+            trace: self.trace.take(),
+            trace_line_open: false,
+            host_filesystem: self.host_filesystem,
         };
         let stdio = [
             (self.stdin.take(), true, false),
@@ -382,27 +445,99 @@ impl WasiCtxBuilder {
         }
 
         for preopen in self.capabilities.filesystem.preopens() {
-            let entry = preopen_entry(preopen)?;
+            let entry = preopen_entry(preopen, self.host_filesystem)?;
             ctx.insert(entry)
                 .map_err(|e| Error::host(format!("too many preopened directories: {e}")))?;
         }
+        // The descriptors of the granted sockets, for the trace.
+        #[cfg_attr(not(all(feature = "std", unix)), allow(unused_mut))]
+        let mut sockets: Vec<u32> = Vec::new();
         #[cfg(all(feature = "std", unix))]
         for listener in self.listeners.drain(..) {
             let socket = crate::backend::capstd::listener(listener)?;
             let entry = Entry::new(Kind::Host(socket), rights::LISTENER, rights::SOCKET);
-            ctx.insert(entry)
+            let fd = ctx
+                .insert(entry)
                 .map_err(|e| Error::host(format!("too many sockets: {e}")))?;
+            sockets.push(fd);
+        }
+        if ctx.tracing() {
+            let line = self.granted(&ctx, &sockets);
+            ctx.trace(&line);
         }
         Ok(ctx)
     }
+
+    /// The first trace line: what the guest may use, so that a missing grant shows.
+    fn granted(&self, ctx: &WasiCtx, sockets: &[u32]) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut line = format!(
+            "{}granted: {} {:?}, {}",
+            crate::trace::PREFIX,
+            plural(ctx.args.len(), "argument", "arguments"),
+            ctx.args,
+            plural(
+                ctx.env.len(),
+                "environment variable",
+                "environment variables"
+            ),
+        );
+        let names: Vec<&str> = ctx
+            .env
+            .iter()
+            .map(|v| v.split_once('=').map_or(v.as_str(), |(n, _)| n))
+            .collect();
+        if !names.is_empty() {
+            line.push_str(&format!(" [{}]", names.join(", ")));
+        }
+        let preopens = self.capabilities.filesystem.preopens();
+        let dirs: Vec<String> = ctx
+            .table
+            .iter()
+            .filter_map(|(fd, e)| e.preopen.as_ref().map(|name| (fd, name)))
+            .zip(preopens)
+            .map(|((fd, name), p)| {
+                let access = if p.read_only {
+                    "read-only"
+                } else {
+                    "read-write"
+                };
+                format!("{fd} {name:?} (host {}, {access})", p.host_path)
+            })
+            .collect();
+        if dirs.is_empty() {
+            line.push_str(", no directories");
+        } else {
+            line.push_str(&format!(", directories [{}]", dirs.join(", ")));
+        }
+        if !sockets.is_empty() {
+            let fds: Vec<String> = sockets.iter().map(|fd| format!("{fd}")).collect();
+            line.push_str(&format!(", listening sockets [{}]", fds.join(", ")));
+        }
+        line.push_str(if ctx.exit_allowed {
+            ", proc_exit allowed\n"
+        } else {
+            ", proc_exit not allowed\n"
+        });
+        line
+    }
 }
 
-/// Opens a preopened directory for the guest, with the rights its grant gives.
-fn preopen_entry(p: &PreopenDir) -> Result<Entry, Error> {
+/// Opens a preopened directory for the guest, with the rights its grant gives. `filesystem`:
+/// the context has host filesystem access ([`WasiCtxBuilder::host_filesystem`]).
+fn preopen_entry(p: &PreopenDir, filesystem: bool) -> Result<Entry, Error> {
     if !Active::FILESYSTEM {
         return Err(Error::host(format!(
             "cannot grant access to {}: this build of wrt has no host filesystem support \
              (WASI filesystem access needs the `std` feature on a Unix host)",
+            p.host_path
+        )));
+    }
+    if !filesystem {
+        return Err(Error::host(format!(
+            "cannot grant access to {}: this WASI context has no host filesystem \
+             (host_filesystem(false))",
             p.host_path
         )));
     }

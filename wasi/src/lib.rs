@@ -68,6 +68,7 @@ mod platform;
 mod preview1;
 #[cfg(feature = "std")]
 mod std_platform;
+mod trace;
 pub mod types;
 
 #[cfg(test)]

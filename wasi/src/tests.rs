@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use super::ctx::WasiCtx;
 use super::memory::GuestMemory;
-use super::types::{layout, rights, Errno};
+use super::types::{layout, rights, Errno, WasiResult};
 use super::WasiCapabilities;
 
 const MEM: usize = 65536;
@@ -411,22 +411,169 @@ fn poll_clock_and_streams() {
     );
 }
 
+/// Runs `_start` of a module (text) with `ctx`; returns the call's result.
+#[cfg(feature = "std")]
+fn run_module(wat: &str, ctx: WasiCtx) -> Result<(), wrt::Error> {
+    use wrt::{Engine, Linker, Module, Store};
+    let engine = Engine::default();
+    let bytes = wat::parse_str(wat).unwrap();
+    let module = Module::new(&engine, &bytes).unwrap();
+    let mut linker = Linker::new(&engine);
+    super::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx).unwrap();
+    let mut store = Store::new(&engine, ctx);
+    let instance = linker.instantiate(&mut store, &module)?;
+    let start = instance.get_func(&store, "_start").unwrap();
+    start.call(&mut store, &[], &mut [])
+}
+
+#[cfg(feature = "std")]
+#[test]
+fn trace_shows_grants_calls_errnos_and_results() {
+    let wat = r#"(module
+        (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+        (import "wasi_snapshot_preview1" "path_open"
+          (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+        (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 100) "etc/passwd")
+        (func (export "_start")
+          (drop (call $sizes (i32.const 0) (i32.const 4)))
+          (drop (call $open (i32.const 1) (i32.const 0) (i32.const 100) (i32.const 10)
+            (i32.const 0) (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 8)))
+          (call $exit (i32.const 3))))"#;
+    let trace = super::MemoryOutput::new();
+    let mut caps = WasiCapabilities::default();
+    caps.environment.args_access = true;
+    caps.environment.environ_access = true;
+    caps.environment.set_var("HOME", "/home/ada");
+    caps.process.exit_allowed = true;
+    let ctx = WasiCtx::builder()
+        .capabilities(caps)
+        .args(["app.wasm", "x"])
+        .trace(trace.clone())
+        .build()
+        .unwrap();
+    assert!(matches!(run_module(wat, ctx), Err(wrt::Error::Exit(3))));
+    let text = alloc::string::String::from_utf8(trace.contents()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "wasi: granted: 2 arguments [\"app.wasm\", \"x\"], 1 environment variable [HOME], \
+             no directories, proc_exit allowed",
+            "wasi: args_sizes_get() = 0 (argc=2, argv_buf_size=11)",
+            "wasi: path_open(fd=1, dirflags=0x0, path=\"etc/passwd\", oflags=0x0, \
+             fs_rights_base=0x2, fs_rights_inheriting=0x0, fdflags=0x0) = 54 ENOTDIR (Not a \
+             directory or a symbolic link to a directory)",
+            "wasi: proc_exit(rval=3) -> exited with status 3",
+        ]
+    );
+    // Without a trace stream nothing is traced (and nothing else changes).
+    let ctx = WasiCtx::builder().build().unwrap();
+    assert!(!ctx.tracing());
+}
+
+/// What every path call answers without a filesystem: `ENOTCAPABLE` on an open descriptor (the
+/// standard streams included), `EBADF` on one that is not open.
+fn assert_no_filesystem(g: &mut Guest) {
+    g.put(STR, b"file");
+    g.put(STR2_ANY, b"other");
+    for (fd, errno) in [
+        (0, Errno::Notcapable),
+        (1, Errno::Notcapable),
+        (5, Errno::Badf),
+    ] {
+        let calls: [(&str, WasiResult<()>); 10] = [
+            (
+                "path_open",
+                g.call(|c, m| c.path_open(m, fd, 0, STR, 4, 0, 0, 0, 0, OUT)),
+            ),
+            (
+                "path_open O_CREAT",
+                g.call(|c, m| c.path_open(m, fd, 0, STR, 4, 1, 0, 0, 0, OUT)),
+            ),
+            (
+                "path_create_directory",
+                g.call(|c, m| c.path_create_directory(m, fd, STR, 4)),
+            ),
+            (
+                "path_filestat_get",
+                g.call(|c, m| c.path_filestat_get(m, fd, 0, STR, 4, OUT)),
+            ),
+            (
+                "path_filestat_set_times",
+                g.call(|c, m| c.path_filestat_set_times(m, fd, 0, STR, 4, 0, 0, 2)),
+            ),
+            (
+                "path_readlink",
+                g.call(|c, m| c.path_readlink(m, fd, STR, 4, BUF, 16, OUT)),
+            ),
+            (
+                "path_remove_directory",
+                g.call(|c, m| c.path_remove_directory(m, fd, STR, 4)),
+            ),
+            (
+                "path_unlink_file",
+                g.call(|c, m| c.path_unlink_file(m, fd, STR, 4)),
+            ),
+            (
+                "path_symlink",
+                g.call(|c, m| c.path_symlink(m, STR, 4, fd, STR2_ANY, 5)),
+            ),
+            (
+                "path_rename",
+                g.call(|c, m| c.path_rename(m, fd, STR, 4, fd, STR2_ANY, 5)),
+            ),
+        ];
+        for (name, result) in calls {
+            assert_eq!(result, Err(errno), "{name} on fd {fd}");
+        }
+        assert_eq!(
+            g.call(|c, m| c.path_link(m, fd, 0, STR, 4, fd, STR2_ANY, 5)),
+            Err(errno),
+            "path_link on fd {fd}"
+        );
+    }
+    // The second descriptor of a two-path call is checked first.
+    assert_eq!(
+        g.call(|c, m| c.path_rename(m, 1, STR, 4, 7, STR2_ANY, 5)),
+        Err(Errno::Badf)
+    );
+    assert_eq!(
+        g.call(|c, m| c.path_link(m, 1, 0, STR, 4, 7, STR2_ANY, 5)),
+        Err(Errno::Badf)
+    );
+    // fd_prestat_get finds no directory: the preopen loop of wasi-libc and Rust's std ends at 3.
+    assert_eq!(g.call(|c, m| c.fd_prestat_get(m, 3, OUT)), Err(Errno::Badf));
+}
+
+/// A second string buffer, in every build.
+const STR2_ANY: u32 = 3072;
+
 #[cfg(not(all(feature = "std", unix)))]
 #[test]
 fn no_filesystem_without_host_support() {
     let mut caps = WasiCapabilities::default();
     caps.filesystem.add_allowed_path("/tmp");
     assert!(WasiCtx::builder().capabilities(caps).build().is_err());
-    let mut g = Guest::new(ctx_with(WasiCapabilities::default()));
-    g.put(STR, b"file");
-    assert_eq!(
-        g.call(|c, m| c.path_open(m, 1, 0, STR, 4, 0, 0, 0, 0, OUT)),
-        Err(Errno::Notcapable)
+    assert_no_filesystem(&mut Guest::new(ctx_with(WasiCapabilities::default())));
+}
+
+/// `host_filesystem(false)` makes a hosted build answer exactly as one without host support.
+#[test]
+fn a_context_without_host_filesystem() {
+    let mut caps = WasiCapabilities::default();
+    caps.filesystem.add_allowed_path("/tmp");
+    let refused = WasiCtx::builder()
+        .capabilities(caps)
+        .host_filesystem(false)
+        .build();
+    assert!(
+        refused.is_err_and(|e| alloc::format!("{e}").contains("cannot grant access to /tmp")),
+        "a directory cannot be granted"
     );
-    assert_eq!(
-        g.call(|c, m| c.path_open(m, 5, 0, STR, 4, 0, 0, 0, 0, OUT)),
-        Err(Errno::Badf)
-    );
+    let ctx = WasiCtx::builder().host_filesystem(false).build().unwrap();
+    assert_no_filesystem(&mut Guest::new(ctx));
 }
 
 #[cfg(all(feature = "std", unix))]
@@ -435,6 +582,7 @@ mod host {
 
     use super::*;
     use alloc::string::String;
+    use std::os::unix::fs::PermissionsExt;
     use std::path::{Path, PathBuf};
 
     /// A fresh directory under the system temp dir, removed on drop.
@@ -821,6 +969,282 @@ mod host {
     }
 
     #[test]
+    fn creating_a_file_needs_no_write_right() {
+        // POSIX's O_CREAT | O_RDONLY: PATH_CREATE_FILE on the directory is what creating takes.
+        let (t, mut g) = sandbox(false);
+        let sb = t.path().join("sandbox");
+        let fd = g.open("none.txt", 1, 0, 0).unwrap();
+        assert!(sb.join("none.txt").is_file());
+        g.call(|c, m| c.fd_fdstat_get(m, fd, OUT)).unwrap();
+        assert_eq!(g.u64_at(OUT + 8), 0, "no rights asked, none given");
+        assert_eq!(g.write(fd, b"x"), Err(Errno::Notcapable));
+        let fd = g.open("read.txt", 1, READ, 0).unwrap();
+        assert_eq!(g.read(fd, 10).unwrap(), b"");
+        assert_eq!(g.write(fd, b"x"), Err(Errno::Notcapable));
+        // An existing file: O_CREAT opens it as it is.
+        let fd = g.open("hello.txt", 1, READ, 0).unwrap();
+        assert_eq!(g.read(fd, 5).unwrap(), b"hello");
+        // ... also when the host would not let us write it.
+        let locked = sb.join("locked.txt");
+        std::fs::write(&locked, b"locked").unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let fd = g.open("locked.txt", 1, READ, 0).unwrap();
+        assert_eq!(g.read(fd, 6).unwrap(), b"locked");
+        // O_EXCL still refuses an existing file, rights or not.
+        assert_eq!(g.open("none.txt", 1 | 4, 0, 0), Err(Errno::Exist));
+        // Creating still needs the directory's PATH_CREATE_FILE right.
+        let without_create = rights::DIRECTORY & !rights::PATH_CREATE_FILE;
+        let inheriting = rights::DIRECTORY | rights::FILE;
+        g.ctx
+            .fd_fdstat_set_rights(3, without_create, inheriting)
+            .unwrap();
+        assert_eq!(g.open("other.txt", 1, 0, 0), Err(Errno::Notcapable));
+        assert!(!sb.join("other.txt").exists());
+        assert_eq!(std::fs::read(&locked).unwrap(), b"locked");
+    }
+
+    #[test]
+    fn append_mode_with_truncation() {
+        // open(path, O_CREAT | O_TRUNC | O_WRONLY | O_APPEND), as C programs ask for a log.
+        let (t, mut g) = sandbox(false);
+        let log = t.path().join("sandbox/log.txt");
+        std::fs::write(&log, b"old contents").unwrap();
+        let write_only = rights::FD_WRITE | rights::FD_SEEK | rights::FD_TELL;
+        let fd = g.open("log.txt", 1 | 8, write_only, 1).unwrap();
+        assert_eq!(std::fs::read(&log).unwrap(), b"", "truncated");
+        g.call(|c, m| c.fd_fdstat_get(m, fd, OUT)).unwrap();
+        assert_eq!(g.mem[(OUT + 2) as usize], 1, "fdflags say APPEND");
+        assert_eq!(g.write(fd, b"ab"), Ok(2));
+        g.call(|c, m| c.fd_seek(m, fd, 0, 0, OUT)).unwrap();
+        assert_eq!(g.write(fd, b"cd"), Ok(2));
+        g.call(|c, m| c.fd_tell(m, fd, OUT)).unwrap();
+        assert_eq!(g.u64_at(OUT), 4, "each write went to the end");
+        assert_eq!(std::fs::read(&log).unwrap(), b"abcd");
+        // pwrite leaves the position alone (where it writes in append mode is the OS's call:
+        // at the offset for POSIX, at the end on Linux).
+        g.put(BUF + 100, b"xyz");
+        g.iov(BUF + 100, 3);
+        g.call(|c, m| c.fd_pwrite(m, fd, IOV, 1, 0, OUT)).unwrap();
+        assert_eq!(g.u32_at(OUT), 3);
+        g.call(|c, m| c.fd_tell(m, fd, OUT)).unwrap();
+        assert_eq!(g.u64_at(OUT), 4);
+        // Append mode without truncation keeps what is there.
+        let fd = g.open("log.txt", 0, write_only, 1).unwrap();
+        let before = std::fs::read(&log).unwrap().len();
+        assert_eq!(g.write(fd, b"!"), Ok(1));
+        let after = std::fs::read(&log).unwrap();
+        assert_eq!(after.len(), before + 1);
+        assert!(after.starts_with(b"ab") && after.ends_with(b"!"));
+    }
+
+    /// `result` is an error among `expected` (POSIX lets some calls answer one of several).
+    fn assert_errno_in(result: Result<(), Errno>, expected: &[Errno], what: &str) {
+        match result {
+            Err(e) if expected.contains(&e) => {}
+            other => panic!("{what}: {other:?}, expected one of {expected:?}"),
+        }
+    }
+
+    #[test]
+    fn trailing_slashes_name_directories_only() {
+        // What wasi-testsuite checks (unlink_file_, remove_directory_, path_symlink_trailing_
+        // slashes, interesting_paths), with the errnos it accepts on Unix.
+        let (t, mut g) = sandbox(false);
+        let sb = t.path().join("sandbox");
+        let unlink =
+            |g: &mut Guest, p: &str| g.path_op(p, |c, m, a, l| c.path_unlink_file(m, 3, a, l));
+        let rmdir =
+            |g: &mut Guest, p: &str| g.path_op(p, |c, m, a, l| c.path_remove_directory(m, 3, a, l));
+        let symlink = |g: &mut Guest, p: &str| {
+            g.two_paths("source", p, |c, m, a, b| {
+                c.path_symlink(m, a.0, a.1, 3, b.0, b.1)
+            })
+        };
+        // A file named with a trailing slash is not there as a directory.
+        assert_errno_in(
+            unlink(&mut g, "hello.txt/"),
+            &[Errno::Notdir],
+            "unlink file/",
+        );
+        assert_errno_in(rmdir(&mut g, "hello.txt/"), &[Errno::Notdir], "rmdir file/");
+        assert_errno_in(rmdir(&mut g, "hello.txt"), &[Errno::Notdir], "rmdir file");
+        assert!(g.open("hello.txt/", 0, READ, 0).is_err());
+        assert!(g.open("hello.txt///", 0, READ, 0).is_err());
+        assert_errno_in(
+            symlink(&mut g, "hello.txt/"),
+            &[Errno::Notdir, Errno::Exist],
+            "symlink onto file/",
+        );
+        assert!(sb.join("hello.txt").is_file());
+        // A directory: unlink refuses it with or without the slash; opening and removing it
+        // with trailing slashes works.
+        assert_errno_in(
+            unlink(&mut g, "sub"),
+            &[Errno::Isdir, Errno::Perm],
+            "unlink dir",
+        );
+        assert_errno_in(
+            unlink(&mut g, "sub/"),
+            &[Errno::Isdir, Errno::Perm],
+            "unlink dir/",
+        );
+        assert_errno_in(
+            symlink(&mut g, "sub/"),
+            &[Errno::Exist],
+            "symlink onto dir/",
+        );
+        let fd = g.open("sub///", 0, READ, 0).unwrap();
+        g.ctx.fd_close(fd).unwrap();
+        rmdir(&mut g, "sub/").unwrap();
+        assert!(!sb.join("sub").exists());
+        g.path_op("made//", |c, m, a, l| c.path_create_directory(m, 3, a, l))
+            .unwrap();
+        g.two_paths("made/", "moved/", |c, m, a, b| {
+            c.path_rename(m, 3, a.0, a.1, 3, b.0, b.1)
+        })
+        .unwrap();
+        assert!(sb.join("moved").is_dir());
+        // A new name with a trailing slash cannot be a symbolic link.
+        assert_errno_in(
+            symlink(&mut g, "target/"),
+            &[Errno::Noent],
+            "symlink to new/",
+        );
+        symlink(&mut g, "target").unwrap();
+        unlink(&mut g, "target").unwrap();
+        // `.` and `..` inside the sandbox are fine; a trailing NUL is not a path.
+        let fd = g.open("./sub2/../hello.txt", 0, READ, 0);
+        assert_errno_in(fd.map(|_| ()), &[Errno::Noent], "missing middle component");
+        std::fs::create_dir(sb.join("d")).unwrap();
+        let fd = g.open("d/.//../d/./../hello.txt", 0, READ, 0).unwrap();
+        assert_eq!(g.read(fd, 5).unwrap(), b"hello");
+        assert_errno_in(
+            g.open("hello.txt\0", 0, READ, 0).map(|_| ()),
+            &[Errno::Inval, Errno::Ilseq, Errno::Noent],
+            "trailing NUL",
+        );
+    }
+
+    #[test]
+    fn symbolic_links_without_following() {
+        // wasi-testsuite nofollow_errors, symlink_create, path_link, readlink, dangling_fd.
+        let (t, mut g) = sandbox(false);
+        let sb = t.path().join("sandbox");
+        let symlink = |g: &mut Guest, target: &str, name: &str| {
+            g.two_paths(target, name, |c, m, a, b| {
+                c.path_symlink(m, a.0, a.1, 3, b.0, b.1)
+            })
+        };
+        let link = |g: &mut Guest, flags: u32, old: &str, new: &str| {
+            g.two_paths(old, new, |c, m, a, b| {
+                c.path_link(m, 3, flags, a.0, a.1, 3, b.0, b.1)
+            })
+        };
+        // A link to a directory: not followed, it is neither a directory nor a file to open.
+        symlink(&mut g, "sub", "to_dir").unwrap();
+        assert_errno_in(
+            g.open_at(3, "to_dir", 0, 2, 0, 0).map(|_| ()),
+            &[Errno::Loop, Errno::Notdir],
+            "O_DIRECTORY | O_NOFOLLOW on a link",
+        );
+        assert_errno_in(
+            g.open_at(3, "to_dir", 0, 0, 0, 0).map(|_| ()),
+            &[Errno::Loop, Errno::Acces],
+            "O_NOFOLLOW on a link",
+        );
+        let fd = g.open_at(3, "to_dir", 1, 2, 0, 0).unwrap();
+        g.ctx.fd_close(fd).unwrap();
+        // A link to a file, followed as a directory, is not one.
+        assert_errno_in(
+            g.open_at(3, "link_in", 1, 2, 0, 0).map(|_| ()),
+            &[Errno::Notdir],
+            "a file through a link, as a directory",
+        );
+        // readlink fills at most the buffer and says how much.
+        g.mem[BUF as usize..BUF as usize + 16].fill(0xAA);
+        g.path_op("link_in", |c, m, p, l| {
+            c.path_readlink(m, 3, p, l, BUF, 4, OUT)
+        })
+        .unwrap();
+        assert_eq!(g.u32_at(OUT), 4);
+        assert_eq!(g.bytes(BUF, 5), b"hell\xAA");
+        // Hard links: to a dangling link and to a link loop (the links themselves), never onto
+        // an existing name, never to a directory, never with a trailing slash.
+        symlink(&mut g, "nowhere", "dangling").unwrap();
+        link(&mut g, 0, "dangling", "hard").unwrap();
+        assert_eq!(
+            std::fs::read_link(sb.join("hard")).unwrap(),
+            Path::new("nowhere")
+        );
+        symlink(&mut g, "loop", "loop").unwrap();
+        link(&mut g, 0, "loop", "hard_loop").unwrap();
+        assert_errno_in(
+            link(&mut g, 0, "hello.txt", "dangling"),
+            &[Errno::Exist],
+            "onto a link",
+        );
+        assert_errno_in(
+            link(&mut g, 0, "hello.txt", "hello.txt"),
+            &[Errno::Exist],
+            "itself",
+        );
+        assert_errno_in(
+            link(&mut g, 0, "hello.txt", "sub"),
+            &[Errno::Exist],
+            "onto a dir",
+        );
+        assert_errno_in(
+            link(&mut g, 0, "sub", "dir_link"),
+            &[Errno::Perm, Errno::Acces],
+            "a directory",
+        );
+        assert_errno_in(
+            link(&mut g, 0, "hello.txt", "new/"),
+            &[Errno::Noent],
+            "new/",
+        );
+        assert_errno_in(
+            link(&mut g, 1, "dangling", "followed"),
+            &[Errno::Inval, Errno::Noent],
+            "SYMLINK_FOLLOW",
+        );
+        // An absolute link target is refused.
+        assert_errno_in(
+            symlink(&mut g, "/", "to_root"),
+            &[Errno::Notcapable, Errno::Perm],
+            "absolute target",
+        );
+        // A name opened, unlinked and created again is a new file; the old descriptor works.
+        let old = g.open("again.txt", 1, RW, 0).unwrap();
+        g.path_op("again.txt", |c, m, p, l| c.path_unlink_file(m, 3, p, l))
+            .unwrap();
+        let new = g.open("again.txt", 1, RW, 0).unwrap();
+        assert_eq!(g.write(old, b"old"), Ok(3));
+        assert_eq!(g.read(new, 10).unwrap(), b"");
+    }
+
+    #[test]
+    fn a_directory_is_never_opened_for_writing() {
+        // POSIX: opening a directory O_WRONLY or O_RDWR is EISDIR; FD_WRITE is that request.
+        let (_t, mut g) = sandbox(false);
+        let read_write = rights::FD_READ | rights::FD_WRITE;
+        assert_eq!(g.open(".", 2, read_write, 0), Err(Errno::Isdir));
+        assert_eq!(g.open("sub", 2, rights::FD_WRITE, 0), Err(Errno::Isdir));
+        assert_eq!(g.open("sub", 0, read_write, 0), Err(Errno::Isdir));
+        assert_eq!(g.open("sub", 0, READ, 1), Err(Errno::Isdir), "append");
+        // Reading, or no rights at all, is fine.
+        for base in [0, rights::FD_READ, rights::FD_READDIR, rights::DIRECTORY] {
+            let fd = g.open(".", 2, base, 0).unwrap();
+            g.call(|c, m| c.fd_fdstat_get(m, fd, OUT)).unwrap();
+            assert_eq!(g.mem[OUT as usize], 3, "a directory");
+            g.ctx.fd_close(fd).unwrap();
+        }
+        let fd = g.open("sub", 0, READ, 0).unwrap();
+        g.call(|c, m| c.fd_fdstat_get(m, fd, OUT)).unwrap();
+        assert_eq!(g.mem[OUT as usize], 3, "a directory without O_DIRECTORY");
+    }
+
+    #[test]
     fn directories_and_readdir_cookies() {
         let (t, mut g) = sandbox(false);
         g.path_op("d", |c, m, p, l| c.path_create_directory(m, 3, p, l))
@@ -1015,7 +1439,8 @@ mod host {
             Err(Errno::Notcapable)
         );
         // A subdirectory opened from it is read-only too.
-        let sub = g.open("sub", 2, rights::ALL, 0).unwrap();
+        assert_eq!(g.open("sub", 2, rights::ALL, 0), Err(Errno::Notcapable));
+        let sub = g.open("sub", 2, rights::DIRECTORY, 0).unwrap();
         assert_eq!(g.open_at(sub, "f", 1, 1, READ, 0), Err(Errno::Notcapable));
         g.put(STR, b"x");
         assert_eq!(

@@ -14,10 +14,11 @@
   (func (export "prestat") (param $fd i32) (result i32)
     (call $fd_prestat_get (local.get $fd) (i32.const 0)))
 
-  ;; path_open(fd, ".") as a directory.
+  ;; path_open(fd, ".") as a directory, with every right but FD_WRITE (-65): asking to
+  ;; write a directory is EISDIR.
   (func (export "open_dot") (param $fd i32) (result i32)
     (call $path_open (local.get $fd) (i32.const 0) (i32.const 64) (i32.const 1)
-      (i32.const 2) (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 16)))
+      (i32.const 2) (i64.const -65) (i64.const -1) (i32.const 0) (i32.const 16)))
 
   ;; path_create_directory(fd, ".") (EEXIST when the directory is reachable).
   (func (export "mkdir_dot") (param $fd i32) (result i32)

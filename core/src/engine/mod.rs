@@ -9,5 +9,5 @@ mod translate;
 pub(crate) use exec::{call, Frame};
 pub(crate) use ir::Listing;
 pub(crate) use translate::{
-    translate_function, validate_function, CompiledFunc, FuncTranslatorAllocs,
+    translate_function, validate_again, validate_function, CompiledFunc, FuncTranslatorAllocs,
 };

@@ -9,11 +9,13 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
 use wasmparser::{FuncToValidate, FuncValidatorAllocations, FunctionBody, ValidatorResources};
 
 use super::ModuleInner;
-use crate::engine::{translate_function, validate_function, FuncTranslatorAllocs};
-use crate::error::Result;
+use crate::engine::{translate_function, validate_again, validate_function, FuncTranslatorAllocs};
+use crate::error::{Error, Result};
 
 /// A body read from the code section, waiting to be checked.
 pub(super) struct PendingBody<'a> {
@@ -28,12 +30,64 @@ struct Scratch {
     translator: FuncTranslatorAllocs,
 }
 
+/// What eagerly translated code may still take of the memory budget, shared by the threads
+/// translating. A body whose code does not fit is translated no further, and from then on bodies
+/// are only validated: every body is still checked, so a module with an invalid body gets that
+/// body's error whatever the order the threads ran in, and only a valid module gets the budget's
+/// error (whether the code fits depends only on its total size, not on the order). Each
+/// translation may take what is left when it starts, so with several threads the code being
+/// translated can exceed what is left by one function per extra thread until the translations
+/// that do not fit stop; on one thread (`Config::parallel_compilation(false)`) it never does.
+pub(super) struct CodeBudget {
+    /// What the budget had left for code when the bodies were reached (`usize::MAX`: no budget).
+    limit: usize,
+    left: AtomicUsize,
+    exceeded: AtomicBool,
+}
+
+impl CodeBudget {
+    pub(super) fn new(left: Option<u64>) -> Self {
+        let limit = left.map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
+        CodeBudget {
+            limit,
+            left: AtomicUsize::new(limit),
+            exceeded: AtomicBool::new(false),
+        }
+    }
+
+    /// Takes `bytes` if that much is left.
+    fn take(&self, bytes: u64) -> bool {
+        let Ok(bytes) = usize::try_from(bytes) else {
+            return false;
+        };
+        self.left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(bytes)
+            })
+            .is_ok()
+    }
+
+    /// The budget's error, once the whole module is known to be well formed and valid.
+    pub(super) fn outcome(&self) -> Result<()> {
+        if self.exceeded.load(Ordering::Relaxed) {
+            return Err(Error::limit(alloc::format!(
+                "the module's translated code needs more than the {} bytes of the memory budget \
+                 left after reading it",
+                self.limit
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Validates every pending body (the i-th is `module.code[i]`) and, unless the module translates
-/// lazily, stores its translation. Returns the error of the first bad body in order.
+/// lazily, stores its translation within `code`. Returns the error of the first bad body in
+/// order; whether the code fitted is `code.outcome()`.
 pub(super) fn compile_bodies(
     module: &ModuleInner,
     pending: Vec<PendingBody<'_>>,
     parallel: bool,
+    code: &CodeBudget,
 ) -> Result<()> {
     #[cfg(feature = "std")]
     let threads = if parallel {
@@ -46,19 +100,24 @@ pub(super) fn compile_bodies(
         let _ = parallel;
         1
     };
-    compile_on(module, pending, threads)
+    compile_on(module, pending, threads, code)
 }
 
 /// `compile_bodies` on `threads` threads (one without the `std` feature).
-fn compile_on(module: &ModuleInner, pending: Vec<PendingBody<'_>>, threads: usize) -> Result<()> {
+fn compile_on(
+    module: &ModuleInner,
+    pending: Vec<PendingBody<'_>>,
+    threads: usize,
+    code: &CodeBudget,
+) -> Result<()> {
     #[cfg(feature = "std")]
     if threads > 1 {
-        return parallel::compile(module, pending, threads);
+        return parallel::compile(module, pending, threads, code);
     }
     let _ = threads;
     let mut scratch = Scratch::default();
     for (index, body) in pending.into_iter().enumerate() {
-        compile_body(module, index, body, &mut scratch)?;
+        compile_body(module, index, body, &mut scratch, code)?;
     }
     Ok(())
 }
@@ -68,33 +127,52 @@ fn compile_body(
     index: usize,
     pending: PendingBody<'_>,
     scratch: &mut Scratch,
+    budget: &CodeBudget,
 ) -> Result<()> {
-    if module.lazy {
+    if module.lazy || budget.exceeded.load(Ordering::Relaxed) {
         return validate_function(pending.to_validate, &pending.body, &mut scratch.validator);
     }
+    let (ty, features) = (pending.to_validate.ty, pending.to_validate.features);
     let mut validator = pending
         .to_validate
         .into_validator(core::mem::take(&mut scratch.validator));
     let func_index = validator.index();
-    let compiled = translate_function(
+    let left = budget.left.load(Ordering::Relaxed) as u64;
+    let translated = translate_function(
         module,
         func_index,
         Some(&mut validator),
         &pending.body,
         &mut scratch.translator,
-        u64::MAX,
+        left,
     );
+    let outcome = match translated {
+        Ok(Some(compiled)) if budget.take(compiled.heap_bytes()) => {
+            if let Some(code) = module.code.get(index) {
+                // Only this call sets this body's translation, so the cell is empty.
+                let _ = code.compiled.set(Box::new(compiled));
+            }
+            Ok(())
+        }
+        // Translated, so valid, but its code does not fit what is left.
+        Ok(Some(_)) => {
+            budget.exceeded.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        // The translation, and with it the validation, stopped part-way.
+        Ok(None) => {
+            budget.exceeded.store(true, Ordering::Relaxed);
+            validate_again(&validator, ty, features, &pending.body)
+        }
+        Err(e) => Err(e),
+    };
     scratch.validator = validator.into_allocations();
-    if let Some(code) = module.code.get(index) {
-        // Only this call sets this body's translation, so the cell is empty.
-        let _ = code.compiled.set(Box::new(compiled?));
-    }
-    Ok(())
+    outcome
 }
 
 #[cfg(feature = "std")]
 mod parallel {
-    use super::{compile_body, PendingBody, Scratch};
+    use super::{compile_body, CodeBudget, PendingBody, Scratch};
     use crate::error::{Error, Result};
     use crate::module::ModuleInner;
     use alloc::vec::Vec;
@@ -120,6 +198,7 @@ mod parallel {
         module: &ModuleInner,
         pending: Vec<PendingBody<'_>>,
         threads: usize,
+        code: &CodeBudget,
     ) -> Result<()> {
         let total: usize = pending.iter().map(|p| p.body.range().len()).sum();
         let per_batch = (total / (threads * BATCHES_PER_THREAD)).max(1);
@@ -160,7 +239,7 @@ mod parallel {
                     if index > first_bad.load(Ordering::Relaxed) {
                         break;
                     }
-                    if let Err(e) = compile_body(module, index, body, &mut scratch) {
+                    if let Err(e) = compile_body(module, index, body, &mut scratch, code) {
                         first_bad.fetch_min(index, Ordering::Relaxed);
                         if error.as_ref().is_none_or(|(i, _)| index < *i) {
                             error = Some((index, e));
@@ -256,7 +335,7 @@ mod tests {
             &mut crate::module::load_budget::LoadBudget::new(None),
         )
         .unwrap();
-        compile_on(&m, pending, threads)?;
+        compile_on(&m, pending, threads, &super::CodeBudget::new(None))?;
         Ok(m)
     }
 

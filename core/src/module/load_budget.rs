@@ -11,9 +11,10 @@
 //!
 //! The bounds are measured, not guessed: core/tests/load_budget.rs holds the peak heap of
 //! `Module::new`, on every thread, within the budget plus a constant for every kind of item,
-//! from a thousand items to the most that fit. Translated code is not reserved here: eager
-//! translation's code is checked against the budget when the module is complete, and lazy
-//! translation charges each function's code to a store before it is used.
+//! up to the most that fit. Translated code is not reserved here: eager translation takes its
+//! code from what the reservations left (`compile::CodeBudget`), stopping a translation before
+//! it allocates past that, and lazy translation does the same against a store's budget on a
+//! function's first call.
 
 use wasmparser::Payload;
 
@@ -58,6 +59,11 @@ impl LoadBudget {
         LoadBudget { limit, reserved: 0 }
     }
 
+    /// What is left of the budget after the reservations (`None`: no budget).
+    pub(super) fn remaining(&self) -> Option<u64> {
+        self.limit.map(|limit| limit.saturating_sub(self.reserved))
+    }
+
     /// Reserves what the items of the section `payload` starts may cost, before they are
     /// validated or read; refuses a section that does not fit.
     pub(super) fn reserve(&mut self, payload: &Payload<'_>) -> Result<()> {
@@ -80,7 +86,10 @@ impl LoadBudget {
             }
             _ => return Ok(()),
         };
-        let need = u64::from(count)
+        // Every item takes at least a byte, so a count beyond the section's size is a lie the
+        // reader will find (the module is malformed); only the items that can be there count.
+        let items = u64::from(count).min(bytes as u64);
+        let need = items
             .saturating_mul(cost.per_item)
             .saturating_add((bytes as u64).saturating_mul(cost.per_byte));
         self.reserved = self.reserved.saturating_add(need);

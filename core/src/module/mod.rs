@@ -170,22 +170,41 @@ impl ModuleInner {
     /// if no call has yet, into at most `max_code_bytes` of code (an `Error::Limit` if it needs
     /// more: nothing beyond that is allocated). Once this returned `Ok`, the same reference is
     /// returned for as long as the module lives.
-    pub(crate) fn compiled(&self, index: u32, max_code_bytes: u64) -> Result<&CompiledFunc> {
+    pub(crate) fn compiled(
+        &self,
+        index: u32,
+        max_code_bytes: u64,
+    ) -> Result<Option<&CompiledFunc>> {
         let func = self
             .code
             .get(index as usize)
             .ok_or_else(|| Error::Instantiation {
                 message: alloc::format!("internal engine error: no function {index} to translate"),
             })?;
-        func.compiled
-            .get_or_try_init(|| self.translate(index, func, max_code_bytes).map(Box::new))
+        let translated =
+            func.compiled
+                .get_or_try_init(|| match self.translate(index, func, max_code_bytes) {
+                    Ok(Some(code)) => Ok(Box::new(code)),
+                    Ok(None) => Err(None),
+                    Err(e) => Err(Some(e)),
+                });
+        match translated {
+            Ok(code) => Ok(Some(code)),
+            Err(None) => Ok(None),
+            Err(Some(e)) => Err(e),
+        }
     }
 
     /// Translates a body `Module::new` validated (see `validate_function` for why this cannot
     /// fail on such a body).
     #[cold]
     #[inline(never)]
-    fn translate(&self, index: u32, func: &FuncCode, max_code_bytes: u64) -> Result<CompiledFunc> {
+    fn translate(
+        &self,
+        index: u32,
+        func: &FuncCode,
+        max_code_bytes: u64,
+    ) -> Result<Option<CompiledFunc>> {
         let bytes = self
             .code_section
             .get(func.body.start as usize..func.body.end as usize)
@@ -417,7 +436,9 @@ impl Module {
         use core::fmt::Write;
         let mut out = alloc::string::String::new();
         for i in 0..self.inner.code.len() {
-            let code = match self.inner.compiled(i as u32, u64::MAX) {
+            let code = match self.inner.compiled(i as u32, u64::MAX).and_then(|code| {
+                code.ok_or_else(|| Error::limit("translated code beyond any limit"))
+            }) {
                 Ok(code) => code,
                 Err(e) => {
                     let _ = writeln!(out, "func {i}: {e}");
@@ -532,8 +553,11 @@ fn parse(bytes: &[u8], config: &crate::Config) -> Result<ModuleInner> {
     let sections = read_sections(bytes, &mut m, &mut pending, &mut load);
     // The bodies read before a section error come before it in the binary, so their errors
     // are reported first, as when each body is checked where it appears.
-    compile::compile_bodies(&m, pending, config.parallel_compilation)?;
+    let code = compile::CodeBudget::new(load.remaining());
+    compile::compile_bodies(&m, pending, config.parallel_compilation, &code)?;
     sections?;
+    // Code that does not fit is an error of a module that is otherwise fine, whatever the mode.
+    code.outcome()?;
     Ok(m)
 }
 

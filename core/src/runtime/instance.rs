@@ -167,7 +167,12 @@ pub(crate) fn instantiate<T>(
         let code = if m.lazy {
             None
         } else {
-            Some(NonNull::from(m.compiled(i, u64::MAX)?))
+            Some(NonNull::from(m.compiled(i, u64::MAX)?.ok_or_else(
+                || Error::Instantiation {
+                    message:
+                        "internal engine error: an eagerly translated function has no code".into(),
+                },
+            )?))
         };
         funcs.push(store.inner.push_func(FuncEntity::Wasm {
             sig,

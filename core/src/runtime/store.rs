@@ -189,14 +189,10 @@ impl StoreInner {
         // Translated (if no store has yet) into at most the code this store's budget has room
         // for, so nothing is allocated before the budget allows it.
         let available = self.budget.available();
-        let compiled = match charged.module.inner.compiled(index, available) {
-            Ok(compiled) => compiled,
-            Err(Error::Limit { .. }) => {
-                return Err(self
-                    .budget
-                    .refusal(MemoryCategory::Code, available.saturating_add(1)))
-            }
-            Err(e) => return Err(e),
+        let Some(compiled) = charged.module.inner.compiled(index, available)? else {
+            return Err(self
+                .budget
+                .refusal(MemoryCategory::Code, available.saturating_add(1)));
         };
         let bytes = compiled.heap_bytes();
         let code = NonNull::from(compiled);
@@ -311,11 +307,7 @@ impl StoreInner {
         let m = memories
             .get_mut(memory)
             .ok_or_else(|| internal("grow of a memory the store does not have"))?;
-        let metered = fuel_for.filter(|_| *fuel_enabled);
-        m.grow(delta, budget, |bytes| match metered {
-            Some(units) => consume_fuel(fuel, units(bytes)),
-            None => Ok(()),
-        })
+        m.grow(delta, budget, payer(fuel, *fuel_enabled, fuel_for))
     }
 
     /// Grows table `table` by `delta` elements, as [`StoreInner::grow_memory`] grows a memory.
@@ -337,11 +329,13 @@ impl StoreInner {
         let t = tables
             .get_mut(table)
             .ok_or_else(|| internal("grow of a table the store does not have"))?;
-        let metered = fuel_for.filter(|_| *fuel_enabled);
-        t.grow(delta, init, max, budget, |bytes| match metered {
-            Some(units) => consume_fuel(fuel, units(bytes)),
-            None => Ok(()),
-        })
+        t.grow(
+            delta,
+            init,
+            max,
+            budget,
+            payer(fuel, *fuel_enabled, fuel_for),
+        )
     }
 
     /// Charges `units` of fuel when fuel is metered: out of fuel is a trap.
@@ -643,6 +637,19 @@ impl<T> AsContext for Caller<'_, T> {
 impl<T> AsContextMut for Caller<'_, T> {
     fn as_store_mut(&mut self) -> &mut Store<T> {
         self.store
+    }
+}
+
+/// What a grow pays for its new bytes: `fuel_for(bytes)` units of `fuel` when fuel is metered
+/// and the grow is wasm's, nothing otherwise.
+fn payer(
+    fuel: &mut u64,
+    enabled: bool,
+    fuel_for: Option<fn(u64) -> u64>,
+) -> impl FnOnce(u64) -> Result<()> + '_ {
+    move |bytes| match fuel_for.filter(|_| enabled) {
+        Some(units) => consume_fuel(fuel, units(bytes)),
+        None => Ok(()),
     }
 }
 

@@ -716,6 +716,57 @@ impl Backend for CapStd {
 
 // ------------------------------------------------------------------------------ paths
 
+/// Opens (with `create`, creates) a file below `dir` as `how` asks.
+fn open_file(dir: &Dir, p: &Path, how: &OpenRequest) -> WasiResult<File> {
+    let options = |create: bool, write: bool| {
+        let mut opts = OpenOptions::new();
+        // A descriptor needs some access mode: read when the guest asks for nothing else.
+        opts.read(how.read || !write)
+            .write(write)
+            .truncate(how.truncate);
+        if create {
+            if how.exclusive {
+                opts.create_new(true);
+            } else {
+                opts.create(true);
+            }
+        }
+        opts.follow(if how.follow {
+            FollowSymlinks::Yes
+        } else {
+            FollowSymlinks::No
+        });
+        opts.maybe_dir(true);
+        opts.dsync(how.dsync).sync(how.sync).rsync(how.rsync);
+        opts
+    };
+    // POSIX creates files for read-only descriptors too (`O_CREAT | O_RDONLY`); std's
+    // OpenOptions creates only for writable ones, so the host descriptor of a file being
+    // created is writable whatever the guest asked. The guest still writes only with FD_WRITE.
+    match dir.open_with(p, &options(how.create, how.write || how.create)) {
+        // An existing file the host does not let us write (mode 0444, say) opens for reading
+        // without O_CREAT: the write access was never the guest's request.
+        Err(e) if how.create && !how.write && !how.exclusive && access_denied(&e) => {
+            dir.open_with(p, &options(false, false)).map_err(|_| io(e))
+        }
+        opened => opened.map_err(io),
+    }
+}
+
+/// Whether the OS refused `e` for lack of permission.
+fn access_denied(e: &std::io::Error) -> bool {
+    matches!(
+        rustix::io::Errno::from_io_error(e),
+        Some(rustix::io::Errno::ACCESS | rustix::io::Errno::PERM)
+    )
+}
+
+/// A checked guest path without its trailing slashes (a relative path keeps its first
+/// component).
+fn without_trailing_slashes(path: RelPath<'_>) -> &Path {
+    Path::new(path.as_str().trim_end_matches('/'))
+}
+
 /// A checked guest path as a host path relative to a directory handle.
 fn host_path(path: RelPath<'_>) -> &Path {
     Path::new(path.as_str())
@@ -774,36 +825,23 @@ impl HostDir for CapDir {
             .map_err(io)?;
             return Ok(HostKind::Dir(CapDir::new(dir)));
         }
-        let mut opts = OpenOptions::new();
-        opts.read(how.read)
-            .write(how.write)
-            .append(how.append)
-            .truncate(how.truncate);
-        if how.create {
-            if how.exclusive {
-                opts.create_new(true);
-            } else {
-                opts.create(true);
-            }
-        }
-        opts.follow(if how.follow {
-            FollowSymlinks::Yes
-        } else {
-            FollowSymlinks::No
-        });
-        opts.maybe_dir(true);
-        opts.dsync(how.dsync).sync(how.sync).rsync(how.rsync);
-        let file = self.dir.open_with(p, &opts).map_err(io)?;
+        let file = open_file(&self.dir, p, how)?;
         let meta = file.metadata().map_err(io)?;
         if meta.is_dir() {
             Ok(HostKind::Dir(CapDir::new(Dir::from_std_file(
                 file.into_std(),
             ))))
         } else {
-            Ok(HostKind::File(HostFile {
+            let mut kind = HostKind::File(HostFile {
                 file,
                 filetype: filetype_of(meta.file_type()),
-            }))
+            });
+            if how.append {
+                // Set once the file is open: the OS takes O_APPEND with O_TRUNC, std's
+                // OpenOptions refuses the pair.
+                kind.set_flags(fdflags::APPEND)?;
+            }
+            Ok(kind)
         }
     }
 
@@ -813,7 +851,11 @@ impl HostDir for CapDir {
     }
 
     fn remove_directory_at(&self, path: RelPath<'_>) -> WasiResult<()> {
-        self.dir.remove_dir(host_path(path)).map_err(io)
+        // `dir/` names the directory `dir` (POSIX rmdir): cap-std would see the last
+        // component as `.` and answer EINVAL. A file named `file/` is still ENOTDIR.
+        self.dir
+            .remove_dir(without_trailing_slashes(path))
+            .map_err(io)
     }
 
     fn rename_at(&self, old: RelPath<'_>, to: &CapDir, new: RelPath<'_>) -> WasiResult<()> {

@@ -23,6 +23,7 @@ use alloc::format;
 
 use crate::ctx::WasiCtx;
 use crate::memory::GuestMemory;
+use crate::trace;
 use crate::types::{fstflags, layout, Errno, Filestat, TimeSpec, WasiResult};
 use wrt::{Caller, Error, FuncType, Linker, Val, ValType};
 
@@ -245,9 +246,15 @@ fn func_type(d: &Def) -> FuncType {
     FuncType::new(d.params.iter().copied(), d.results.iter().copied())
 }
 
-/// Runs one WASI function for a call from wasm.
+/// The number of wasm parameters of every function, for checks elsewhere.
+#[cfg(test)]
+pub(crate) fn function_arities() -> impl Iterator<Item = (&'static str, usize)> {
+    FUNCTIONS.iter().map(|d| (d.name, d.params.len()))
+}
+
+/// Runs one WASI function for a call from wasm (and traces it when the context asks).
 fn dispatch<T>(
-    call: Handler,
+    d: &Def,
     get_cx: impl Fn(&mut T) -> &mut WasiCtx,
     mut caller: Caller<'_, T>,
     params: &[Val],
@@ -260,7 +267,26 @@ fn dispatch<T>(
     };
     let ctx = get_cx(data);
     let mut mem = GuestMemory::new(bytes);
-    if let Some(errno) = call(ctx, &mut mem, params)? {
+    let traced = ctx
+        .tracing()
+        .then(|| trace::Call::start(d.name, params, &mem));
+    let outcome = (d.call)(ctx, &mut mem, params);
+    if let Some(call) = traced {
+        let line = match &outcome {
+            Ok(errno) => {
+                let errno = errno.unwrap_or(Errno::Success);
+                if errno == Errno::Success {
+                    if let Some(open) = trace::stderr_left_open(d.name, params, &mem) {
+                        ctx.trace_line_open = open;
+                    }
+                }
+                call.finish(errno, &mem)
+            }
+            Err(e) => call.ended(e),
+        };
+        ctx.trace(&line);
+    }
+    if let Some(errno) = outcome? {
         if let Some(slot) = results.first_mut() {
             *slot = Val::I32(i32::from(errno.raw()));
         }
@@ -282,12 +308,11 @@ pub fn add_to_linker<T: 'static>(
     get_cx: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
 ) -> Result<(), Error> {
     for d in FUNCTIONS {
-        let call = d.call;
         linker.func_new(
             MODULE,
             d.name,
             func_type(d),
-            move |caller, params, results| dispatch(call, get_cx, caller, params, results),
+            move |caller, params, results| dispatch(d, get_cx, caller, params, results),
         )?;
     }
     Ok(())

@@ -112,9 +112,9 @@ impl WasiCtx {
         }
         let e = self.entry(fd)?;
         let d = self.dir(fd, required)?;
-        // For O_DIRECTORY a write right in `base` is just part of a generous rights mask (a
-        // directory cannot be written); appending or truncating is a real request to write.
-        let wants_write = (base & rights::FD_WRITE != 0 && oflags & oflags::DIRECTORY == 0)
+        // FD_WRITE asks for a writable descriptor, as O_WRONLY and O_RDWR do: for a directory
+        // (O_DIRECTORY, or a path that turns out to be one) that is EISDIR, as in POSIX.
+        let wants_write = base & rights::FD_WRITE != 0
             || fdflags & fdflags::APPEND != 0
             || oflags & oflags::TRUNC != 0;
         if wants_write && (e.read_only || e.rights_inheriting & rights::FD_WRITE == 0) {
@@ -249,10 +249,11 @@ impl WasiCtx {
         d.unlink_file_at(RelPath::new(path)?)
     }
 
-    /// Without a filesystem (the no-host backend) a path operation fails before anything else:
+    /// Without a filesystem (the no-host backend, or a context built with
+    /// `host_filesystem(false)`) a path operation fails before anything else:
     /// `EBADF` when one of `fds` is not open, `ENOTCAPABLE` otherwise.
     fn without_filesystem(&self, fds: &[u32]) -> WasiResult<()> {
-        if Active::FILESYSTEM {
+        if Active::FILESYSTEM && self.host_filesystem {
             return Ok(());
         }
         for &fd in fds {

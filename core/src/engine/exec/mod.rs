@@ -107,20 +107,16 @@ pub(crate) fn call<T>(
 
 /// Returns stacks to the store, or frees them (and their budget) if the store has its own.
 fn give_back(inner: &mut StoreInner, stack: Vec<Cell>, frames: Vec<Frame>) {
-    if inner.stack.capacity() == 0 {
-        inner.stack = stack;
-    } else {
-        inner
-            .budget
-            .release(MemoryCategory::Stacks, vec_bytes(&stack));
+    /// Puts `used` back in `slot` if the store has none there, else frees it and its budget.
+    fn back<T>(slot: &mut Vec<T>, used: Vec<T>, budget: &mut crate::resources::Budget) {
+        if slot.capacity() == 0 {
+            *slot = used;
+        } else {
+            budget.release(MemoryCategory::Stacks, vec_bytes(&used));
+        }
     }
-    if inner.frames.capacity() == 0 {
-        inner.frames = frames;
-    } else {
-        inner
-            .budget
-            .release(MemoryCategory::Stacks, vec_bytes(&frames));
-    }
+    back(&mut inner.stack, stack, &mut inner.budget);
+    back(&mut inner.frames, frames, &mut inner.budget);
 }
 
 /// Makes the value stack at least `len` slots long, within the configured limit and the budget.

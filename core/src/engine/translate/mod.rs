@@ -162,16 +162,28 @@ pub(crate) fn validate_function(
         // Slow path, for an invalid body or a huge one: operator by operator, as eager
         // translation does, which tells malformed bytes from invalid code and measures the
         // operand stack. Its verdict is the one eager translation would give, so it decides.
-        let retry = FuncToValidate {
-            resources: validator.resources(),
-            index: validator.index(),
-            ty,
-            features,
-        };
-        validate_operators(&mut retry.into_validator(Default::default()), body)
+        validate_again(&validator, ty, features, body)
     };
     *allocs = validator.into_allocations();
     verdict
+}
+
+/// Validates `body` again from its start, operator by operator, against the module resources of
+/// `validator` (whose own pass stopped part-way or took the fast path): the verdict eager
+/// translation gives. `ty` and `features` are those the body was to be validated with.
+pub(crate) fn validate_again(
+    validator: &FuncValidator<ValidatorResources>,
+    ty: u32,
+    features: wasmparser::WasmFeatures,
+    body: &FunctionBody<'_>,
+) -> Result<()> {
+    let retry = FuncToValidate {
+        resources: validator.resources(),
+        index: validator.index(),
+        ty,
+        features,
+    };
+    validate_operators(&mut retry.into_validator(Default::default()), body)
 }
 
 /// Validates a body operator by operator and checks the frame bound with the highest operand
@@ -242,6 +254,9 @@ fn count_locals(reader: &mut wasmparser::BinaryReader<'_>, num_params: u32) -> R
 /// Translates one function body. With a validator (eager translation) it validates the body in
 /// the same pass; without one (lazy translation) the body must have passed
 /// [`validate_function`] already, which guarantees this cannot fail (see there).
+///
+/// The code may take at most `max_code_bytes`: `Ok(None)` when it would need more, found
+/// before more than that is allocated (the body's validation, if any, then stopped part-way).
 pub(crate) fn translate_function(
     module: &ModuleInner,
     func_index: u32,
@@ -249,7 +264,7 @@ pub(crate) fn translate_function(
     body: &FunctionBody<'_>,
     allocs: &mut FuncTranslatorAllocs,
     max_code_bytes: u64,
-) -> Result<CompiledFunc> {
+) -> Result<Option<CompiledFunc>> {
     let ty = module
         .func_type(func_index)
         .ok_or_else(|| Error::Invalid {
@@ -313,7 +328,7 @@ pub(crate) fn translate_function(
         }
         t.translate(op)?;
         if t.over_limit {
-            return Err(code_limit(max_code_bytes));
+            return Ok(None);
         }
     }
     if let Some(validator) = validator {
@@ -407,22 +422,15 @@ pub(crate) fn translate_function(
     allocs.stack = t.stack;
     allocs.ctrls = t.ctrls;
     if compiled.heap_bytes() > max_code_bytes {
-        return Err(code_limit(max_code_bytes));
+        return Ok(None);
     }
-    Ok(compiled)
+    Ok(Some(compiled))
 }
 
 /// The most instructions a function whose code may take `max_code_bytes` can hold.
 fn max_instrs(max_code_bytes: u64) -> usize {
     let bytes = max_code_bytes.saturating_sub(core::mem::size_of::<CompiledFunc>() as u64);
     usize::try_from(bytes / core::mem::size_of::<Instr>() as u64).unwrap_or(usize::MAX)
-}
-
-/// The error of a translation whose code would take more than `max_code_bytes`.
-fn code_limit(max_code_bytes: u64) -> Error {
-    Error::limit(alloc::format!(
-        "the function's translated code needs more than the {max_code_bytes} bytes available"
-    ))
 }
 
 /// The branch target of the instruction at index `at`, given as an instruction index, as the

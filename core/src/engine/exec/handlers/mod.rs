@@ -306,6 +306,26 @@ general_path!(
     }
 );
 
+/// One handler per line for binary operations with only a slot form:
+/// `binary_handlers! { s; I32Sub: |a, b| expr; ... }` (`s` names the handler state the
+/// expressions may use, e.g. to trap).
+macro_rules! binary_handlers {
+    ($s:ident; $($name:ident: |$a:ident, $b:ident| $e:expr;)*) => {$(
+        handler!(|$s, $name { dst, lhs, rhs }| {
+            bin!($s, dst, lhs, rhs, |$a, $b| $e);
+        });
+    )*};
+}
+
+/// One handler per line for unary operations: `unary_handlers! { s; I32Clz: |x| expr; ... }`.
+macro_rules! unary_handlers {
+    ($s:ident; $($name:ident: |$x:ident| $e:expr;)*) => {$(
+        handler!(|$s, $name { dst, src }| {
+            un!($s, dst, src, |$x| $e);
+        });
+    )*};
+}
+
 // The handlers, by category. Each file defines one handler per instruction of its category.
 mod compare;
 mod control;

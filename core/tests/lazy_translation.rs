@@ -5,7 +5,8 @@
 
 mod support;
 
-use support::{call_i32, compile, instantiate, leb, MIXED_PROGRAM};
+use support::binary::leb;
+use support::{call_i32, compile, instantiate, MIXED_PROGRAM};
 use wrt::{Config, Engine, Error, Linker, MemoryCategory, Module, Store, Val};
 
 fn engine(lazy: bool) -> Engine {

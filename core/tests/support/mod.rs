@@ -1,9 +1,12 @@
 //! What the core's integration tests share: compiling text, one instance of a module that
 //! imports nothing in a store of its own, calling an export, and the program the determinism
-//! and lazy-translation tests both run. Each test file uses a part of it (`mod support;`).
+//! and lazy-translation tests both run; `binary` writes modules by hand. Each test file uses a
+//! part of it (`mod support;`).
 //! The counting allocator of the budget proofs is apart, in `counting.rs`: it replaces the
 //! global allocator of the test binary that includes it.
 #![allow(dead_code)]
+
+pub mod binary;
 
 use wrt::{Engine, Error, Instance, Linker, Module, Store, Val};
 
@@ -62,19 +65,6 @@ pub fn call_i32<T>(
     match call(store, instance, name, &args)?[..] {
         [Val::I32(v)] => Ok(v),
         ref other => panic!("{name} returned {other:?}"),
-    }
-}
-
-/// LEB128 of `v`, for tests that write binary modules by hand.
-pub fn leb(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let byte = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
     }
 }
 

@@ -1,4 +1,8 @@
-// Generates include/wrt.h from this crate with cbindgen (settings in cbindgen.toml).
+// Writes the C items of the shared vocabulary (src/vocabulary.rs: the engine settings' setters,
+// the error and trap codes) as Rust source into OUT_DIR, where src/config.rs and src/error.rs
+// include them; then generates include/wrt.h from this crate with cbindgen (settings in
+// cbindgen.toml). cbindgen neither expands macros nor follows `include!`, so it reads a copy of
+// src/ in which the generated items stand where they are included.
 //
 // The header is written to OUT_DIR/wrt.h on every build. It is also copied to the committed
 // include/wrt.h when that differs, unless CI or WRT_CHECK_HEADER is set: then the committed file
@@ -8,7 +12,89 @@
 
 use std::env;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+#[path = "src/vocabulary.rs"]
+mod vocabulary;
+
+/// The C setter of every engine setting: a call of its `wrt::Config` method (`set` in
+/// src/config.rs does the rest).
+macro_rules! c_setters {
+    ($( $(#[doc = $doc:literal])* fn $cfn:ident($($arg:ident: $ty:ty)?) => $name:ident; )*) => {{
+        let mut out = String::new();
+        $(
+            $( out.push_str(&format!("///{}\n", $doc)); )*
+            out.push_str(&format!(
+                "#[no_mangle]\n\
+                 pub unsafe extern \"C\" fn {cfn}(\n    \
+                     config: *mut wrt_config_t,{params}\n\
+                 ) -> *mut wrt_error_t {{\n    \
+                     // SAFETY: forwarded API contract on `config`.\n    \
+                     unsafe {{ set(config, |c| {{ c.{name}({args}); }}) }}\n\
+                 }}\n\n",
+                cfn = stringify!($cfn),
+                name = stringify!($name),
+                params = concat!($("\n    ", stringify!($arg), ": ", stringify!($ty), ",")?),
+                args = concat!($(stringify!($arg))?),
+            ));
+        )*
+        out
+    }};
+}
+
+/// The entries of a list of codes (`wrt_error_codes!`, `wrt_trap_codes!`): each constant's
+/// name, value and documentation.
+macro_rules! codes {
+    ($( $(#[doc = $doc:literal])* $name:ident = $code:literal $(, $word:ident $($core:ident)?)*; )*) => {
+        vec![$( (stringify!($name), $code, vec![$($doc),*]) ),*]
+    };
+}
+
+/// The constants of a list of codes, of C type `ty`.
+fn constants(ty: &str, codes: Vec<(&str, u32, Vec<&str>)>) -> String {
+    let mut out = String::new();
+    for (name, code, doc) in codes {
+        for line in doc {
+            out.push_str(&format!("///{line}\n"));
+        }
+        out.push_str(&format!("pub const {name}: {ty} = {code};\n"));
+    }
+    out
+}
+
+/// The files src/ includes from OUT_DIR, with their contents.
+fn generated() -> [(&'static str, String); 3] {
+    [
+        ("config_setters.rs", wrt_config_settings!(c => c_setters)),
+        (
+            "error_codes.rs",
+            constants("wrt_error_code_t", wrt_error_codes!(codes)),
+        ),
+        (
+            "trap_codes.rs",
+            constants("wrt_trap_code_t", wrt_trap_codes!(codes)),
+        ),
+    ]
+}
+
+/// Copies the sources in `src` to `to`, each `include!` of a generated file replaced by that
+/// file's contents (what cbindgen reads).
+fn expanded_copy(src: &Path, to: &Path, generated: &[(&str, String)]) {
+    fs::create_dir_all(to).expect("OUT_DIR is writable");
+    for entry in fs::read_dir(src).expect("src/ is readable") {
+        let path = entry.expect("src/ is readable").path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let mut text = fs::read_to_string(&path).expect("the sources are UTF-8");
+        for (name, contents) in generated {
+            let include = format!("include!(concat!(env!(\"OUT_DIR\"), \"/{name}\"));");
+            text = text.replace(&include, contents);
+        }
+        let file = path.file_name().expect("a file name");
+        fs::write(to.join(file), text).expect("OUT_DIR is writable");
+    }
+}
 
 fn main() {
     let crate_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
@@ -17,6 +103,13 @@ fn main() {
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-env-changed=CI");
     println!("cargo:rerun-if-env-changed=WRT_CHECK_HEADER");
+
+    let generated = generated();
+    for (name, contents) in &generated {
+        fs::write(out_dir.join(name), contents).expect("OUT_DIR is writable");
+    }
+    let expanded = out_dir.join("cbindgen-src");
+    expanded_copy(&crate_dir.join("src"), &expanded, &generated);
 
     let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
         .expect("capi/cbindgen.toml is readable and valid");
@@ -33,17 +126,17 @@ fn main() {
         part("CARGO_PKG_VERSION_PATCH"),
     ));
     let header = cbindgen::Builder::new()
-        .with_crate(&crate_dir)
+        .with_src(expanded.join("lib.rs"))
         .with_config(config)
         .generate()
         .expect("cbindgen generates the header");
-    let generated = out_dir.join("wrt.h");
-    header.write_to_file(&generated);
+    let header_file = out_dir.join("wrt.h");
+    header.write_to_file(&header_file);
 
     let check_only = env::var_os("CI").is_some() || env::var_os("WRT_CHECK_HEADER").is_some();
     if !check_only {
         let committed = crate_dir.join("..").join("include").join("wrt.h");
-        let new = fs::read(&generated).expect("generated header is readable");
+        let new = fs::read(&header_file).expect("generated header is readable");
         if fs::read(&committed).ok().as_deref() != Some(new.as_slice()) {
             fs::create_dir_all(committed.parent().expect("include/ has a parent"))
                 .expect("include/ can be created");

@@ -484,8 +484,9 @@ typedef uint32_t wrt_memory_category_t;
 #define WRT_ERROR_INVALID_ARGUMENT 2
 
 /**
- * An internal error (a bug in wrt) was caught at the API boundary. The object it happened in
- * (store or caller context) is poisoned: later calls on it fail with this code.
+ * An internal error (a bug in wrt): an invariant the runtime found broken, or a panic caught at
+ * the API boundary. After a panic the object it happened in (store or caller context) is
+ * poisoned: later calls on it fail with this code.
  */
 #define WRT_ERROR_INTERNAL 3
 

@@ -84,7 +84,7 @@ fn exercise(engine: &Engine, wasm: &[u8]) {
     };
     for (_, export) in instance.exports(&store) {
         let Extern::Func(func) = export else { continue };
-        let ty = func.ty(&store);
+        let ty = func.ty(&store).expect("an export of this store");
         let args: Vec<Val> = ty
             .params()
             .iter()

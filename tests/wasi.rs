@@ -57,8 +57,10 @@ fn run(rel: &str, configure: impl FnOnce(&mut WasiCtxBuilder)) -> Outcome {
     let start = instance.get_func(&store, "_start").unwrap();
     let status = match start.call(&mut store, &[], &mut []) {
         Ok(()) => Ok(None),
-        Err(Error::Exit(n)) => Ok(Some(n)),
-        Err(e) => Err(e),
+        Err(e) => match e.exit_status() {
+            Some(n) => Ok(Some(n)),
+            None => Err(e),
+        },
     };
     Outcome {
         stdout: String::from_utf8_lossy(&stdout.contents()).into_owned(),

@@ -854,15 +854,17 @@ mod unix {
         store.data_mut().flush();
         Ok(match result {
             Ok(()) => 0,
-            Err(Error::Exit(code)) => code,
-            Err(e @ Error::Trap(_)) => {
-                eprintln!("error: {e}");
-                TRAP
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                FAILURE
-            }
+            Err(e) => match e.kind() {
+                wrt::ErrorKind::Exit(code) => *code,
+                wrt::ErrorKind::Trap(_) => {
+                    eprintln!("error: {e}");
+                    TRAP
+                }
+                _ => {
+                    eprintln!("error: {e}");
+                    FAILURE
+                }
+            },
         })
     }
 }

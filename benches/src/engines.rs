@@ -199,7 +199,7 @@ impl Instance for WrtInstance {
 
     fn memory(&self) -> Option<&[u8]> {
         let memory = self.instance.get_memory(&self.store, "memory")?;
-        Some(memory.data(&self.store))
+        memory.data(&self.store).ok()
     }
 }
 

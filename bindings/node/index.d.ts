@@ -17,24 +17,32 @@ export interface ExportedFunction {
 export interface EngineOptions {
   /** Run with this much fuel (implies consumeFuel). */
   fuel?: number | bigint;
-  /** Whether wasm code consumes fuel (stores then start with none). */
-  consumeFuel?: boolean;
-  /** One budget in bytes for everything a store allocates. */
-  memoryBudget?: number;
-  /** Canonicalise NaN results so floats are bit-identical on every host. */
-  deterministic?: boolean;
+  // BEGIN GENERATED: engine settings
+  /** The deepest nesting of wasm calls. */
   maxCallDepth?: number;
+  /** The largest value stack, in 64-bit slots. */
   maxValueStack?: number;
-  maxInstances?: number;
-  maxMemories?: number;
-  maxTables?: number;
-  maxTableElements?: number;
-  /** Translate each function on its first call (default: true) rather than when compiling. */
-  lazyTranslation?: boolean;
-  /** Platform-specific speed-ups such as mmap-reserved linear memory (default: true). */
+  /** One budget in bytes for everything a store allocates (default: none). */
+  memoryBudget?: number;
+  /** Whether wasm code consumes fuel; stores then start with none. */
+  consumeFuel?: boolean;
+  /** Whether NaN results are canonical, so floats are bit-identical on every host. */
+  deterministic?: boolean;
+  /** Whether platform speed-ups such as mmap-reserved memory are used (default: yes). */
   platformOptimizations?: boolean;
-  /** Let compiling a large module check its functions on several threads (default: true). */
+  /** Whether functions are translated on their first call (default: yes) or at once. */
+  lazyTranslation?: boolean;
+  /** Whether compiling a large module may use several threads (default: yes). */
   parallelCompilation?: boolean;
+  /** How many instances one store may hold. */
+  maxInstances?: number;
+  /** How many linear memories one store may hold. */
+  maxMemories?: number;
+  /** How many tables one store may hold. */
+  maxTables?: number;
+  /** How many elements one table may hold. */
+  maxTableElements?: number;
+  // END GENERATED: engine settings
 }
 
 export interface WasiOptions {

@@ -16,45 +16,11 @@ const NATIVE = Symbol('wrt.native');
 
 // -- errors ----------------------------------------------------------------------------------
 
-/** The stable numeric codes of wrt's C API (WRT_ERROR_*). */
-const errorCodes = Object.freeze({
-  NULL_ARGUMENT: 1,
-  INVALID_ARGUMENT: 2,
-  INTERNAL: 3,
-  BUSY: 4,
-  NOT_FOUND: 5,
-  MALFORMED: 10,
-  INVALID_MODULE: 11,
-  UNSUPPORTED: 12,
-  TRAP: 13,
-  LINK: 14,
-  INSTANTIATION: 15,
-  HOST: 16,
-  TYPE: 17,
-  LIMIT: 18,
-  HANDLE: 19,
-  EXIT: 20,
-  OTHER: 99,
-});
+/** The stable numeric codes of wrt's C API (WRT_ERROR_*), by name without the prefix. */
+const errorCodes = Object.freeze(native.errorCodes());
 
-/** The trap codes of wrt's C API (WRT_TRAP_*), by name. */
-const trapCodes = Object.freeze({
-  none: 0,
-  unreachable: 1,
-  memory_out_of_bounds: 2,
-  table_out_of_bounds: 3,
-  undefined_element: 4,
-  uninitialized_element: 5,
-  indirect_call_type_mismatch: 6,
-  integer_overflow: 7,
-  integer_divide_by_zero: 8,
-  invalid_conversion_to_integer: 9,
-  call_stack_exhausted: 10,
-  null_reference: 11,
-  out_of_fuel: 12,
-  host_error: 13,
-  other: 99,
-});
+/** The trap codes of wrt's C API (WRT_TRAP_*), by trap name ('out_of_fuel', ...). */
+const trapCodes = Object.freeze(native.trapCodes());
 
 const codeNames = Object.fromEntries(Object.entries(errorCodes).map(([k, v]) => [v, k]));
 const trapNames = Object.fromEntries(Object.entries(trapCodes).map(([k, v]) => [v, k]));
@@ -162,6 +128,9 @@ function toBytes(source) {
   throw new TypeError('expected a BufferSource (Uint8Array, ArrayBuffer, Buffer) or WebAssembly text');
 }
 
+// The engine settings ({name, kind, compile, doc}, names in camel case), as wrt's C API lists them.
+const configSettings = Object.freeze(native.configSettings());
+
 function engineSettings(options = {}) {
   const int = (v, name) => {
     if (v === undefined || v === null) return undefined;
@@ -175,20 +144,12 @@ function engineSettings(options = {}) {
     if (typeof v !== 'boolean') throw new TypeError(`${name} must be a boolean`);
     return v;
   };
-  return {
-    consumeFuel: options.fuel !== undefined && options.fuel !== null ? true : !!options.consumeFuel,
-    deterministic: !!options.deterministic,
-    memoryBudget: int(options.memoryBudget, 'memoryBudget'),
-    maxCallDepth: int(options.maxCallDepth, 'maxCallDepth'),
-    maxValueStack: int(options.maxValueStack, 'maxValueStack'),
-    maxInstances: int(options.maxInstances, 'maxInstances'),
-    maxMemories: int(options.maxMemories, 'maxMemories'),
-    maxTables: int(options.maxTables, 'maxTables'),
-    maxTableElements: int(options.maxTableElements, 'maxTableElements'),
-    lazyTranslation: flag(options.lazyTranslation, 'lazyTranslation'),
-    platformOptimizations: flag(options.platformOptimizations, 'platformOptimizations'),
-    parallelCompilation: flag(options.parallelCompilation, 'parallelCompilation'),
-  };
+  const read = { flag: (v) => !!v, bool: flag, int };
+  const settings = {};
+  for (const { name, kind } of configSettings) settings[name] = read[kind](options[name], name);
+  // Running with fuel needs fuel to be consumed.
+  if (options.fuel !== undefined && options.fuel !== null) settings.consumeFuel = true;
+  return settings;
 }
 
 // JavaScript values on their way into wasm: exported functions become their native handles.
@@ -241,9 +202,9 @@ class Engine {
 }
 
 // What a module's compiled form depends on; the other settings are the store's.
+const compileSettings = configSettings.filter((s) => s.compile).map((s) => s.name);
 function compileKey(settings) {
-  return [settings.consumeFuel, settings.deterministic, settings.lazyTranslation,
-    settings.parallelCompilation].join('|');
+  return compileSettings.map((name) => settings[name]).join('|');
 }
 
 const engineCache = new Map();
@@ -251,12 +212,9 @@ function engineFor(settings) {
   const key = compileKey(settings);
   let engine = engineCache.get(key);
   if (!engine) {
-    engine = new native.NativeEngine({
-      consumeFuel: settings.consumeFuel,
-      deterministic: settings.deterministic,
-      lazyTranslation: settings.lazyTranslation,
-      parallelCompilation: settings.parallelCompilation,
-    });
+    engine = new native.NativeEngine(
+      Object.fromEntries(compileSettings.map((name) => [name, settings[name]]))
+    );
     engineCache.set(key, engine);
   }
   return engine;
@@ -377,12 +335,16 @@ class Store {
 
 // -- store objects ---------------------------------------------------------------------------
 
-/** A linear memory. Reads and writes copy; `grow` returns the previous size in pages. */
-class Memory {
+/** What memories, globals and tables share: their native handle and their store. */
+class StoreObject {
   constructor(handle, store) {
     this[NATIVE] = handle;
     this.store = store;
   }
+}
+
+/** A linear memory. Reads and writes copy; `grow` returns the previous size in pages. */
+class Memory extends StoreObject {
   /** The size in bytes. */
   get byteLength() {
     return this[NATIVE].memByteLength();
@@ -410,11 +372,7 @@ class Memory {
 }
 
 /** A global, like WebAssembly.Global: `value` reads and writes it. */
-class Global {
-  constructor(handle, store) {
-    this[NATIVE] = handle;
-    this.store = store;
-  }
+class Global extends StoreObject {
   get value() {
     return fromNative(this[NATIVE].globalGet(), this.store);
   }
@@ -434,11 +392,7 @@ class Global {
 }
 
 /** A table, like WebAssembly.Table. */
-class Table {
-  constructor(handle, store) {
-    this[NATIVE] = handle;
-    this.store = store;
-  }
+class Table extends StoreObject {
   get length() {
     return this[NATIVE].tableSize();
   }

@@ -5,84 +5,20 @@ use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
-use wrt_core::{Error, TrapCode};
+use wrt_core::{Error, ErrorKind, TrapCode};
 
 /// A stable numeric error code (one of the `WRT_ERROR_*` constants). The numbers never change
 /// meaning; new codes may be added, so treat unknown values like `WRT_ERROR_OTHER`.
 pub type wrt_error_code_t = u32;
 
-/// A required pointer argument was NULL.
-pub const WRT_ERROR_NULL_ARGUMENT: wrt_error_code_t = 1;
-/// An argument was not NULL but unusable: a string that is not UTF-8, an unknown value kind, a
-/// handle of the wrong kind, a length that does not fit.
-pub const WRT_ERROR_INVALID_ARGUMENT: wrt_error_code_t = 2;
-/// An internal error (a bug in wrt) was caught at the API boundary. The object it happened in
-/// (store or caller context) is poisoned: later calls on it fail with this code.
-pub const WRT_ERROR_INTERNAL: wrt_error_code_t = 3;
-/// The store (or caller context) is already in use: by a call that is running (use the
-/// `wrt_caller_t` context inside host functions instead), or from another thread.
-pub const WRT_ERROR_BUSY: wrt_error_code_t = 4;
-/// An export or definition of that name does not exist.
-pub const WRT_ERROR_NOT_FOUND: wrt_error_code_t = 5;
-/// The bytes are not a well-formed WebAssembly binary (or text, for `wrt_wat2wasm`).
-pub const WRT_ERROR_MALFORMED: wrt_error_code_t = 10;
-/// The module is well formed but fails validation.
-pub const WRT_ERROR_INVALID_MODULE: wrt_error_code_t = 11;
-/// The module uses a feature this build does not implement.
-pub const WRT_ERROR_UNSUPPORTED: wrt_error_code_t = 12;
-/// WebAssembly execution trapped; `wrt_error_trap_code` says why.
-pub const WRT_ERROR_TRAP: wrt_error_code_t = 13;
-/// An import could not be resolved, was of the wrong type, or a name was defined twice.
-pub const WRT_ERROR_LINK: wrt_error_code_t = 14;
-/// Instantiation failed for a reason other than a trap.
-pub const WRT_ERROR_INSTANTIATION: wrt_error_code_t = 15;
-/// A host function returned an error (see `wrt_error_new`).
-pub const WRT_ERROR_HOST: wrt_error_code_t = 16;
-/// A value of the wrong type or count was passed (arguments, results, global or table values,
-/// writing an immutable global).
-pub const WRT_ERROR_TYPE: wrt_error_code_t = 17;
-/// A configured or structural limit was exceeded (for example a memory that cannot grow).
-pub const WRT_ERROR_LIMIT: wrt_error_code_t = 18;
-/// A handle was used with a store it does not belong to, or is otherwise unknown.
-pub const WRT_ERROR_HANDLE: wrt_error_code_t = 19;
-/// The guest asked to exit (WASI `proc_exit`); `wrt_error_exit_status` gives the status.
-pub const WRT_ERROR_EXIT: wrt_error_code_t = 20;
-/// An error this version of the header has no code for.
-pub const WRT_ERROR_OTHER: wrt_error_code_t = 99;
+// `WRT_ERROR_*`, from `wrt_error_codes!` (src/vocabulary.rs), written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/error_codes.rs"));
 
 /// A stable numeric trap code (one of the `WRT_TRAP_*` constants).
 pub type wrt_trap_code_t = u32;
 
-/// The error is not a trap.
-pub const WRT_TRAP_NONE: wrt_trap_code_t = 0;
-/// `unreachable` was executed.
-pub const WRT_TRAP_UNREACHABLE: wrt_trap_code_t = 1;
-/// A memory access was out of bounds (also reported by `wrt_memory_read`/`wrt_memory_write`).
-pub const WRT_TRAP_MEMORY_OUT_OF_BOUNDS: wrt_trap_code_t = 2;
-/// A table access was out of bounds (also reported by `wrt_table_get`/`wrt_table_set`).
-pub const WRT_TRAP_TABLE_OUT_OF_BOUNDS: wrt_trap_code_t = 3;
-/// `call_indirect` used an index past the end of the table.
-pub const WRT_TRAP_UNDEFINED_ELEMENT: wrt_trap_code_t = 4;
-/// `call_indirect` found a null reference.
-pub const WRT_TRAP_UNINITIALIZED_ELEMENT: wrt_trap_code_t = 5;
-/// `call_indirect` found a function of another type.
-pub const WRT_TRAP_INDIRECT_CALL_TYPE_MISMATCH: wrt_trap_code_t = 6;
-/// Signed division overflow.
-pub const WRT_TRAP_INTEGER_OVERFLOW: wrt_trap_code_t = 7;
-/// Integer division or remainder by zero.
-pub const WRT_TRAP_INTEGER_DIVIDE_BY_ZERO: wrt_trap_code_t = 8;
-/// Float-to-integer conversion of NaN or of an out-of-range value.
-pub const WRT_TRAP_INVALID_CONVERSION_TO_INTEGER: wrt_trap_code_t = 9;
-/// The call-depth or value-stack limit of the configuration was reached.
-pub const WRT_TRAP_CALL_STACK_EXHAUSTED: wrt_trap_code_t = 10;
-/// A null reference was dereferenced.
-pub const WRT_TRAP_NULL_REFERENCE: wrt_trap_code_t = 11;
-/// The store ran out of fuel.
-pub const WRT_TRAP_OUT_OF_FUEL: wrt_trap_code_t = 12;
-/// A host function reported a failure as a trap.
-pub const WRT_TRAP_HOST_ERROR: wrt_trap_code_t = 13;
-/// A trap this version of the header has no code for.
-pub const WRT_TRAP_OTHER: wrt_trap_code_t = 99;
+// `WRT_TRAP_*`, from `wrt_trap_codes!` (src/vocabulary.rs), written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/trap_codes.rs"));
 
 /// An error or a trap: a stable code, a message, and for traps a trap code.
 ///
@@ -125,51 +61,33 @@ pub(crate) fn invalid_arg(message: impl std::fmt::Display) -> Fail {
     fail(WRT_ERROR_INVALID_ARGUMENT, message)
 }
 
-/// A trap raised by this layer (for checks the core answers with `None`).
-pub(crate) fn trap_fail(trap: wrt_trap_code_t, message: &str) -> Fail {
-    Box::new(wrt_error_t {
-        code: WRT_ERROR_TRAP,
-        trap,
-        exit_status: None,
-        message: c_message(&format!("trap: {message}")),
-        source: None,
-    })
-}
-
+/// The `WRT_TRAP_*` code of a trap.
 fn trap_code(code: TrapCode) -> wrt_trap_code_t {
-    match code {
-        TrapCode::Unreachable => WRT_TRAP_UNREACHABLE,
-        TrapCode::MemoryOutOfBounds => WRT_TRAP_MEMORY_OUT_OF_BOUNDS,
-        TrapCode::TableOutOfBounds => WRT_TRAP_TABLE_OUT_OF_BOUNDS,
-        TrapCode::UndefinedElement => WRT_TRAP_UNDEFINED_ELEMENT,
-        TrapCode::UninitializedElement => WRT_TRAP_UNINITIALIZED_ELEMENT,
-        TrapCode::IndirectCallTypeMismatch => WRT_TRAP_INDIRECT_CALL_TYPE_MISMATCH,
-        TrapCode::IntegerOverflow => WRT_TRAP_INTEGER_OVERFLOW,
-        TrapCode::IntegerDivideByZero => WRT_TRAP_INTEGER_DIVIDE_BY_ZERO,
-        TrapCode::InvalidConversionToInteger => WRT_TRAP_INVALID_CONVERSION_TO_INTEGER,
-        TrapCode::CallStackExhausted => WRT_TRAP_CALL_STACK_EXHAUSTED,
-        TrapCode::NullReference => WRT_TRAP_NULL_REFERENCE,
-        TrapCode::OutOfFuel => WRT_TRAP_OUT_OF_FUEL,
-        TrapCode::HostError => WRT_TRAP_HOST_ERROR,
-        _ => WRT_TRAP_OTHER,
+    macro_rules! of_core {
+        ($( $(#[doc = $doc:literal])* $name:ident = $code:literal $(, core $core:ident)?; )*) => {
+            match code {
+                $($( TrapCode::$core => $code, )?)*
+                _ => WRT_TRAP_OTHER,
+            }
+        };
     }
+    crate::wrt_trap_codes!(of_core)
 }
 
+/// The `WRT_ERROR_*` code of an error.
 fn error_code(error: &Error) -> wrt_error_code_t {
-    match error {
-        Error::Malformed { .. } => WRT_ERROR_MALFORMED,
-        Error::Invalid { .. } => WRT_ERROR_INVALID_MODULE,
-        Error::Unsupported { .. } => WRT_ERROR_UNSUPPORTED,
-        Error::Trap(_) => WRT_ERROR_TRAP,
-        Error::Link { .. } => WRT_ERROR_LINK,
-        Error::Instantiation { .. } => WRT_ERROR_INSTANTIATION,
-        Error::Host { .. } => WRT_ERROR_HOST,
-        Error::Type { .. } => WRT_ERROR_TYPE,
-        Error::Limit { .. } => WRT_ERROR_LIMIT,
-        Error::Handle { .. } => WRT_ERROR_HANDLE,
-        Error::Exit(_) => WRT_ERROR_EXIT,
-        _ => WRT_ERROR_OTHER,
+    macro_rules! of_core {
+        ($(
+            $(#[doc = $doc:literal])* $name:ident = $code:literal, $kind:ident
+                $(, core $core:ident)?;
+        )*) => {
+            match error.kind() {
+                $($( ErrorKind::$core { .. } => $code, )?)*
+                _ => WRT_ERROR_OTHER,
+            }
+        };
     }
+    crate::wrt_error_codes!(of_core)
 }
 
 impl From<Error> for Fail {
@@ -177,10 +95,7 @@ impl From<Error> for Fail {
         Box::new(wrt_error_t {
             code: error_code(&error),
             trap: error.trap_code().map_or(WRT_TRAP_NONE, trap_code),
-            exit_status: match error {
-                Error::Exit(status) => Some(status),
-                _ => None,
-            },
+            exit_status: error.exit_status(),
             message: c_message(&error.to_string()),
             source: Some(error),
         })
@@ -193,9 +108,7 @@ impl wrt_error_t {
     pub(crate) fn into_runtime_error(self) -> Error {
         match self.source {
             Some(error) => error,
-            None => Error::Host {
-                message: self.message.to_string_lossy().into_owned(),
-            },
+            None => Error::host(self.message.to_string_lossy().into_owned()),
         }
     }
 }
@@ -275,6 +188,53 @@ pub(crate) unsafe fn write_out<T>(out: *mut T, value: T) {
     }
 }
 
+/// The skeleton of the functions that answer through one required out-parameter: fails if
+/// `out` is NULL (so the work is not done for nothing), otherwise writes what `value` gives to
+/// `out`, which is left unchanged on error.
+///
+/// # Safety
+/// `out` must be NULL or valid for a write of `T` (it may be uninitialised).
+pub(crate) unsafe fn returning<T>(
+    out: *mut T,
+    name: &str,
+    value: impl FnOnce() -> CResult<T>,
+) -> *mut wrt_error_t {
+    guard(|| {
+        need_out(out, name)?;
+        let value = value()?;
+        // SAFETY: `out` is not NULL (checked) and writable (caller's contract).
+        unsafe { write_out(out, value) };
+        Ok(())
+    })
+}
+
+/// Hands a new object to the caller (the skeleton of `wrt_*_new`): writes it to `out`, for the
+/// caller to own and release with [`release`].
+///
+/// # Safety
+/// `out` must be NULL or valid for a write of a pointer.
+pub(crate) unsafe fn new_object<T>(
+    out: *mut *mut T,
+    make: impl FnOnce() -> CResult<T>,
+) -> *mut wrt_error_t {
+    // SAFETY: forwarded contract on `out`.
+    unsafe { returning(out, "out", || Ok(Box::into_raw(Box::new(make()?)))) }
+}
+
+/// Releases an object the caller owned (the body of `wrt_*_delete`). NULL is ignored.
+///
+/// # Safety
+/// `object` must be NULL or an object this library handed out (`Box::into_raw`) that is released
+/// once.
+pub(crate) unsafe fn release<T>(object: *mut T) {
+    if !object.is_null() {
+        guard_value((), || {
+            // SAFETY: handed out with `Box::into_raw` and released once (caller's contract).
+            drop(unsafe { Box::from_raw(object) });
+        });
+    }
+}
+
 /// Fails if an out-parameter is NULL, so the work is not done for nothing.
 pub(crate) fn need_out<T>(out: *mut T, name: &str) -> CResult {
     if out.is_null() {
@@ -312,12 +272,8 @@ pub unsafe extern "C" fn wrt_error_new(message: *const c_char) -> *mut wrt_error
 /// Releases an error. NULL is ignored.
 #[no_mangle]
 pub unsafe extern "C" fn wrt_error_delete(error: *mut wrt_error_t) {
-    if !error.is_null() {
-        guard_value((), || {
-            // SAFETY: `error` came from `Box::into_raw` in this library and is released once.
-            drop(unsafe { Box::from_raw(error) });
-        });
-    }
+    // SAFETY: `error` came from this library and is released once (API contract).
+    unsafe { release(error) }
 }
 
 /// The error's code (`WRT_ERROR_*`); `WRT_ERROR_NULL_ARGUMENT` if `error` is NULL.
@@ -391,7 +347,7 @@ mod tests {
 
     #[test]
     fn runtime_errors_keep_their_codes() {
-        let e: Fail = Error::Exit(3).into();
+        let e: Fail = Error::exit(3).into();
         assert_eq!(e.code, WRT_ERROR_EXIT);
         assert_eq!(e.exit_status, Some(3));
         let e: Fail = Error::host("x").into();

@@ -4,6 +4,11 @@
 //! generates from this crate (see `build.rs`). The rules every function follows (ownership,
 //! NULL handling, errors, threads) are in the header's preamble, `cbindgen.toml`.
 //!
+//! The engine settings (`wrt_config_*`) and the error and trap codes (`WRT_ERROR_*`,
+//! `WRT_TRAP_*`) are declared once, in `vocabulary.rs`: `build.rs` writes the C setters and
+//! constants from those lists, and the bindings (`bindings/`) derive their settings, codes and
+//! type stubs from the same lists.
+//!
 //! Rust users should use the `wrt` crate (`core/`) directly; this crate's `rlib` exists so the
 //! tests can link it.
 #![allow(non_camel_case_types)]
@@ -14,6 +19,9 @@
 // unwinding: with `panic = "abort"` a bug would abort the embedding program instead.
 #[cfg(panic = "abort")]
 compile_error!("the wrt C API must be built with panic = \"unwind\"");
+
+// The settings and codes every layer shares (macros only, for the modules below and build.rs).
+mod vocabulary;
 
 // cbindgen lists the functions in this order.
 mod error;

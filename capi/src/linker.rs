@@ -10,7 +10,7 @@ use wrt_core::{Caller, FuncType, Linker, Val, ValType};
 
 use crate::config::{engine_ref, wrt_engine_t};
 use crate::error::{
-    c_slice, c_str, fail, guard, guard_value, need_out, null_arg, write_out, wrt_error_t, CResult,
+    c_slice, c_str, fail, guard, need_out, null_arg, release, write_out, wrt_error_t, CResult,
     WRT_ERROR_BUSY,
 };
 use crate::module::{module_ref, wrt_module_t};
@@ -200,11 +200,9 @@ pub unsafe extern "C" fn wrt_linker_delete(linker: *mut wrt_linker_t) {
     if unsafe { &*addr_of!((*linker).users) }.load(Ordering::Acquire) != 0 {
         return;
     }
-    guard_value((), || {
-        // SAFETY: `linker` came from `wrt_linker_new`, is released once (API contract), and no
-        // instantiation uses it (checked above).
-        drop(unsafe { Box::from_raw(linker) });
-    });
+    // SAFETY: `linker` came from `wrt_linker_new`, is released once (API contract), and no
+    // instantiation uses it (checked above).
+    unsafe { release(linker) }
 }
 
 /// Whether a later definition may replace an earlier one of the same name (default: false, and
@@ -312,7 +310,7 @@ pub unsafe extern "C" fn wrt_linker_define_instance(
         unsafe {
             with_context(context, |cx| {
                 let instance = cx.data().import(instance)?;
-                crate::store::with_cx!(cx, |c| linker.instance(&*c, module, instance))?;
+                linker.instance(cx.store(), module, instance)?;
                 Ok(())
             })
         }
@@ -354,8 +352,7 @@ pub unsafe extern "C" fn wrt_linker_instantiate(
             with_context(context, |cx| {
                 #[cfg(feature = "wasi")]
                 crate::wasi::check_wasi_configured(defines_wasi, &module, cx.data())?;
-                let instance =
-                    crate::store::with_cx!(cx, |c| linker.instantiate(&mut *c, &module))?;
+                let instance = linker.instantiate(cx.store(), &module)?;
                 cx.data().export(instance)
             })
         }?;

@@ -6,7 +6,7 @@ use wrt_core::Module;
 
 use crate::config::{engine_ref, wrt_engine_t};
 use crate::error::{
-    c_slice, guard, guard_value, need_out, null_arg, write_out, wrt_error_t, CResult,
+    c_slice, guard, guard_value, need_out, null_arg, release, write_out, wrt_error_t, CResult,
 };
 use crate::module_types::ModuleTypes;
 
@@ -88,12 +88,8 @@ pub unsafe extern "C" fn wrt_module_validate(
 /// Releases a module. NULL is ignored.
 #[no_mangle]
 pub unsafe extern "C" fn wrt_module_delete(module: *mut wrt_module_t) {
-    if !module.is_null() {
-        guard_value((), || {
-            // SAFETY: `module` came from `wrt_module_new` and is released once (API contract).
-            drop(unsafe { Box::from_raw(module) });
-        });
-    }
+    // SAFETY: `module` came from `wrt_module_new` and is released once (API contract).
+    unsafe { release(module) }
 }
 
 /// Converts the WebAssembly text format (`text`, `len` bytes of UTF-8, borrowed for the call)

@@ -5,11 +5,13 @@ use std::ffi::{c_char, c_void};
 use wrt_core::{ExternRef, Mutability};
 
 use crate::error::{
-    c_slice, c_str, fail, guard, invalid_arg, need_out, trap_fail, write_out, wrt_error_t, CResult,
-    WRT_ERROR_NOT_FOUND, WRT_ERROR_TYPE, WRT_TRAP_TABLE_OUT_OF_BOUNDS,
+    c_slice, c_str, fail, guard, invalid_arg, returning, write_out, wrt_error_t, CResult,
+    WRT_ERROR_NOT_FOUND, WRT_ERROR_TYPE,
 };
 use crate::store::wrt_finalizer_t;
-use crate::store::{with_caller, with_context, with_cx, wrt_caller_t, wrt_context_t, Finalized};
+use crate::store::{
+    with_caller, with_context, with_object, wrt_caller_t, wrt_context_t, Finalized,
+};
 use crate::val::{
     kind_of, wrt_extern_t, wrt_externref_t, wrt_func_t, wrt_global_t, wrt_instance_t, wrt_memory_t,
     wrt_table_t, wrt_val_t, wrt_valkind_t, WRT_EXTERN_FUNC, WRT_EXTERN_GLOBAL, WRT_EXTERN_MEMORY,
@@ -41,16 +43,38 @@ unsafe fn instance_export(
     let name = unsafe { c_str(name, "name") }?;
     // SAFETY: forwarded contract on `context`.
     unsafe {
-        with_context(context, |cx| {
-            let instance = cx.data().import(instance)?;
-            let ext = with_cx!(cx, |c| instance.get_export(&*c, name));
-            let ext = ext.ok_or_else(|| {
+        with_object(context, instance, |store, instance| {
+            let ext = instance.get_export(&*store, name).ok_or_else(|| {
                 fail(
                     WRT_ERROR_NOT_FOUND,
                     format_args!("the instance has no export `{name}`"),
                 )
             })?;
-            wrt_extern_t::from_core(ext, cx.data())
+            wrt_extern_t::from_core(ext, store.data_mut())
+        })
+    }
+}
+
+/// The export `name` of `instance`, which must be of `kind`, as the handle `member` reads from
+/// it: the body of `wrt_instance_export_<kind>`.
+///
+/// # Safety
+/// As for the public functions; `member` must read the union member of `kind`.
+unsafe fn typed_export<T>(
+    context: *mut wrt_context_t,
+    instance: wrt_instance_t,
+    name: *const c_char,
+    out: *mut T,
+    kind: u8,
+    member: unsafe fn(&wrt_extern_t) -> T,
+) -> *mut wrt_error_t {
+    // SAFETY: forwarded API contract.
+    unsafe {
+        returning(out, "out", || {
+            let ext = instance_export(context, instance, name)?;
+            expect_kind(&ext, kind)?;
+            // `kind` was checked to be the kind of the member `member` reads (`from_core` set it).
+            Ok(member(&ext))
         })
     }
 }
@@ -79,14 +103,8 @@ pub unsafe extern "C" fn wrt_instance_export(
     name: *const c_char,
     out: *mut wrt_extern_t,
 ) -> *mut wrt_error_t {
-    guard(|| {
-        need_out(out, "out")?;
-        // SAFETY: forwarded API contract.
-        let ext = unsafe { instance_export(context, instance, name) }?;
-        // SAFETY: `out` is not NULL (checked) and writable (API contract).
-        unsafe { write_out(out, ext) };
-        Ok(())
-    })
+    // SAFETY: forwarded API contract.
+    unsafe { returning(out, "out", || instance_export(context, instance, name)) }
 }
 
 /// Stores in `*out` the exported function `name` (NUL-terminated UTF-8, borrowed) of `instance`.
@@ -99,17 +117,8 @@ pub unsafe extern "C" fn wrt_instance_export_func(
     name: *const c_char,
     out: *mut wrt_func_t,
 ) -> *mut wrt_error_t {
-    guard(|| {
-        need_out(out, "out")?;
-        // SAFETY: forwarded API contract.
-        let ext = unsafe { instance_export(context, instance, name) }?;
-        expect_kind(&ext, WRT_EXTERN_FUNC)?;
-        // SAFETY: `kind` was checked to be the kind of this member, which `from_core` set.
-        let handle = unsafe { ext.of.func };
-        // SAFETY: `out` is not NULL (checked) and writable (API contract).
-        unsafe { write_out(out, handle) };
-        Ok(())
-    })
+    // SAFETY: forwarded API contract; the member read is that of `WRT_EXTERN_FUNC`.
+    unsafe { typed_export(context, instance, name, out, WRT_EXTERN_FUNC, |e| e.of.func) }
 }
 
 /// Stores in `*out` the exported memory `name` (NUL-terminated UTF-8, borrowed) of `instance`.
@@ -122,17 +131,12 @@ pub unsafe extern "C" fn wrt_instance_export_memory(
     name: *const c_char,
     out: *mut wrt_memory_t,
 ) -> *mut wrt_error_t {
-    guard(|| {
-        need_out(out, "out")?;
-        // SAFETY: forwarded API contract.
-        let ext = unsafe { instance_export(context, instance, name) }?;
-        expect_kind(&ext, WRT_EXTERN_MEMORY)?;
-        // SAFETY: `kind` was checked to be the kind of this member, which `from_core` set.
-        let handle = unsafe { ext.of.memory };
-        // SAFETY: `out` is not NULL (checked) and writable (API contract).
-        unsafe { write_out(out, handle) };
-        Ok(())
-    })
+    // SAFETY: forwarded API contract; the member read is that of `WRT_EXTERN_MEMORY`.
+    unsafe {
+        typed_export(context, instance, name, out, WRT_EXTERN_MEMORY, |e| {
+            e.of.memory
+        })
+    }
 }
 
 /// Stores in `*out` the exported global `name` (NUL-terminated UTF-8, borrowed) of `instance`.
@@ -145,17 +149,12 @@ pub unsafe extern "C" fn wrt_instance_export_global(
     name: *const c_char,
     out: *mut wrt_global_t,
 ) -> *mut wrt_error_t {
-    guard(|| {
-        need_out(out, "out")?;
-        // SAFETY: forwarded API contract.
-        let ext = unsafe { instance_export(context, instance, name) }?;
-        expect_kind(&ext, WRT_EXTERN_GLOBAL)?;
-        // SAFETY: `kind` was checked to be the kind of this member, which `from_core` set.
-        let handle = unsafe { ext.of.global };
-        // SAFETY: `out` is not NULL (checked) and writable (API contract).
-        unsafe { write_out(out, handle) };
-        Ok(())
-    })
+    // SAFETY: forwarded API contract; the member read is that of `WRT_EXTERN_GLOBAL`.
+    unsafe {
+        typed_export(context, instance, name, out, WRT_EXTERN_GLOBAL, |e| {
+            e.of.global
+        })
+    }
 }
 
 /// Stores in `*out` the exported table `name` (NUL-terminated UTF-8, borrowed) of `instance`.
@@ -168,17 +167,12 @@ pub unsafe extern "C" fn wrt_instance_export_table(
     name: *const c_char,
     out: *mut wrt_table_t,
 ) -> *mut wrt_error_t {
-    guard(|| {
-        need_out(out, "out")?;
-        // SAFETY: forwarded API contract.
-        let ext = unsafe { instance_export(context, instance, name) }?;
-        expect_kind(&ext, WRT_EXTERN_TABLE)?;
-        // SAFETY: `kind` was checked to be the kind of this member, which `from_core` set.
-        let handle = unsafe { ext.of.table };
-        // SAFETY: `out` is not NULL (checked) and writable (API contract).
-        unsafe { write_out(out, handle) };
-        Ok(())
-    })
+    // SAFETY: forwarded API contract; the member read is that of `WRT_EXTERN_TABLE`.
+    unsafe {
+        typed_export(context, instance, name, out, WRT_EXTERN_TABLE, |e| {
+            e.of.table
+        })
+    }
 }
 
 /// Stores in `*out` the export `name` (NUL-terminated UTF-8, borrowed) of the instance that
@@ -190,12 +184,10 @@ pub unsafe extern "C" fn wrt_caller_export(
     name: *const c_char,
     out: *mut wrt_extern_t,
 ) -> *mut wrt_error_t {
-    guard(|| {
-        need_out(out, "out")?;
-        // SAFETY: NUL-terminated string (API contract).
-        let name = unsafe { c_str(name, "name") }?;
-        // SAFETY: forwarded API contract on `caller`.
-        let ext = unsafe {
+    // SAFETY: forwarded API contract on `out`, `name` and `caller`.
+    unsafe {
+        returning(out, "out", || {
+            let name = c_str(name, "name")?;
             with_caller(caller, |c| {
                 let ext = c.get_export(name).ok_or_else(|| {
                     fail(
@@ -205,11 +197,8 @@ pub unsafe extern "C" fn wrt_caller_export(
                 })?;
                 wrt_extern_t::from_core(ext, c.data_mut())
             })
-        }?;
-        // SAFETY: `out` is not NULL (checked) and writable (API contract).
-        unsafe { write_out(out, ext) };
-        Ok(())
-    })
+        })
+    }
 }
 
 /// Stores in `*out` the calling instance's memory: its export named "memory". Missing or not a
@@ -219,10 +208,9 @@ pub unsafe extern "C" fn wrt_caller_memory(
     caller: *mut wrt_caller_t,
     out: *mut wrt_memory_t,
 ) -> *mut wrt_error_t {
-    guard(|| {
-        need_out(out, "out")?;
-        // SAFETY: forwarded API contract on `caller`.
-        let memory = unsafe {
+    // SAFETY: forwarded API contract on `out` and `caller`.
+    unsafe {
+        returning(out, "out", || {
             with_caller(caller, |c| {
                 let memory = c.memory().ok_or_else(|| {
                     fail(
@@ -232,11 +220,8 @@ pub unsafe extern "C" fn wrt_caller_memory(
                 })?;
                 c.data_mut().export(memory)
             })
-        }?;
-        // SAFETY: `out` is not NULL (checked) and writable (API contract).
-        unsafe { write_out(out, memory) };
-        Ok(())
-    })
+        })
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -264,16 +249,15 @@ pub unsafe extern "C" fn wrt_func_call(
         }
         // SAFETY: forwarded API contract on `context`.
         let out = unsafe {
-            with_context(context, |cx| {
-                let func = cx.data().import(func)?;
+            with_object(context, func, |store, func| {
                 let args = args
                     .iter()
-                    .map(|a| a.to_core(cx.data()))
+                    .map(|a| a.to_core(store.data_mut()))
                     .collect::<CResult<Vec<_>>>()?;
                 let mut out = vec![wrt_core::Val::I32(0); nresults];
-                with_cx!(cx, |c| func.call(&mut *c, &args, &mut out))?;
+                func.call(&mut *store, &args, &mut out)?;
                 out.iter()
-                    .map(|v| wrt_val_t::from_core(v, cx.data()))
+                    .map(|v| wrt_val_t::from_core(v, store.data_mut()))
                     .collect::<CResult<Vec<_>>>()
             })
         }?;
@@ -297,12 +281,7 @@ pub unsafe extern "C" fn wrt_func_arity(
 ) -> *mut wrt_error_t {
     guard(|| {
         // SAFETY: forwarded API contract on `context`.
-        let ty = unsafe {
-            with_context(context, |cx| {
-                let func = cx.data().import(func)?;
-                Ok(with_cx!(cx, |c| func.ty(&*c)))
-            })
-        }?;
+        let ty = unsafe { with_object(context, func, |store, func| func.ty(&*store)) }?;
         // SAFETY: NULL or writable (API contract).
         unsafe {
             write_out(nparams, ty.params().len());
@@ -326,12 +305,7 @@ pub unsafe extern "C" fn wrt_func_type(
 ) -> *mut wrt_error_t {
     guard(|| {
         // SAFETY: forwarded API contract on `context`.
-        let ty = unsafe {
-            with_context(context, |cx| {
-                let func = cx.data().import(func)?;
-                Ok(with_cx!(cx, |c| func.ty(&*c)))
-            })
-        }?;
+        let ty = unsafe { with_object(context, func, |store, func| func.ty(&*store)) }?;
         if ty.params().len() != nparams || ty.results().len() != nresults {
             return Err(invalid_arg(format_args!(
                 "the function has {} parameters and {} results, not {nparams} and {nresults}",
@@ -376,16 +350,15 @@ pub unsafe extern "C" fn wrt_memory_data(
     guard(|| {
         // SAFETY: forwarded API contract on `context`.
         let (ptr, n) = unsafe {
-            with_context(context, |cx| {
-                let memory = cx.data().import(memory)?;
-                let bytes = with_cx!(cx, |c| memory.data_mut(&mut *c));
+            with_object(context, memory, |store, memory| {
+                let bytes = memory.data_mut(store)?;
                 let n = bytes.len();
                 let ptr = if n == 0 {
                     std::ptr::null_mut()
                 } else {
                     bytes.as_mut_ptr()
                 };
-                Ok((ptr, n))
+                CResult::Ok((ptr, n))
             })
         }?;
         // SAFETY: NULL or writable (API contract).
@@ -404,19 +377,12 @@ pub unsafe extern "C" fn wrt_memory_size(
     memory: wrt_memory_t,
     pages: *mut u64,
 ) -> *mut wrt_error_t {
-    guard(|| {
-        need_out(pages, "pages")?;
-        // SAFETY: forwarded API contract on `context`.
-        let n = unsafe {
-            with_context(context, |cx| {
-                let memory = cx.data().import(memory)?;
-                Ok(with_cx!(cx, |c| memory.size(&*c)))
-            })
-        }?;
-        // SAFETY: `pages` is not NULL (checked) and writable (API contract).
-        unsafe { write_out(pages, n) };
-        Ok(())
-    })
+    // SAFETY: forwarded API contract on `pages` and `context`.
+    unsafe {
+        returning(pages, "pages", || {
+            with_object(context, memory, |store, memory| memory.size(&*store))
+        })
+    }
 }
 
 /// Grows `memory` by `delta` pages (new bytes are zero) and stores the previous size in pages
@@ -431,12 +397,8 @@ pub unsafe extern "C" fn wrt_memory_grow(
 ) -> *mut wrt_error_t {
     guard(|| {
         // SAFETY: forwarded API contract on `context`.
-        let old = unsafe {
-            with_context(context, |cx| {
-                let memory = cx.data().import(memory)?;
-                Ok(with_cx!(cx, |c| memory.grow(&mut *c, delta))?)
-            })
-        }?;
+        let old =
+            unsafe { with_object(context, memory, |store, memory| memory.grow(store, delta)) }?;
         // SAFETY: NULL or writable (API contract).
         unsafe { write_out(previous, old) };
         Ok(())
@@ -459,8 +421,7 @@ pub unsafe extern "C" fn wrt_memory_read(
         }
         // SAFETY: forwarded API contract on `context`.
         unsafe {
-            with_context(context, |cx| {
-                let memory = cx.data().import(memory)?;
+            with_object(context, memory, |store, memory| {
                 let buf: &mut [u8] = if len == 0 {
                     &mut []
                 } else {
@@ -469,8 +430,7 @@ pub unsafe extern "C" fn wrt_memory_read(
                     // once written and they are only written here.
                     std::slice::from_raw_parts_mut(buffer, len)
                 };
-                with_cx!(cx, |c| memory.read(&*c, offset, buf))?;
-                Ok(())
+                memory.read(&*store, offset, buf)
             })
         }
     })
@@ -491,10 +451,8 @@ pub unsafe extern "C" fn wrt_memory_write(
         let bytes = unsafe { c_slice(buffer, len, "buffer") }?;
         // SAFETY: forwarded API contract on `context`.
         unsafe {
-            with_context(context, |cx| {
-                let memory = cx.data().import(memory)?;
-                with_cx!(cx, |c| memory.write(&mut *c, offset, bytes))?;
-                Ok(())
+            with_object(context, memory, |store, memory| {
+                memory.write(store, offset, bytes)
             })
         }
     })
@@ -510,20 +468,15 @@ pub unsafe extern "C" fn wrt_global_get(
     global: wrt_global_t,
     out: *mut wrt_val_t,
 ) -> *mut wrt_error_t {
-    guard(|| {
-        need_out(out, "out")?;
-        // SAFETY: forwarded API contract on `context`.
-        let val = unsafe {
-            with_context(context, |cx| {
-                let global = cx.data().import(global)?;
-                let val = with_cx!(cx, |c| global.get(&*c));
-                wrt_val_t::from_core(&val, cx.data())
+    // SAFETY: forwarded API contract on `out` and `context`.
+    unsafe {
+        returning(out, "out", || {
+            with_object(context, global, |store, global| {
+                let val = global.get(&*store)?;
+                wrt_val_t::from_core(&val, store.data_mut())
             })
-        }?;
-        // SAFETY: `out` is not NULL (checked) and writable (API contract).
-        unsafe { write_out(out, val) };
-        Ok(())
-    })
+        })
+    }
 }
 
 /// Sets `global` to `*value` (borrowed). An immutable global, or a value of another kind, gives
@@ -539,11 +492,9 @@ pub unsafe extern "C" fn wrt_global_set(
         let value = unsafe { value.as_ref() }.ok_or_else(|| crate::error::null_arg("value"))?;
         // SAFETY: forwarded API contract on `context`.
         unsafe {
-            with_context(context, |cx| {
-                let global = cx.data().import(global)?;
-                let val = value.to_core(cx.data())?;
-                with_cx!(cx, |c| global.set(&mut *c, val))?;
-                Ok(())
+            with_object(context, global, |store, global| {
+                let val = value.to_core(store.data_mut())?;
+                CResult::Ok(global.set(store, val)?)
             })
         }
     })
@@ -560,12 +511,7 @@ pub unsafe extern "C" fn wrt_global_type(
 ) -> *mut wrt_error_t {
     guard(|| {
         // SAFETY: forwarded API contract on `context`.
-        let ty = unsafe {
-            with_context(context, |cx| {
-                let global = cx.data().import(global)?;
-                Ok(with_cx!(cx, |c| global.ty(&*c)))
-            })
-        }?;
+        let ty = unsafe { with_object(context, global, |store, global| global.ty(&*store)) }?;
         let k = kind_of(ty.content())?;
         // SAFETY: NULL or writable (API contract).
         unsafe {
@@ -586,19 +532,12 @@ pub unsafe extern "C" fn wrt_table_size(
     table: wrt_table_t,
     size: *mut u64,
 ) -> *mut wrt_error_t {
-    guard(|| {
-        need_out(size, "size")?;
-        // SAFETY: forwarded API contract on `context`.
-        let n = unsafe {
-            with_context(context, |cx| {
-                let table = cx.data().import(table)?;
-                Ok(with_cx!(cx, |c| table.size(&*c)))
-            })
-        }?;
-        // SAFETY: `size` is not NULL (checked) and writable (API contract).
-        unsafe { write_out(size, n) };
-        Ok(())
-    })
+    // SAFETY: forwarded API contract on `size` and `context`.
+    unsafe {
+        returning(size, "size", || {
+            with_object(context, table, |store, table| table.size(&*store))
+        })
+    }
 }
 
 /// Stores the element kind of `table` (`WRT_VAL_FUNCREF` or `WRT_VAL_EXTERNREF`) in `*kind`.
@@ -608,20 +547,13 @@ pub unsafe extern "C" fn wrt_table_type(
     table: wrt_table_t,
     kind: *mut wrt_valkind_t,
 ) -> *mut wrt_error_t {
-    guard(|| {
-        need_out(kind, "kind")?;
-        // SAFETY: forwarded API contract on `context`.
-        let ty = unsafe {
-            with_context(context, |cx| {
-                let table = cx.data().import(table)?;
-                Ok(with_cx!(cx, |c| table.ty(&*c)))
-            })
-        }?;
-        let k = kind_of(ty.element().into())?;
-        // SAFETY: `kind` is not NULL (checked) and writable (API contract).
-        unsafe { write_out(kind, k) };
-        Ok(())
-    })
+    // SAFETY: forwarded API contract on `kind` and `context`.
+    unsafe {
+        returning(kind, "kind", || {
+            let ty = with_object(context, table, |store, table| table.ty(&*store))?;
+            kind_of(ty.element().into())
+        })
+    }
 }
 
 /// Stores element `index` of `table` in `*out`. An index past the end is a trap with
@@ -633,22 +565,15 @@ pub unsafe extern "C" fn wrt_table_get(
     index: u64,
     out: *mut wrt_val_t,
 ) -> *mut wrt_error_t {
-    guard(|| {
-        need_out(out, "out")?;
-        // SAFETY: forwarded API contract on `context`.
-        let val = unsafe {
-            with_context(context, |cx| {
-                let table = cx.data().import(table)?;
-                let val = with_cx!(cx, |c| table.get(&*c, index)).ok_or_else(|| {
-                    trap_fail(WRT_TRAP_TABLE_OUT_OF_BOUNDS, "out of bounds table access")
-                })?;
-                wrt_val_t::from_core(&val, cx.data())
+    // SAFETY: forwarded API contract on `out` and `context`.
+    unsafe {
+        returning(out, "out", || {
+            with_object(context, table, |store, table| {
+                let val = table.get(&*store, index)?;
+                wrt_val_t::from_core(&val, store.data_mut())
             })
-        }?;
-        // SAFETY: `out` is not NULL (checked) and writable (API contract).
-        unsafe { write_out(out, val) };
-        Ok(())
-    })
+        })
+    }
 }
 
 /// Sets element `index` of `table` to `*value` (borrowed). An index past the end is a trap with
@@ -665,11 +590,9 @@ pub unsafe extern "C" fn wrt_table_set(
         let value = unsafe { value.as_ref() }.ok_or_else(|| crate::error::null_arg("value"))?;
         // SAFETY: forwarded API contract on `context`.
         unsafe {
-            with_context(context, |cx| {
-                let table = cx.data().import(table)?;
-                let val = value.to_core(cx.data())?;
-                with_cx!(cx, |c| table.set(&mut *c, index, val))?;
-                Ok(())
+            with_object(context, table, |store, table| {
+                let val = value.to_core(store.data_mut())?;
+                CResult::Ok(table.set(store, index, val)?)
             })
         }
     })
@@ -690,10 +613,9 @@ pub unsafe extern "C" fn wrt_table_grow(
         let init = unsafe { init.as_ref() }.ok_or_else(|| crate::error::null_arg("init"))?;
         // SAFETY: forwarded API contract on `context`.
         let old = unsafe {
-            with_context(context, |cx| {
-                let table = cx.data().import(table)?;
-                let val = init.to_core(cx.data())?;
-                Ok(with_cx!(cx, |c| table.grow(&mut *c, delta, val))?)
+            with_object(context, table, |store, table| {
+                let val = init.to_core(store.data_mut())?;
+                CResult::Ok(table.grow(store, delta, val)?)
             })
         }?;
         // SAFETY: NULL or writable (API contract).
@@ -717,19 +639,15 @@ pub unsafe extern "C" fn wrt_externref_create(
     out: *mut wrt_externref_t,
 ) -> *mut wrt_error_t {
     let value = Finalized::new(data, finalizer);
-    guard(move || {
-        need_out(out, "out")?;
-        // SAFETY: forwarded API contract on `context`.
-        let handle = unsafe {
+    // SAFETY: forwarded API contract on `out` and `context`.
+    unsafe {
+        returning(out, "out", move || {
             with_context(context, move |cx| {
-                let r = with_cx!(cx, |c| ExternRef::new(&mut *c, value))?;
+                let r = ExternRef::new(cx.store(), value)?;
                 cx.data().export(r)
             })
-        }?;
-        // SAFETY: `out` is not NULL (checked) and writable (API contract).
-        unsafe { write_out(out, handle) };
-        Ok(())
-    })
+        })
+    }
 }
 
 /// Stores in `*out` the `data` pointer that `externref` was created with. A null reference gives
@@ -740,20 +658,15 @@ pub unsafe extern "C" fn wrt_externref_data(
     externref: wrt_externref_t,
     out: *mut *mut c_void,
 ) -> *mut wrt_error_t {
-    guard(|| {
-        need_out(out, "out")?;
-        // SAFETY: forwarded API contract on `context`.
-        let data = unsafe {
-            with_context(context, |cx| {
-                let r = cx.data().import(externref)?;
-                let any = with_cx!(cx, |c| r.data(&*c));
-                any.downcast_ref::<Finalized>()
+    // SAFETY: forwarded API contract on `out` and `context`.
+    unsafe {
+        returning(out, "out", || {
+            with_object(context, externref, |store, r| {
+                r.data(&*store)?
+                    .downcast_ref::<Finalized>()
                     .map(|f| f.data)
                     .ok_or_else(|| invalid_arg("the reference was not created by the C API"))
             })
-        }?;
-        // SAFETY: `out` is not NULL (checked) and writable (API contract).
-        unsafe { write_out(out, data) };
-        Ok(())
-    })
+        })
+    }
 }

@@ -7,7 +7,7 @@ use wrt_core::{MemoryCategory, MemoryProfile, Store, Usage};
 use crate::error::{
     fail, guard, invalid_arg, need_out, write_out, wrt_error_t, CResult, WRT_ERROR_UNSUPPORTED,
 };
-use crate::store::{with_context, with_cx, wrt_context_t, Cx, StoreData};
+use crate::store::{with_context, wrt_context_t, Cx, StoreData};
 
 /// A category of memory use (one of the `WRT_MEMORY_*` constants).
 pub type wrt_memory_category_t = u32;
@@ -137,7 +137,7 @@ pub unsafe extern "C" fn wrt_context_fuel_get(
     guard(|| {
         need_out(fuel, "fuel")?;
         // SAFETY: forwarded API contract on `context`.
-        let left = unsafe { with_context(context, |cx| Ok(with_cx!(cx, |c| c.get_fuel())?)) }?;
+        let left = unsafe { with_context(context, |cx| Ok(cx.store().get_fuel()?)) }?;
         // SAFETY: `fuel` is not NULL (checked) and writable (API contract).
         unsafe { write_out(fuel, left) };
         Ok(())
@@ -237,7 +237,7 @@ pub unsafe extern "C" fn wrt_context_charge_host(
 ) -> *mut wrt_error_t {
     guard(|| {
         // SAFETY: forwarded API contract on `context`.
-        unsafe { with_context(context, |cx| Ok(with_cx!(cx, |c| c.charge_host(bytes))?)) }
+        unsafe { with_context(context, |cx| Ok(cx.store().charge_host(bytes)?)) }
     })
 }
 
@@ -251,7 +251,7 @@ pub unsafe extern "C" fn wrt_context_release_host(
         // SAFETY: forwarded API contract on `context`.
         unsafe {
             with_context(context, |cx| {
-                with_cx!(cx, |c| c.release_host(bytes));
+                cx.store().release_host(bytes);
                 Ok(())
             })
         }

@@ -5,14 +5,14 @@ use std::ptr::{self, addr_of, addr_of_mut};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
-use wrt_core::{Caller, Store};
+use wrt_core::{AsContextMut, Caller, Store};
 
 use crate::config::{engine_ref, wrt_engine_t};
 use crate::error::{
-    fail, guard, guard_value, need_out, null_arg, write_out, wrt_error_t, CResult, WRT_ERROR_BUSY,
-    WRT_ERROR_INTERNAL,
+    fail, guard, need_out, null_arg, release, returning, write_out, wrt_error_t, CResult, Fail,
+    WRT_ERROR_BUSY, WRT_ERROR_INTERNAL,
 };
-use crate::val::Handles;
+use crate::val::{CHandle, Handles};
 #[cfg(feature = "wasi")]
 use crate::wasi::WasiState;
 
@@ -116,30 +116,17 @@ pub(crate) enum Cx<'a> {
 
 impl Cx<'_> {
     pub(crate) fn data(&mut self) -> &mut StoreData {
+        self.store().data_mut()
+    }
+
+    /// The store, borrowed through the store or the caller.
+    pub(crate) fn store(&mut self) -> &mut Store<StoreData> {
         match self {
-            Cx::Store(s) => s.data_mut(),
-            Cx::Caller(c) => c.data_mut(),
+            Cx::Store(s) => s,
+            Cx::Caller(c) => c.as_store_mut(),
         }
     }
 }
-
-/// Runs `$body` with `$c` bound to `&mut Store<StoreData>` or `&mut Caller<StoreData>`, both
-/// of which the core API accepts as a store context.
-macro_rules! with_cx {
-    ($cx:expr, |$c:ident| $body:expr) => {
-        match $cx {
-            $crate::store::Cx::Store(s) => {
-                let $c = &mut **s;
-                $body
-            }
-            $crate::store::Cx::Caller(k) => {
-                let $c = &mut **k;
-                $body
-            }
-        }
-    };
-}
-pub(crate) use with_cx;
 
 /// Clears the busy flag when an operation ends, and poisons the context if it ends in a panic.
 struct Busy<'a> {
@@ -202,6 +189,29 @@ pub(crate) unsafe fn with_context<R>(
         }
     };
     f(&mut cx)
+}
+
+/// Runs `op` on the store behind `context` and the object `handle` names in it: the skeleton of
+/// the functions on one object of a store. A handle of another store fails with
+/// `WRT_ERROR_HANDLE`.
+///
+/// # Safety
+/// As for [`with_context`].
+pub(crate) unsafe fn with_object<H: CHandle, R, E>(
+    context: *mut wrt_context_t,
+    handle: H,
+    op: impl FnOnce(&mut Store<StoreData>, H::Core) -> Result<R, E>,
+) -> CResult<R>
+where
+    Fail: From<E>,
+{
+    // SAFETY: forwarded contract on `context`.
+    unsafe {
+        with_context(context, |cx| {
+            let object = cx.data().import(handle)?;
+            Ok(op(cx.store(), object)?)
+        })
+    }
 }
 
 /// Creates the context of a host call, around the core's `Caller`.
@@ -269,11 +279,9 @@ pub unsafe extern "C" fn wrt_store_delete(store: *mut wrt_store_t) {
     if busy.swap(true, Ordering::Acquire) {
         return;
     }
-    guard_value((), || {
-        // SAFETY: `store` came from `wrt_store_new`, is released once (API contract), and no
-        // operation runs on it (the busy flag was free and is now held for good).
-        drop(unsafe { Box::from_raw(store) });
-    });
+    // SAFETY: `store` came from `wrt_store_new`, is released once (API contract), and no
+    // operation runs on it (the busy flag was free and is now held for good).
+    unsafe { release(store) }
 }
 
 /// The context of a store, for the functions that take a `wrt_context_t *`. Borrowed from the
@@ -304,14 +312,12 @@ pub unsafe extern "C" fn wrt_context_user_data(
     context: *mut wrt_context_t,
     out: *mut *mut c_void,
 ) -> *mut wrt_error_t {
-    guard(|| {
-        need_out(out, "out")?;
-        // SAFETY: forwarded API contract on `context`.
-        let data = unsafe { with_context(context, |cx| Ok(cx.data().user_data())) }?;
-        // SAFETY: `out` is not NULL (checked) and writable (API contract).
-        unsafe { write_out(out, data) };
-        Ok(())
-    })
+    // SAFETY: forwarded API contract on `out` and `context`.
+    unsafe {
+        returning(out, "out", || {
+            with_context(context, |cx| Ok(cx.data().user_data()))
+        })
+    }
 }
 
 /// Runs `f` on the context of a caller.

@@ -5,11 +5,11 @@ use std::ffi::c_char;
 use std::ptr::addr_of;
 use std::sync::atomic::Ordering;
 
-use wrt_core::Error;
+use wrt_core::{Error, ErrorKind};
 use wrt_wasi::{self as wasi, BytesInput, MemoryOutput, WasiCapabilities, WasiCtx};
 
 use crate::error::{
-    c_slice, c_str, fail, guard, guard_value, invalid_arg, need_out, null_arg, write_out,
+    c_slice, c_str, fail, guard, invalid_arg, need_out, new_object, null_arg, release, write_out,
     wrt_error_t, CResult, Fail, WRT_ERROR_INVALID_ARGUMENT, WRT_ERROR_UNSUPPORTED,
 };
 use crate::linker::{linker_mut, wrt_linker_t};
@@ -106,9 +106,9 @@ fn env_name(name: &str) -> CResult<&str> {
 /// A failure to build the guest's context (a directory that cannot be opened, ...): the
 /// configuration was unusable.
 fn build_error(error: Error) -> Fail {
-    match error {
-        Error::Host { message } => fail(WRT_ERROR_INVALID_ARGUMENT, message),
-        other => other.into(),
+    match error.kind() {
+        ErrorKind::Host(message) => fail(WRT_ERROR_INVALID_ARGUMENT, message),
+        _ => error.into(),
     }
 }
 
@@ -116,31 +116,25 @@ fn build_error(error: Error) -> Fail {
 /// `*out` and releases it with `wrt_wasi_config_delete`. On error `*out` is left unchanged.
 #[no_mangle]
 pub unsafe extern "C" fn wrt_wasi_config_new(out: *mut *mut wrt_wasi_config_t) -> *mut wrt_error_t {
-    guard(|| {
-        need_out(out, "out")?;
-        let config = Box::new(wrt_wasi_config_t {
-            capabilities: WasiCapabilities::default(),
-            args: Vec::new(),
-            stdin: Input::Null,
-            stdout: Output::Null,
-            stderr: Output::Null,
-        });
-        // SAFETY: `out` is not NULL (checked) and writable (API contract).
-        unsafe { write_out(out, Box::into_raw(config)) };
-        Ok(())
-    })
+    // SAFETY: `out` is NULL or writable (API contract).
+    unsafe {
+        new_object(out, || {
+            Ok(wrt_wasi_config_t {
+                capabilities: WasiCapabilities::default(),
+                args: Vec::new(),
+                stdin: Input::Null,
+                stdout: Output::Null,
+                stderr: Output::Null,
+            })
+        })
+    }
 }
 
 /// Releases a WASI configuration. NULL is ignored. Stores it was applied to are not affected.
 #[no_mangle]
 pub unsafe extern "C" fn wrt_wasi_config_delete(config: *mut wrt_wasi_config_t) {
-    if !config.is_null() {
-        guard_value((), || {
-            // SAFETY: `config` came from `wrt_wasi_config_new` and is released once (API
-            // contract).
-            drop(unsafe { Box::from_raw(config) });
-        });
-    }
+    // SAFETY: `config` came from `wrt_wasi_config_new` and is released once (API contract).
+    unsafe { release(config) }
 }
 
 /// Appends one argument (NUL-terminated UTF-8, copied) to the guest's command line. The first

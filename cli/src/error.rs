@@ -59,16 +59,20 @@ impl CliError {
     }
 
     /// Classifies an error from the runtime: traps get their own exit code, a
-    /// guest's request to exit is honoured, everything else is a failure.
-    /// `context` says what was being done, e.g. the module path.
+    /// guest's request to exit is honoured, a bug in wrt is an internal error,
+    /// everything else is a failure. `context` says what was being done, e.g.
+    /// the module path.
     pub fn from_wasm(context: impl fmt::Display, error: &wrt::Error) -> Self {
-        if let wrt::Error::Exit(status) = error {
-            return Self::silent(*status);
-        }
-        let code = if error.trap_code().is_some() {
-            exit::TRAP
-        } else {
-            exit::FAILURE
+        let code = match error.kind() {
+            wrt::ErrorKind::Exit(status) => return Self::silent(*status),
+            wrt::ErrorKind::Trap(_) => exit::TRAP,
+            wrt::ErrorKind::Internal { .. } => {
+                return Self::with_code(
+                    exit::INTERNAL,
+                    format!("{context}: {error}; please report it"),
+                )
+            }
+            _ => exit::FAILURE,
         };
         Self::with_code(code, format!("{context}: {error}"))
     }
@@ -223,7 +227,7 @@ mod tests {
 
     #[test]
     fn exit_request_is_silent() {
-        let err = CliError::from_wasm("m", &wrt::Error::Exit(7));
+        let err = CliError::from_wasm("m", &wrt::Error::exit(7));
         assert_eq!(err.code(), 7);
         assert_eq!(err.message(), None);
     }

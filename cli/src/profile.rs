@@ -26,11 +26,11 @@ pub enum Outcome {
 impl Outcome {
     /// Classifies an error from the runtime.
     pub fn from_error(error: &wrt::Error) -> Self {
-        match error {
-            wrt::Error::Exit(0) => Outcome::Completed,
-            wrt::Error::Exit(status) => Outcome::Exited(*status),
-            wrt::Error::Trap(trap) => Outcome::Trapped(trap.to_string()),
-            other => Outcome::Failed(other.to_string()),
+        match error.kind() {
+            wrt::ErrorKind::Exit(0) => Outcome::Completed,
+            wrt::ErrorKind::Exit(status) => Outcome::Exited(*status),
+            wrt::ErrorKind::Trap(trap) => Outcome::Trapped(trap.to_string()),
+            _ => Outcome::Failed(error.to_string()),
         }
     }
 

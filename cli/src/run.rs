@@ -233,7 +233,7 @@ fn execute<T: 'static>(store: &mut Store<T>, linker: &Linker<T>, call: &mut Call
         Ok(instance) => instance,
         Err(e) => {
             // A start function that traps or exits did execute.
-            let executed = matches!(e, wrt::Error::Trap(_) | wrt::Error::Exit(_));
+            let executed = matches!(e.kind(), wrt::ErrorKind::Trap(_) | wrt::ErrorKind::Exit(_));
             return Execution::stopped(
                 store,
                 format_args!("instantiating {}", path.display()),

@@ -241,7 +241,7 @@ fn library_run(
         return (store, Ok(()));
     };
     let f = instance.get_func(&store, func).unwrap();
-    let ty = f.ty(&store);
+    let ty = f.ty(&store).unwrap();
     let mut results: Vec<wrt::Val> = ty
         .results()
         .iter()

@@ -50,7 +50,7 @@ mod value;
 pub use wrt_arena as arena;
 
 pub use config::{Config, Engine};
-pub use error::{Error, Result, Trap, TrapCode};
+pub use error::{Error, ErrorKind, HostError, Proposal, Result, Trap, TrapCode};
 #[cfg(feature = "wat")]
 pub use module::wat2wasm;
 pub use module::Module;

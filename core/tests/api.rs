@@ -4,8 +4,8 @@ mod support;
 
 use support::{call, call_i32, compile, instantiate, instantiate_err};
 use wrt::{
-    Caller, Config, Engine, Error, Extern, FuncType, Linker, Memory, MemoryType, Module, Store,
-    TrapCode, Val, ValType,
+    Caller, Config, Engine, Error, ErrorKind, Extern, FuncType, Linker, Memory, MemoryType, Module,
+    Store, TrapCode, Val, ValType,
 };
 
 const FIB: &str = r#"(module
@@ -31,10 +31,10 @@ fn recursive_and_iterative_fib() {
     let m = compile(&engine, FIB);
     let (mut store, instance) = instantiate(&engine, &m, None);
     let fib = call(&mut store, instance, "fib", &[Val::I64(20)]);
-    assert_eq!(fib, Ok(vec![Val::I64(6765)]));
+    assert_eq!(fib.unwrap(), vec![Val::I64(6765)]);
     assert_eq!(
-        call_i32(&mut store, instance, "fib_iter", &[30]),
-        Ok(832040)
+        call_i32(&mut store, instance, "fib_iter", &[30]).unwrap(),
+        832040
     );
 }
 
@@ -47,21 +47,21 @@ fn wrong_arguments_are_errors_not_panics() {
     let mut out = [Val::I64(0)];
     assert!(matches!(
         fib.call(&mut store, &[Val::I32(1)], &mut out),
-        Err(Error::Type { .. })
+        Err(e) if matches!(e.kind(), ErrorKind::Type { .. })
     ));
     assert!(matches!(
         fib.call(&mut store, &[], &mut out),
-        Err(Error::Type { .. })
+        Err(e) if matches!(e.kind(), ErrorKind::Type { .. })
     ));
     assert!(matches!(
         fib.call(&mut store, &[Val::I64(1)], &mut []),
-        Err(Error::Type { .. })
+        Err(e) if matches!(e.kind(), ErrorKind::Type { .. })
     ));
     // A handle from another store is refused.
     let mut other = Store::new(&engine, ());
     assert!(matches!(
         fib.call(&mut other, &[Val::I64(1)], &mut out),
-        Err(Error::Handle { .. })
+        Err(e) if matches!(e.kind(), ErrorKind::Handle { .. })
     ));
 }
 
@@ -79,7 +79,10 @@ fn deep_recursion_traps_without_overflowing_the_host_stack() {
         .stack_size(256 * 1024)
         .spawn(move || {
             let (mut store, instance) = instantiate(&engine, &m, None);
-            assert_eq!(call_i32(&mut store, instance, "f", &[50_000]), Ok(50_000));
+            assert_eq!(
+                call_i32(&mut store, instance, "f", &[50_000]).unwrap(),
+                50_000
+            );
             let err = call_i32(&mut store, instance, "f", &[1_000_000]).unwrap_err();
             assert_eq!(err.trap_code(), Some(TrapCode::CallStackExhausted));
             assert!(err.to_string().contains("call stack exhausted"));
@@ -131,7 +134,7 @@ fn host_functions_see_memory_and_host_data() {
         )
         .unwrap();
     let instance = linker.instantiate(&mut store, &m).unwrap();
-    assert_eq!(call_i32(&mut store, instance, "run", &[]), Ok(42));
+    assert_eq!(call_i32(&mut store, instance, "run", &[]).unwrap(), 42);
     assert_eq!(store.data(), &vec!["hello".to_string()]);
 }
 
@@ -143,7 +146,7 @@ fn host_errors_propagate_and_missing_imports_are_link_errors() {
         r#"(module (import "env" "fail" (func $fail)) (func (export "run") (call $fail)))"#,
     );
     let (mut store, err) = instantiate_err(&engine, &m);
-    assert!(matches!(err, Error::Link { .. }), "{err}");
+    assert!(matches!(err.kind(), ErrorKind::Link { .. }), "{err}");
     assert!(err.to_string().contains("env::fail"));
 
     let mut linker = Linker::new(&engine);
@@ -155,6 +158,85 @@ fn host_errors_propagate_and_missing_imports_are_link_errors() {
     let instance = linker.instantiate(&mut store, &m).unwrap();
     let err = call(&mut store, instance, "run", &[]).unwrap_err();
     assert!(err.to_string().contains("boom"));
+}
+
+/// A host function's own error type comes back to the embedder through the wasm frames that
+/// called it, and can be downcast.
+#[test]
+fn host_errors_keep_their_type_through_wasm() {
+    #[derive(Debug, PartialEq)]
+    struct Refused {
+        code: u32,
+    }
+    impl std::fmt::Display for Refused {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "refused with code {}", self.code)
+        }
+    }
+    impl std::error::Error for Refused {}
+
+    let engine = Engine::default();
+    let m = compile(
+        &engine,
+        r#"(module (import "env" "ask" (func $ask (param i32)))
+             (func $inner (param i32) (call $ask (local.get 0)))
+             (func (export "run") (param i32) (call $inner (local.get 0))))"#,
+    );
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("env", "ask", |code: i32| -> Result<(), Error> {
+            Err(Error::host(Refused { code: code as u32 }))
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &m).unwrap();
+    let run = instance.get_func(&store, "run").unwrap();
+    let err = run.call(&mut store, &[Val::I32(7)], &mut []).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Host(_)), "{err}");
+    assert_eq!(err.downcast_ref::<Refused>(), Some(&Refused { code: 7 }));
+    assert_eq!(err.to_string(), "host error: refused with code 7");
+    assert_eq!(err.downcast::<Refused>().ok(), Some(Refused { code: 7 }));
+}
+
+/// Getters on a handle from another store fail instead of answering with a made-up value.
+#[test]
+fn handles_from_another_store_are_refused() {
+    let engine = Engine::default();
+    let m = compile(
+        &engine,
+        r#"(module (memory (export "m") 1 2) (table (export "t") 3 funcref)
+             (global (export "g") i32 (i32.const 5)) (func (export "f") (param i32)))"#,
+    );
+    let mut one = Store::new(&engine, ());
+    let mut two = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut one, &m).unwrap();
+    Linker::new(&engine).instantiate(&mut two, &m).unwrap();
+    let handle = |e: Result<(), Error>| match e {
+        Err(e) if matches!(e.kind(), ErrorKind::Handle { .. }) => {}
+        other => panic!("{other:?}"),
+    };
+    let memory = instance.get_memory(&one, "m").unwrap();
+    assert_eq!(memory.ty(&one).unwrap().maximum(), Some(2));
+    handle(memory.ty(&two).map(drop));
+    handle(memory.size(&two).map(drop));
+    handle(memory.data(&two).map(drop));
+    handle(memory.data_mut(&mut two).map(drop));
+    let table = instance.get_table(&one, "t").unwrap();
+    assert_eq!(table.size(&one).unwrap(), 3);
+    handle(table.ty(&two).map(drop));
+    handle(table.size(&two).map(drop));
+    handle(table.get(&two, 0).map(drop));
+    let global = instance.get_global(&one, "g").unwrap();
+    assert_eq!(global.get(&one).unwrap(), Val::I32(5));
+    handle(global.ty(&two).map(drop));
+    handle(global.get(&two).map(drop));
+    let func = instance.get_func(&one, "f").unwrap();
+    assert_eq!(func.ty(&one).unwrap().params(), &[ValType::I32]);
+    handle(func.ty(&two).map(drop));
+    handle(Extern::Func(func).ty(&two).map(drop));
+    // Past the end of a table is a trap, as in wasm.
+    let err = table.get(&one, 3).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::TableOutOfBounds));
 }
 
 #[test]
@@ -184,13 +266,13 @@ fn malformed_and_invalid_modules_are_rejected() {
     let engine = Engine::default();
     assert!(matches!(
         Module::new(&engine, b"\0asm\x01\0\0\0\x01"),
-        Err(Error::Malformed { .. })
+        Err(e) if matches!(e.kind(), ErrorKind::Malformed { .. })
     ));
     assert!(Module::new(&engine, b"not wasm at all").is_err());
     let invalid = wat::parse_str("(module (func (result i32) (i64.const 1)))").unwrap();
     assert!(matches!(
         Module::new(&engine, &invalid),
-        Err(Error::Invalid { .. })
+        Err(e) if matches!(e.kind(), ErrorKind::Invalid { .. })
     ));
     // Every truncation of a valid module gives a result, never a panic; cutting into the code
     // section is always an error.
@@ -211,24 +293,24 @@ fn memory_and_exports_through_the_api() {
     );
     let (mut store, instance) = instantiate(&engine, &m, None);
     let mem: Memory = instance.get_memory(&store, "mem").unwrap();
-    assert_eq!(mem.size(&store), 1);
+    assert_eq!(mem.size(&store).unwrap(), 1);
     assert_eq!(mem.grow(&mut store, 2).unwrap(), 1);
     assert!(mem.grow(&mut store, 1).is_err());
     mem.write(&mut store, 10, b"abc").unwrap();
-    assert_eq!(&mem.data(&store)[10..13], b"abc");
+    assert_eq!(&mem.data(&store).unwrap()[10..13], b"abc");
     assert!(mem.write(&mut store, 3 * 65536 - 1, b"ab").is_err());
-    assert_eq!(call_i32(&mut store, instance, "size", &[]), Ok(3));
+    assert_eq!(call_i32(&mut store, instance, "size", &[]).unwrap(), 3);
     let g = instance.get_global(&store, "g").unwrap();
-    assert_eq!(g.get(&store), Val::I32(7));
+    assert_eq!(g.get(&store).unwrap(), Val::I32(7));
     g.set(&mut store, Val::I32(9)).unwrap();
-    assert_eq!(g.get(&store), Val::I32(9));
+    assert_eq!(g.get(&store).unwrap(), Val::I32(9));
     assert!(g.set(&mut store, Val::I64(9)).is_err());
     assert!(matches!(
         instance.get_export(&store, "mem"),
         Some(Extern::Memory(_))
     ));
     let standalone = Memory::new(&mut store, MemoryType::new(1, None)).unwrap();
-    assert_eq!(standalone.data_size(&store), 65536);
+    assert_eq!(standalone.data_size(&store).unwrap(), 65536);
 }
 
 /// `eqz` of a comparison is fused into one negated compare-and-branch; the negation must keep
@@ -273,7 +355,7 @@ fn eqz_of_a_comparison_branches_like_wasm() {
                 for kind in ["if", "br_if"] {
                     let args = [Val::F64(a.to_bits()), Val::F64(b.to_bits())];
                     let out = call(&mut store, instance, &format!("{kind}_{op}"), &args);
-                    assert_eq!(out, Ok(vec![expected]), "{kind} eqz(f64.{op} {a} {b})");
+                    assert_eq!(out.unwrap(), vec![expected], "{kind} eqz(f64.{op} {a} {b})");
                 }
             }
         }
@@ -363,6 +445,6 @@ fn fused_br_table_index_wraps_like_i32_add() {
         (-1, 13),
     ] {
         let out = call_i32(&mut store, instance, "f", &[arg]);
-        assert_eq!(out, Ok(expected), "f({arg})");
+        assert_eq!(out.unwrap(), expected, "f({arg})");
     }
 }

@@ -59,7 +59,7 @@ fn call(fuel: Option<u64>, budget: Option<u64>, name: &str, args: &[i32]) -> Out
     }
     let func = instance.get_func(&store, name).unwrap();
     let args: Vec<Val> = args.iter().map(|&a| Val::I32(a)).collect();
-    let mut out = vec![Val::I32(0); func.ty(&store).results().len()];
+    let mut out = vec![Val::I32(0); func.ty(&store).unwrap().results().len()];
     let result = func.call(&mut store, &args, &mut out).map(|()| out);
     Outcome {
         result,

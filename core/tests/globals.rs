@@ -139,14 +139,24 @@ impl Model {
 }
 
 fn get_i32(store: &Store<Vec<Instance>>, instance: Instance, name: &str) -> i32 {
-    match instance.get_global(store, name).unwrap().get(store) {
+    match instance
+        .get_global(store, name)
+        .unwrap()
+        .get(store)
+        .unwrap()
+    {
         Val::I32(v) => v,
         other => panic!("{name}: {other:?}"),
     }
 }
 
 fn get_i64(store: &Store<Vec<Instance>>, instance: Instance, name: &str) -> i64 {
-    match instance.get_global(store, name).unwrap().get(store) {
+    match instance
+        .get_global(store, name)
+        .unwrap()
+        .get(store)
+        .unwrap()
+    {
         Val::I64(v) => v,
         other => panic!("{name}: {other:?}"),
     }
@@ -238,7 +248,7 @@ fn own_and_imported_globals(config: &Config) {
                 let Some(Extern::Global(count)) = caller.get_export("count") else {
                     return Err(wrt::Error::host("no count"));
                 };
-                let Val::I64(c) = count.get(&caller) else {
+                let Val::I64(c) = count.get(&caller)? else {
                     return Err(wrt::Error::host("count is not an i64"));
                 };
                 count.set(&mut caller, Val::I64(c + HOST_COUNT))?;

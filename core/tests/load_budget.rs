@@ -128,7 +128,7 @@ fn a_first_call_allocates_no_code_beyond_the_budget() {
     let engine = Engine::new(Config::new().lazy_translation(true));
     let module = Module::new(&engine, &wasm).unwrap();
     let (mut store, instance) = instantiate(&engine, &module, None);
-    assert_eq!(call_i32(&mut store, instance, "f", &[]), Ok(20_000));
+    assert_eq!(call_i32(&mut store, instance, "f", &[]).unwrap(), 20_000);
 }
 
 /// `n` functions of `adds` additions each (about 16 bytes of code per addition), and, if

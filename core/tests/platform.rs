@@ -71,15 +71,15 @@ fn memory_grow_keeps_the_base_address_and_new_pages_are_zero() {
         "store",
         &[Val::I32(PAGE as i32 - 8), Val::I64(-1)],
     );
-    let base = memory.data(&store).as_ptr();
+    let base = memory.data(&store).unwrap().as_ptr();
     // Keep the heap busy in between, so a heap buffer would have reason to move.
     let mut ballast = Vec::new();
     for delta in [1, 2, 5, 23] {
         ballast.push(vec![0xAAu8; 3 * PAGE]);
-        let old = memory.size(&store);
+        let old = memory.size(&store).unwrap();
         let got = call(&mut store, &instance, "grow", &[Val::I32(delta)]);
         assert_eq!(got, [Val::I32(old as i32)]);
-        let data = memory.data(&store);
+        let data = memory.data(&store).unwrap();
         assert_eq!(
             data.as_ptr(),
             base,
@@ -100,8 +100,8 @@ fn memory_grow_keeps_the_base_address_and_new_pages_are_zero() {
     );
     // The embedder's grow does not move it either.
     memory.grow(&mut store, 10).unwrap();
-    assert_eq!(memory.data(&store).as_ptr(), base);
-    assert_eq!(memory.size(&store), 42);
+    assert_eq!(memory.data(&store).unwrap().as_ptr(), base);
+    assert_eq!(memory.size(&store).unwrap(), 42);
     drop(ballast);
 }
 
@@ -121,7 +121,7 @@ fn run_program(platform: bool) -> Outcome {
         results,
         fuel: store.fuel_consumed(),
         profile: store.memory_profile(),
-        bytes: memory.data(&store).to_vec(),
+        bytes: memory.data(&store).unwrap().to_vec(),
     }
 }
 
@@ -151,15 +151,15 @@ fn budget_exhaustion_on_grow_is_the_same_either_way() {
         let engine = engine(platform, Some(6 * 65536));
         let (mut store, instance) = instantiate(&engine, PROGRAM);
         let memory = instance.get_memory(&store, "memory").unwrap();
-        let base = memory.data(&store).as_ptr();
+        let base = memory.data(&store).unwrap().as_ptr();
         // A first call sets up the interpreter's stacks, so the next ones allocate nothing else.
         call(&mut store, &instance, "load", &[Val::I32(0)]);
         let before = store.memory_profile();
         // 1 page plus code and bookkeeping is in use: 5 more pages do not fit, 4 do.
         let refused = call(&mut store, &instance, "grow", &[Val::I32(5)]);
         let after_refusal = store.memory_profile();
-        assert_eq!(memory.size(&store), 1);
-        assert_eq!(memory.data(&store).as_ptr(), base);
+        assert_eq!(memory.size(&store).unwrap(), 1);
+        assert_eq!(memory.data(&store).unwrap().as_ptr(), base);
         assert!(memory.grow(&mut store, 5).is_err());
         let granted = call(&mut store, &instance, "grow", &[Val::I32(4)]);
         let after = store.memory_profile();

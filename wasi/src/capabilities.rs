@@ -158,7 +158,7 @@ impl EnvironmentCapabilities {
 /// Process control.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProcessCapabilities {
-    /// When true `proc_exit(n)` ends the call with [`Error::Exit(n)`](wrt::Error::Exit); when
-    /// false it is a trap the embedder sees.
+    /// When true `proc_exit(n)` ends the call with an error of kind
+    /// [`ErrorKind::Exit(n)`](wrt::ErrorKind::Exit); when false it is a trap the embedder sees.
     pub exit_allowed: bool,
 }

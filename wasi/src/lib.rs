@@ -32,8 +32,10 @@
 //! let start = instance.get_func(&store, "_start").ok_or_else(|| wrt::Error::host("no _start"))?;
 //! match start.call(&mut store, &[], &mut []) {
 //!     Ok(()) => {}
-//!     Err(wrt::Error::Exit(code)) => std::process::exit(code),
-//!     Err(e) => return Err(e),
+//!     Err(e) => match e.exit_status() {
+//!         Some(code) => std::process::exit(code),
+//!         None => return Err(e),
+//!     },
 //! }
 //! # Ok(())
 //! # }

@@ -4,7 +4,7 @@
 //! testsuite) against this runtime and returns a [`WastReport`]: how many directives passed, which
 //! failed and why, and which could not be run and why. Nothing is skipped silently: a directive the
 //! runtime cannot execute (a component, a thread, a `v128` value, a feature the engine reports as
-//! [`Error::Unsupported`]) is listed under [`WastReport::not_run`] with its reason.
+//! [`ErrorKind::Unsupported`]) is listed under [`WastReport::not_run`] with its reason.
 //!
 //! How assertions are judged:
 //!
@@ -19,11 +19,11 @@
 //! * `assert_unlinkable`: instantiation must fail with an error that is not a trap and whose
 //!   `Display` contains the expected message (`"unknown import"`, `"incompatible import type"`).
 //! * `assert_invalid`, `assert_malformed`: the module must be rejected by the text parser or by
-//!   [`Module::new`], with [`Error::Invalid`] or [`Error::Malformed`] respectively (any class for
-//!   quoted text, whose text-format rules the text parser may not all enforce); the wording is
-//!   not compared, as engines word these freely. A rejection
-//!   with [`Error::Unsupported`] (or by a validator that has the module's proposal disabled)
-//!   counts as "not run", since it says nothing about the expected rejection.
+//!   [`Module::new`], with [`ErrorKind::Invalid`] or [`ErrorKind::Malformed`] respectively (any
+//!   class for quoted text, whose text-format rules the text parser may not all enforce); the
+//!   wording is not compared, as engines word these freely. A rejection with
+//!   [`ErrorKind::Unsupported`] counts as "not run", since it says nothing about the expected
+//!   rejection.
 //!
 //! Panics inside the runtime are caught per directive and reported as failures, so one bug does
 //! not hide the rest of a script.
@@ -51,7 +51,7 @@ use ::wast::parser::{self, ParseBuffer};
 use ::wast::token::{Id, Span};
 use ::wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, Wat};
 
-use wrt::{Config, Engine, Error, Instance, Linker, Module, Store, Val};
+use wrt::{Config, Engine, Error, ErrorKind, Instance, Linker, Module, Store, Val};
 
 /// One directive that failed or was not run, with where it is in the script.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -361,9 +361,9 @@ enum Rejection {
 impl Rejection {
     fn matches(self, err: &Error) -> bool {
         matches!(
-            (self, err),
-            (Rejection::Invalid, Error::Invalid { .. })
-                | (Rejection::Malformed, Error::Malformed { .. })
+            (self, err.kind()),
+            (Rejection::Invalid, ErrorKind::Invalid { .. })
+                | (Rejection::Malformed, ErrorKind::Malformed { .. })
         )
     }
 
@@ -658,7 +658,9 @@ impl<'s> Runner<'s> {
         for arg in &invoke.args {
             args.push(values::arg(&mut self.store, arg)?);
         }
-        let ty = func.ty(&self.store);
+        let ty = func
+            .ty(&self.store)
+            .map_err(|e| Outcome::Fail(format!("the function's type: {e}")))?;
         let mut results = Vec::with_capacity(ty.results().len());
         for &result_ty in ty.results() {
             results.push(values::placeholder(result_ty)?);
@@ -673,7 +675,9 @@ impl<'s> Runner<'s> {
         let global_handle = instance
             .get_global(&self.store, global)
             .ok_or_else(|| Outcome::Fail(format!("no exported global \"{global}\"")))?;
-        Ok(global_handle.get(&self.store))
+        global_handle
+            .get(&self.store)
+            .map_err(|e| Outcome::Fail(format!("the global's value: {e}")))
     }
 
     fn assert_return(
@@ -836,7 +840,7 @@ fn check_trap_message(err: &Error, expected: &str) -> Outcome {
     Outcome::Fail(format!("expected the trap \"{expected}\", got: {text}"))
 }
 
-/// `Error::Unsupported` becomes "not run"; anything else a failure described by `describe`.
+/// `ErrorKind::Unsupported` becomes "not run"; anything else a failure described by `describe`.
 fn unsupported_or(err: Error, describe: impl FnOnce(Error) -> String) -> Outcome {
     if is_unsupported(&err) {
         Outcome::NotRun(err.to_string())
@@ -848,5 +852,5 @@ fn unsupported_or(err: Error, describe: impl FnOnce(Error) -> String) -> Outcome
 /// Whether an error says the engine does not implement something (a proposal this build does
 /// not enable), rather than that the module or the call is wrong.
 fn is_unsupported(err: &Error) -> bool {
-    matches!(err, Error::Unsupported { .. })
+    matches!(err.kind(), ErrorKind::Unsupported { .. })
 }

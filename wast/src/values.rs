@@ -184,7 +184,9 @@ fn matches(store: &Store<()>, value: &Val, expected: &WastRetCore<'_>) -> Result
         WastRetCore::RefExtern(want) => match value {
             Val::ExternRef(Some(reference)) => match want {
                 None => true,
-                Some(want) => reference.data(store).downcast_ref::<u32>() == Some(want),
+                Some(want) => reference
+                    .data(store)
+                    .is_ok_and(|data| data.downcast_ref::<u32>() == Some(want)),
             },
             _ => false,
         },
@@ -307,7 +309,11 @@ fn describe_val(store: &Store<()>, value: &Val) -> String {
         Val::FuncRef(None) => "(ref.null func)".to_string(),
         Val::FuncRef(Some(_)) => "(ref.func)".to_string(),
         Val::ExternRef(None) => "(ref.null extern)".to_string(),
-        Val::ExternRef(Some(reference)) => match reference.data(store).downcast_ref::<u32>() {
+        Val::ExternRef(Some(reference)) => match reference
+            .data(store)
+            .ok()
+            .and_then(|data| data.downcast_ref::<u32>())
+        {
             Some(n) => format!("(ref.extern {n})"),
             None => "(ref.extern <host data>)".to_string(),
         },

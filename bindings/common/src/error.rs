@@ -5,95 +5,77 @@ use std::fmt;
 
 use wrt::wrt_error_t;
 
-/// The kind of an error, one per `WRT_ERROR_*` code of the C API.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ErrorKind {
-    NullArgument,
-    InvalidArgument,
-    Internal,
-    Busy,
-    NotFound,
-    Malformed,
-    InvalidModule,
-    Unsupported,
-    Trap,
-    Link,
-    Instantiation,
-    Host,
-    Type,
-    Limit,
-    Handle,
-    Exit,
-    Other,
+/// `ErrorKind` and the code tables, from the C API's list of codes.
+macro_rules! error_kinds {
+    ($(
+        $(#[doc = $doc:literal])* $name:ident = $code:literal, $kind:ident $(, core $core:ident)?;
+    )*) => {
+        /// The kind of an error, one per `WRT_ERROR_*` code of the C API.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ErrorKind {
+            $( $(#[doc = $doc])* $kind, )*
+        }
+
+        impl ErrorKind {
+            /// Every kind, in the order of their codes.
+            pub const ALL: &'static [ErrorKind] = &[$(ErrorKind::$kind),*];
+
+            /// The kind of a `WRT_ERROR_*` code; unknown codes are `Other`.
+            pub fn from_code(code: u32) -> ErrorKind {
+                match code {
+                    $( wrt::$name => ErrorKind::$kind, )*
+                    _ => ErrorKind::Other,
+                }
+            }
+
+            /// The `WRT_ERROR_*` code of this kind.
+            pub fn code(self) -> u32 {
+                match self {
+                    $( ErrorKind::$kind => wrt::$name, )*
+                }
+            }
+
+            /// The name of the code without the C API's `WRT_` prefix: "ERROR_TRAP", ...
+            pub fn code_name(self) -> &'static str {
+                match self {
+                    $( ErrorKind::$kind => unprefixed(stringify!($name)), )*
+                }
+            }
+        }
+    };
 }
+wrt::wrt_error_codes!(error_kinds);
 
-impl ErrorKind {
-    /// The kind of a `WRT_ERROR_*` code; unknown codes are `Other`.
-    pub fn from_code(code: u32) -> ErrorKind {
-        match code {
-            wrt::WRT_ERROR_NULL_ARGUMENT => ErrorKind::NullArgument,
-            wrt::WRT_ERROR_INVALID_ARGUMENT => ErrorKind::InvalidArgument,
-            wrt::WRT_ERROR_INTERNAL => ErrorKind::Internal,
-            wrt::WRT_ERROR_BUSY => ErrorKind::Busy,
-            wrt::WRT_ERROR_NOT_FOUND => ErrorKind::NotFound,
-            wrt::WRT_ERROR_MALFORMED => ErrorKind::Malformed,
-            wrt::WRT_ERROR_INVALID_MODULE => ErrorKind::InvalidModule,
-            wrt::WRT_ERROR_UNSUPPORTED => ErrorKind::Unsupported,
-            wrt::WRT_ERROR_TRAP => ErrorKind::Trap,
-            wrt::WRT_ERROR_LINK => ErrorKind::Link,
-            wrt::WRT_ERROR_INSTANTIATION => ErrorKind::Instantiation,
-            wrt::WRT_ERROR_HOST => ErrorKind::Host,
-            wrt::WRT_ERROR_TYPE => ErrorKind::Type,
-            wrt::WRT_ERROR_LIMIT => ErrorKind::Limit,
-            wrt::WRT_ERROR_HANDLE => ErrorKind::Handle,
-            wrt::WRT_ERROR_EXIT => ErrorKind::Exit,
-            _ => ErrorKind::Other,
-        }
-    }
+/// The trap codes of the C API: the name without the `WRT_` prefix ("TRAP_OUT_OF_FUEL") and
+/// the code.
+macro_rules! trap_codes {
+    ($( $(#[doc = $doc:literal])* $name:ident = $code:literal $(, core $core:ident)?; )*) => {
+        /// The C API's trap codes: each `WRT_TRAP_*` name without its `WRT_` prefix
+        /// ("TRAP_OUT_OF_FUEL"), and its code.
+        pub const TRAP_CODES: &[(&str, u32)] = &[$( (unprefixed(stringify!($name)), wrt::$name), )*];
+    };
+}
+wrt::wrt_trap_codes!(trap_codes);
 
-    /// The `WRT_ERROR_*` code of this kind.
-    pub fn code(self) -> u32 {
-        match self {
-            ErrorKind::NullArgument => wrt::WRT_ERROR_NULL_ARGUMENT,
-            ErrorKind::InvalidArgument => wrt::WRT_ERROR_INVALID_ARGUMENT,
-            ErrorKind::Internal => wrt::WRT_ERROR_INTERNAL,
-            ErrorKind::Busy => wrt::WRT_ERROR_BUSY,
-            ErrorKind::NotFound => wrt::WRT_ERROR_NOT_FOUND,
-            ErrorKind::Malformed => wrt::WRT_ERROR_MALFORMED,
-            ErrorKind::InvalidModule => wrt::WRT_ERROR_INVALID_MODULE,
-            ErrorKind::Unsupported => wrt::WRT_ERROR_UNSUPPORTED,
-            ErrorKind::Trap => wrt::WRT_ERROR_TRAP,
-            ErrorKind::Link => wrt::WRT_ERROR_LINK,
-            ErrorKind::Instantiation => wrt::WRT_ERROR_INSTANTIATION,
-            ErrorKind::Host => wrt::WRT_ERROR_HOST,
-            ErrorKind::Type => wrt::WRT_ERROR_TYPE,
-            ErrorKind::Limit => wrt::WRT_ERROR_LIMIT,
-            ErrorKind::Handle => wrt::WRT_ERROR_HANDLE,
-            ErrorKind::Exit => wrt::WRT_ERROR_EXIT,
-            ErrorKind::Other => wrt::WRT_ERROR_OTHER,
-        }
+/// `name` without the C API's `WRT_` prefix.
+const fn unprefixed(name: &'static str) -> &'static str {
+    match name.as_bytes() {
+        [b'W', b'R', b'T', b'_', rest @ ..] => match std::str::from_utf8(rest) {
+            Ok(rest) => rest,
+            Err(_) => name,
+        },
+        _ => name,
     }
 }
 
-/// The name of a `WRT_TRAP_*` code, as the bindings show it ("unreachable", "out_of_fuel", ...).
-pub fn trap_name(code: u32) -> &'static str {
-    match code {
-        wrt::WRT_TRAP_NONE => "none",
-        wrt::WRT_TRAP_UNREACHABLE => "unreachable",
-        wrt::WRT_TRAP_MEMORY_OUT_OF_BOUNDS => "memory_out_of_bounds",
-        wrt::WRT_TRAP_TABLE_OUT_OF_BOUNDS => "table_out_of_bounds",
-        wrt::WRT_TRAP_UNDEFINED_ELEMENT => "undefined_element",
-        wrt::WRT_TRAP_UNINITIALIZED_ELEMENT => "uninitialized_element",
-        wrt::WRT_TRAP_INDIRECT_CALL_TYPE_MISMATCH => "indirect_call_type_mismatch",
-        wrt::WRT_TRAP_INTEGER_OVERFLOW => "integer_overflow",
-        wrt::WRT_TRAP_INTEGER_DIVIDE_BY_ZERO => "integer_divide_by_zero",
-        wrt::WRT_TRAP_INVALID_CONVERSION_TO_INTEGER => "invalid_conversion_to_integer",
-        wrt::WRT_TRAP_CALL_STACK_EXHAUSTED => "call_stack_exhausted",
-        wrt::WRT_TRAP_NULL_REFERENCE => "null_reference",
-        wrt::WRT_TRAP_OUT_OF_FUEL => "out_of_fuel",
-        wrt::WRT_TRAP_HOST_ERROR => "host_error",
-        _ => "other",
-    }
+/// The name of a `WRT_TRAP_*` code, as the bindings show it ("unreachable", "out_of_fuel", ...;
+/// "other" for a code this version does not know).
+pub fn trap_name(code: u32) -> String {
+    let name = TRAP_CODES
+        .iter()
+        .find(|(_, c)| *c == code)
+        .map_or("TRAP_OTHER", |(name, _)| name);
+    name.trim_start_matches("TRAP_").to_ascii_lowercase()
 }
 
 /// An error from the C API (or one this layer raises with the same codes): a stable code, a

@@ -11,34 +11,42 @@
 //! store's memory is open, no wasm code runs in that store and no memory of it grows (see
 //! [`Store::view_begin`]).
 
+mod config;
 mod engine;
 mod error;
 mod linker;
 mod module_info;
+mod owned;
 mod store;
 mod val;
 mod wasi;
 
-pub use engine::{is_binary, wat2wasm, Config, Engine, Module};
-pub use error::{trap_name, version, Error, ErrorKind, Result};
+pub use config::{Config, Scalar, Setting, SettingInput, SettingKind, SettingValue};
+pub use engine::{is_binary, wat2wasm, Engine, Module};
+pub use error::{trap_name, version, Error, ErrorKind, Result, TRAP_CODES};
 pub use linker::{Caller, HostFn, Linker};
 pub use module_info::{ExportType, ExternType, FuncType, ImportType, ModuleInfo};
 pub use store::{MemoryProfile, Store};
 pub use val::{Extern, ExternKind, ExternRef, Func, Global, Instance, Memory, Table, Val, ValKind};
 pub use wasi::{Preopen, WasiConfig, WasiInput, WasiOutput};
+/// The list of engine settings, for bindings that declare a class per setting (see `Config`).
+pub use wrt::wrt_config_settings;
 
-/// The C API's constants, for bindings that expose them.
+/// The C API's error and trap codes (`WRT_ERROR_*`, `WRT_TRAP_*`), for bindings that expose them.
 pub mod consts {
-    pub use wrt::{
-        WRT_ERROR_BUSY, WRT_ERROR_EXIT, WRT_ERROR_HANDLE, WRT_ERROR_HOST, WRT_ERROR_INSTANTIATION,
-        WRT_ERROR_INTERNAL, WRT_ERROR_INVALID_ARGUMENT, WRT_ERROR_INVALID_MODULE, WRT_ERROR_LIMIT,
-        WRT_ERROR_LINK, WRT_ERROR_MALFORMED, WRT_ERROR_NOT_FOUND, WRT_ERROR_NULL_ARGUMENT,
-        WRT_ERROR_OTHER, WRT_ERROR_TRAP, WRT_ERROR_TYPE, WRT_ERROR_UNSUPPORTED,
-        WRT_TRAP_CALL_STACK_EXHAUSTED, WRT_TRAP_HOST_ERROR, WRT_TRAP_INDIRECT_CALL_TYPE_MISMATCH,
-        WRT_TRAP_INTEGER_DIVIDE_BY_ZERO, WRT_TRAP_INTEGER_OVERFLOW,
-        WRT_TRAP_INVALID_CONVERSION_TO_INTEGER, WRT_TRAP_MEMORY_OUT_OF_BOUNDS, WRT_TRAP_NONE,
-        WRT_TRAP_NULL_REFERENCE, WRT_TRAP_OTHER, WRT_TRAP_OUT_OF_FUEL,
-        WRT_TRAP_TABLE_OUT_OF_BOUNDS, WRT_TRAP_UNDEFINED_ELEMENT, WRT_TRAP_UNINITIALIZED_ELEMENT,
-        WRT_TRAP_UNREACHABLE,
-    };
+    macro_rules! error_codes {
+        ($(
+            $(#[doc = $doc:literal])* $name:ident = $code:literal, $kind:ident
+                $(, core $core:ident)?;
+        )*) => {
+            pub use wrt::{$($name),*};
+        };
+    }
+    macro_rules! trap_codes {
+        ($( $(#[doc = $doc:literal])* $name:ident = $code:literal $(, core $core:ident)?; )*) => {
+            pub use wrt::{$($name),*};
+        };
+    }
+    wrt::wrt_error_codes!(error_codes);
+    wrt::wrt_trap_codes!(trap_codes);
 }

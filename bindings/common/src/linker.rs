@@ -2,7 +2,7 @@
 
 use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::ptr::{self, NonNull};
+use std::ptr;
 use std::sync::{Arc, Mutex};
 
 use wrt::{wrt_caller_t, wrt_error_t, wrt_linker_t, wrt_val_t};
@@ -10,6 +10,7 @@ use wrt::{wrt_caller_t, wrt_error_t, wrt_linker_t, wrt_val_t};
 use crate::engine::{Engine, Module};
 use crate::error::{c_name, check, Error, ErrorKind, Result};
 use crate::module_info::FuncType;
+use crate::owned::Owned;
 use crate::store::Store;
 use crate::val::{Extern, Instance, Memory, Val, ValKind};
 
@@ -203,7 +204,7 @@ unsafe extern "C" fn trampoline(
 }
 
 struct LinkerInner {
-    raw: NonNull<wrt_linker_t>,
+    raw: Owned<wrt_linker_t>,
     engine: Engine,
     /// Definitions come from one thread at a time, as the C API requires.
     define: Mutex<()>,
@@ -215,14 +216,6 @@ unsafe impl Send for LinkerInner {}
 // SAFETY: as above.
 unsafe impl Sync for LinkerInner {}
 
-impl Drop for LinkerInner {
-    fn drop(&mut self) {
-        // SAFETY: the pointer came from `wrt_linker_new` and is released once, here; stores
-        // keep the host functions they use.
-        unsafe { wrt::wrt_linker_delete(self.raw.as_ptr()) };
-    }
-}
-
 /// A linker (`wrt_linker_t`). Cheap to clone; clones name the same linker.
 #[derive(Clone)]
 pub struct Linker(Arc<LinkerInner>);
@@ -230,11 +223,9 @@ pub struct Linker(Arc<LinkerInner>);
 impl Linker {
     /// Creates an empty linker for stores of `engine`.
     pub fn new(engine: &Engine) -> Result<Linker> {
-        let mut raw = ptr::null_mut();
-        // SAFETY: `engine` is live; `raw` is a valid out-pointer.
-        unsafe { check(wrt::wrt_linker_new(engine.raw(), &mut raw)) }?;
-        let raw = NonNull::new(raw)
-            .ok_or_else(|| Error::new(ErrorKind::Internal, "wrt_linker_new returned NULL"))?;
+        // SAFETY: the constructor of linkers; `engine` is live. Stores keep the host functions
+        // they use.
+        let raw = unsafe { Owned::new(|out| wrt::wrt_linker_new(engine.raw(), out)) }?;
         Ok(Linker(Arc::new(LinkerInner {
             raw,
             engine: engine.clone(),

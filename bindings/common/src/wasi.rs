@@ -4,10 +4,11 @@
 use std::ffi::CString;
 use std::ptr;
 
-use wrt::{wrt_bytes_t, wrt_wasi_config_t};
+use wrt::wrt_wasi_config_t;
 
 use crate::error::{c_name, check, Result};
 use crate::linker::Linker;
+use crate::owned::{bytes_from, Owned};
 use crate::store::Store;
 
 /// What the guest's standard input reads.
@@ -64,23 +65,12 @@ pub struct WasiConfig {
     pub exit_allowed: bool,
 }
 
-/// Owns a `wrt_wasi_config_t` while it is filled in and applied.
-struct RawWasiConfig(*mut wrt_wasi_config_t);
-
-impl Drop for RawWasiConfig {
-    fn drop(&mut self) {
-        // SAFETY: the pointer came from `wrt_wasi_config_new` and is released once, here.
-        unsafe { wrt::wrt_wasi_config_delete(self.0) };
-    }
-}
-
 impl WasiConfig {
-    fn to_raw(&self) -> Result<RawWasiConfig> {
-        let mut raw = ptr::null_mut();
-        // SAFETY: `raw` is a valid out-pointer.
-        unsafe { check(wrt::wrt_wasi_config_new(&mut raw)) }?;
-        let raw = RawWasiConfig(raw);
-        let c = raw.0;
+    /// The configuration as a `wrt_wasi_config_t` of the C API, while it is applied.
+    fn to_raw(&self) -> Result<Owned<wrt_wasi_config_t>> {
+        // SAFETY: the constructor of WASI configurations.
+        let raw = unsafe { Owned::new(|out| wrt::wrt_wasi_config_new(out)) }?;
+        let c = raw.as_ptr();
         let args = self
             .args
             .iter()
@@ -170,48 +160,25 @@ impl WasiConfig {
     }
 }
 
-fn take_bytes(mut out: wrt_bytes_t) -> Vec<u8> {
-    let bytes = if out.data.is_null() || out.len == 0 {
-        Vec::new()
-    } else {
-        // SAFETY: the C API filled `out` with `len` initialised bytes we own until
-        // `wrt_bytes_delete`; they are copied before that.
-        unsafe { std::slice::from_raw_parts(out.data, out.len) }.to_vec()
-    };
-    // SAFETY: `out` was filled by the C API and is released once.
-    unsafe { wrt::wrt_bytes_delete(&mut out) };
-    bytes
-}
-
 impl Store {
     /// Gives the store a new WASI state built from `config` (`wrt_context_set_wasi`): opens
     /// the preopened directories and reads inherited variables now.
     pub fn set_wasi(&self, config: &WasiConfig) -> Result {
         let raw = config.to_raw()?;
         // SAFETY: the context is live; `raw` is a live configuration, borrowed for the call.
-        unsafe { check(wrt::wrt_context_set_wasi(self.context(), raw.0)) }
+        unsafe { check(wrt::wrt_context_set_wasi(self.context(), raw.as_ptr())) }
     }
 
     /// Takes what guests wrote to the captured standard output.
     pub fn wasi_take_stdout(&self) -> Result<Vec<u8>> {
-        let mut out = wrt_bytes_t {
-            data: ptr::null_mut(),
-            len: 0,
-        };
-        // SAFETY: the context is live; `out` is a valid out-pointer.
-        unsafe { check(wrt::wrt_context_wasi_take_stdout(self.context(), &mut out)) }?;
-        Ok(take_bytes(out))
+        // SAFETY: the function hands out bytes; the context is live.
+        unsafe { bytes_from(|out| wrt::wrt_context_wasi_take_stdout(self.context(), out)) }
     }
 
     /// Takes what guests wrote to the captured standard error.
     pub fn wasi_take_stderr(&self) -> Result<Vec<u8>> {
-        let mut out = wrt_bytes_t {
-            data: ptr::null_mut(),
-            len: 0,
-        };
-        // SAFETY: the context is live; `out` is a valid out-pointer.
-        unsafe { check(wrt::wrt_context_wasi_take_stderr(self.context(), &mut out)) }?;
-        Ok(take_bytes(out))
+        // SAFETY: the function hands out bytes; the context is live.
+        unsafe { bytes_from(|out| wrt::wrt_context_wasi_take_stderr(self.context(), out)) }
     }
 }
 

@@ -243,21 +243,59 @@ fn bytes_arg(bytes: Either<Uint8Array, String>) -> Vec<u8> {
 // ---------------------------------------------------------------------------------------------
 // Engines and modules.
 
-/// Engine settings (every field optional).
+/// One engine setting, as index.js reads, checks and documents it: its name in camel case
+/// (`maxCallDepth`), its kind (`flag`: a boolean, false unless set; `bool`: a boolean, or unset
+/// for wrt's default; `int`: a non-negative integer, or unset), whether a compiled module
+/// depends on it, and its documentation.
 #[napi(object)]
-pub struct EngineOptions {
-    pub consume_fuel: Option<bool>,
-    pub deterministic: Option<bool>,
-    pub memory_budget: Option<i64>,
-    pub max_call_depth: Option<i64>,
-    pub max_value_stack: Option<i64>,
-    pub max_instances: Option<i64>,
-    pub max_memories: Option<i64>,
-    pub max_tables: Option<i64>,
-    pub max_table_elements: Option<i64>,
-    pub lazy_translation: Option<bool>,
-    pub platform_optimizations: Option<bool>,
-    pub parallel_compilation: Option<bool>,
+pub struct SettingDesc {
+    pub name: String,
+    pub kind: String,
+    pub compile: bool,
+    pub doc: String,
+}
+
+fn kind_name(kind: common::SettingKind) -> &'static str {
+    match kind {
+        common::SettingKind::Flag => "flag",
+        common::SettingKind::Bool => "bool",
+        common::SettingKind::Int => "int",
+    }
+}
+
+/// The engine settings, in the C API's order.
+#[napi]
+pub fn config_settings() -> Vec<SettingDesc> {
+    common::Config::SETTINGS
+        .iter()
+        .map(|s| SettingDesc {
+            name: s.camel_case_name(),
+            kind: kind_name(s.kind).to_owned(),
+            compile: s.compile,
+            doc: s.doc.to_owned(),
+        })
+        .collect()
+}
+
+/// The C API's error codes by name without `WRT_ERROR_` (`{ NULL_ARGUMENT: 1, ... }`).
+#[napi]
+pub fn error_codes(env: &Env) -> Result<Object<'_>> {
+    let mut codes = Object::new(env)?;
+    for kind in common::ErrorKind::ALL {
+        let name = kind.code_name();
+        codes.set(name.strip_prefix("ERROR_").unwrap_or(name), kind.code())?;
+    }
+    Ok(codes)
+}
+
+/// The C API's trap codes by trap name (`{ none: 0, unreachable: 1, ... }`).
+#[napi]
+pub fn trap_codes(env: &Env) -> Result<Object<'_>> {
+    let mut codes = Object::new(env)?;
+    for (_, code) in common::TRAP_CODES {
+        codes.set(common::trap_name(*code), *code)?;
+    }
+    Ok(codes)
 }
 
 #[napi]
@@ -267,28 +305,25 @@ pub struct NativeEngine {
 
 #[napi]
 impl NativeEngine {
+    /// `options` holds settings by their camel-case names (see `configSettings`); a missing one
+    /// keeps wrt's default.
     #[napi(constructor)]
-    pub fn new(env: Env, options: Option<EngineOptions>) -> Result<Self> {
+    pub fn new(env: Env, options: Option<Object<'_>>) -> Result<Self> {
         let mut c = common::Config::default();
         if let Some(o) = options {
-            c.consume_fuel = o.consume_fuel.unwrap_or(false);
-            c.deterministic = o.deterministic.unwrap_or(false);
-            c.memory_budget = o
-                .memory_budget
-                .map(|b| u64_arg(b, "memoryBudget"))
-                .transpose()?;
-            c.max_call_depth = opt_usize(o.max_call_depth, "maxCallDepth")?;
-            c.max_value_stack = opt_usize(o.max_value_stack, "maxValueStack")?;
-            c.max_instances = opt_usize(o.max_instances, "maxInstances")?;
-            c.max_memories = opt_usize(o.max_memories, "maxMemories")?;
-            c.max_tables = opt_usize(o.max_tables, "maxTables")?;
-            c.max_table_elements = o
-                .max_table_elements
-                .map(|b| u64_arg(b, "maxTableElements"))
-                .transpose()?;
-            c.lazy_translation = o.lazy_translation;
-            c.platform_optimizations = o.platform_optimizations;
-            c.parallel_compilation = o.parallel_compilation;
+            for setting in common::Config::SETTINGS {
+                let key = setting.camel_case_name();
+                let input = match setting.kind {
+                    common::SettingKind::Flag | common::SettingKind::Bool => o
+                        .get::<bool>(&key)?
+                        .map_or(common::SettingInput::Default, common::SettingInput::Bool),
+                    common::SettingKind::Int => match o.get::<i64>(&key)? {
+                        Some(n) => common::SettingInput::Int(u64_arg(n, &key)?),
+                        None => common::SettingInput::Default,
+                    },
+                };
+                c.set(setting.name, input).js(&env)?;
+            }
         }
         Ok(NativeEngine {
             inner: common::Engine::new(&c).js(&env)?,

@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::IntoPyObjectExt;
 
-use crate::objects::Func;
+use crate::val::Func;
 use crate::IntoPy;
 
 /// Converts a Python value to a value of `kind`: `int` for i32/i64 (signed, or unsigned bits up
@@ -168,4 +168,9 @@ pub(crate) fn kinds(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Vec<ValK
         out.push(ValKind::parse(&name).py(py)?);
     }
     Ok(out)
+}
+
+/// The names of value kinds ("i32", ...).
+pub(crate) fn kind_names(kinds: &[ValKind]) -> Vec<&'static str> {
+    kinds.iter().map(|k| k.name()).collect()
 }

@@ -14,8 +14,12 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::PyModule;
 
 mod convert;
+mod engine;
 mod linker;
-mod objects;
+mod memory;
+mod module_info;
+mod store;
+mod val;
 mod wasi;
 
 thread_local! {
@@ -103,54 +107,34 @@ fn wat2wasm(py: Python<'_>, text: &str) -> PyResult<Py<pyo3::types::PyBytes>> {
 fn _wrt(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", common::version())?;
     m.add_function(wrap_pyfunction!(wat2wasm, m)?)?;
-    objects::register(m)?;
-    linker::register(m)?;
-    wasi::register(m)?;
-    use common::consts::*;
-    for (name, value) in [
-        ("ERROR_NULL_ARGUMENT", WRT_ERROR_NULL_ARGUMENT),
-        ("ERROR_INVALID_ARGUMENT", WRT_ERROR_INVALID_ARGUMENT),
-        ("ERROR_INTERNAL", WRT_ERROR_INTERNAL),
-        ("ERROR_BUSY", WRT_ERROR_BUSY),
-        ("ERROR_NOT_FOUND", WRT_ERROR_NOT_FOUND),
-        ("ERROR_MALFORMED", WRT_ERROR_MALFORMED),
-        ("ERROR_INVALID_MODULE", WRT_ERROR_INVALID_MODULE),
-        ("ERROR_UNSUPPORTED", WRT_ERROR_UNSUPPORTED),
-        ("ERROR_TRAP", WRT_ERROR_TRAP),
-        ("ERROR_LINK", WRT_ERROR_LINK),
-        ("ERROR_INSTANTIATION", WRT_ERROR_INSTANTIATION),
-        ("ERROR_HOST", WRT_ERROR_HOST),
-        ("ERROR_TYPE", WRT_ERROR_TYPE),
-        ("ERROR_LIMIT", WRT_ERROR_LIMIT),
-        ("ERROR_HANDLE", WRT_ERROR_HANDLE),
-        ("ERROR_EXIT", WRT_ERROR_EXIT),
-        ("ERROR_OTHER", WRT_ERROR_OTHER),
-        ("TRAP_NONE", WRT_TRAP_NONE),
-        ("TRAP_UNREACHABLE", WRT_TRAP_UNREACHABLE),
-        ("TRAP_MEMORY_OUT_OF_BOUNDS", WRT_TRAP_MEMORY_OUT_OF_BOUNDS),
-        ("TRAP_TABLE_OUT_OF_BOUNDS", WRT_TRAP_TABLE_OUT_OF_BOUNDS),
-        ("TRAP_UNDEFINED_ELEMENT", WRT_TRAP_UNDEFINED_ELEMENT),
-        ("TRAP_UNINITIALIZED_ELEMENT", WRT_TRAP_UNINITIALIZED_ELEMENT),
-        (
-            "TRAP_INDIRECT_CALL_TYPE_MISMATCH",
-            WRT_TRAP_INDIRECT_CALL_TYPE_MISMATCH,
-        ),
-        ("TRAP_INTEGER_OVERFLOW", WRT_TRAP_INTEGER_OVERFLOW),
-        (
-            "TRAP_INTEGER_DIVIDE_BY_ZERO",
-            WRT_TRAP_INTEGER_DIVIDE_BY_ZERO,
-        ),
-        (
-            "TRAP_INVALID_CONVERSION_TO_INTEGER",
-            WRT_TRAP_INVALID_CONVERSION_TO_INTEGER,
-        ),
-        ("TRAP_CALL_STACK_EXHAUSTED", WRT_TRAP_CALL_STACK_EXHAUSTED),
-        ("TRAP_NULL_REFERENCE", WRT_TRAP_NULL_REFERENCE),
-        ("TRAP_OUT_OF_FUEL", WRT_TRAP_OUT_OF_FUEL),
-        ("TRAP_HOST_ERROR", WRT_TRAP_HOST_ERROR),
-        ("TRAP_OTHER", WRT_TRAP_OTHER),
-    ] {
-        m.add(name, value)?;
+    // The classes, by the file that defines them.
+    m.add_class::<engine::Config>()?;
+    m.add_class::<engine::Engine>()?;
+    m.add_class::<engine::Module>()?;
+    m.add_class::<module_info::FuncType>()?;
+    m.add_class::<module_info::ImportType>()?;
+    m.add_class::<module_info::ExportType>()?;
+    m.add_class::<module_info::GlobalType>()?;
+    m.add_class::<module_info::MemoryType>()?;
+    m.add_class::<module_info::TableType>()?;
+    m.add_class::<store::Store>()?;
+    m.add_class::<store::MemoryProfile>()?;
+    m.add_class::<val::Func>()?;
+    m.add_class::<val::Global>()?;
+    m.add_class::<val::Table>()?;
+    m.add_class::<val::Instance>()?;
+    m.add_class::<val::Exports>()?;
+    m.add_class::<memory::Memory>()?;
+    m.add_class::<memory::MemoryBuffer>()?;
+    m.add_class::<linker::Linker>()?;
+    m.add_class::<linker::Caller>()?;
+    m.add_class::<wasi::WasiConfig>()?;
+    // The C API's codes, named without its `WRT_` prefix: ERROR_TRAP, TRAP_OUT_OF_FUEL, ...
+    for kind in common::ErrorKind::ALL {
+        m.add(kind.code_name(), kind.code())?;
+    }
+    for (name, code) in common::TRAP_CODES {
+        m.add(*name, *code)?;
     }
     Ok(())
 }

@@ -6,13 +6,12 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
 use crate::convert::{from_val, to_val};
-use crate::objects::{py_to_extern, Caller, Engine, FuncType, Instance, Module, Store};
+use crate::engine::{Engine, Module};
+use crate::memory::Memory;
+use crate::module_info::FuncType;
+use crate::store::Store;
+use crate::val::{extern_to_py, py_to_extern, Instance};
 use crate::IntoPy;
-
-pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<Linker>()?;
-    Ok(())
-}
 
 /// Runs a Python callable as a host function: converts the arguments, calls it (with a
 /// `wrt.Caller` first when `access_caller`), and converts what it returns to the declared
@@ -187,15 +186,7 @@ impl Linker {
         store: PyRef<'_, Store>,
         module: PyRef<'_, Module>,
     ) -> PyResult<Instance> {
-        let linker = self.inner.clone();
-        let s = store.inner.clone();
-        let m = module.inner.clone();
-        let instance = py.detach(move || linker.instantiate(&s, &m)).py(py)?;
-        Ok(Instance {
-            store: store.inner.clone(),
-            instance,
-            module: module.inner.clone(),
-        })
+        Instance::instantiate(py, self.inner.clone(), &store, &module)
     }
 }
 
@@ -216,4 +207,59 @@ fn func_type_arg(py: Python<'_>, ty: &Bound<'_, PyAny>) -> PyResult<CFuncType> {
         params: crate::convert::kinds(py, &parts[0])?,
         results: crate::convert::kinds(py, &parts[1])?,
     })
+}
+
+/// What a host function defined with `access_caller=True` gets as its first argument: the
+/// calling instance's exports and store. Usable only while the host function runs.
+#[pyclass(module = "wrt", frozen)]
+pub(crate) struct Caller {
+    pub(crate) inner: common::Caller,
+}
+
+#[pymethods]
+impl Caller {
+    /// The calling instance's memory (its export "memory").
+    fn memory(&self, py: Python<'_>) -> PyResult<Memory> {
+        let memory = self.inner.memory().py(py)?;
+        Ok(Memory {
+            store: self.inner.store().clone(),
+            memory,
+        })
+    }
+
+    /// The calling instance's export `name`, or `default`.
+    #[pyo3(signature = (name, default=None))]
+    fn get(&self, py: Python<'_>, name: &str, default: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
+        match self.inner.export(name) {
+            Ok(e) => extern_to_py(py, self.inner.store(), e),
+            Err(e) if e.kind() == common::ErrorKind::NotFound => {
+                Ok(default.unwrap_or_else(|| py.None()))
+            }
+            Err(e) => Err(crate::to_py_err(py, e)),
+        }
+    }
+
+    fn __getitem__(&self, py: Python<'_>, name: &str) -> PyResult<Py<PyAny>> {
+        let e = self.inner.export(name).py(py)?;
+        extern_to_py(py, self.inner.store(), e)
+    }
+
+    /// The store of the call.
+    #[getter]
+    fn store(&self) -> Store {
+        Store {
+            inner: self.inner.store().clone(),
+        }
+    }
+
+    /// The remaining fuel.
+    fn get_fuel(&self, py: Python<'_>) -> PyResult<u64> {
+        self.inner.store().fuel_get().py(py)
+    }
+
+    /// Whether the host call is still running (the caller is usable).
+    #[getter]
+    fn valid(&self) -> bool {
+        self.inner.is_valid()
+    }
 }

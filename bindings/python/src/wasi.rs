@@ -8,11 +8,6 @@ use pyo3::types::{PyBytes, PyDict};
 use crate::convert::bytes_like;
 use crate::IntoPy;
 
-pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<WasiConfig>()?;
-    Ok(())
-}
-
 fn output(value: Option<&str>) -> PyResult<WasiOutput> {
     match value {
         None | Some("null") => Ok(WasiOutput::Null),

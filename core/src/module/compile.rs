@@ -273,10 +273,11 @@ mod parallel {
         for outcome in outcomes {
             match outcome {
                 // A thread that panicked left its batches unchecked: the module is not known good.
+                // (The panic is the bug, and was reported where it happened.)
                 None => {
-                    return Err(Error::Invalid {
-                        message: "a thread checking function bodies failed".into(),
-                    })
+                    return Err(Error::internal(
+                        "a thread checking function bodies panicked",
+                    ))
                 }
                 Some(Some((index, e))) if first.as_ref().is_none_or(|(i, _)| index < *i) => {
                     first = Some((index, e));
@@ -362,14 +363,7 @@ mod tests {
     fn the_lowest_index_wins_whatever_order_threads_finish_in() {
         use super::parallel::earliest;
         use crate::Error;
-        let bad = |i: usize| {
-            Some(Some((
-                i,
-                Error::Invalid {
-                    message: alloc::format!("{i}"),
-                },
-            )))
-        };
+        let bad = |i: usize| Some(Some((i, Error::invalid(alloc::format!("{i}"), None, None))));
         let found = |outcomes: Vec<_>| earliest(outcomes).unwrap_err().to_string();
         assert_eq!(
             found(vec![bad(9), Some(None), bad(3), bad(5)]),

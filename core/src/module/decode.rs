@@ -17,33 +17,35 @@ use wasmparser::{
     Parser, Payload, TableInit, TypeRef, ValType,
 };
 
+use super::proposals::{walk_globals, GlobalPart, GlobalsError};
 use crate::error::Error;
 
 /// The decoding error of `bytes`, if any. `None` also when the pass meets something it cannot
-/// decide, such as a proposal this build does not enable: then the original error stands.
+/// decide, such as an operator this build's reader does not decode: then the original error
+/// stands.
 pub(super) fn malformation(bytes: &[u8]) -> Option<Error> {
     match decode(bytes) {
-        Ok(()) => None,
-        // Not a question of decoding: the original error stands.
-        Err(Problem::Reader(e))
-            if e.message().contains("support is not enabled") || super::is_validation_rule(&e) =>
-        {
-            None
-        }
-        Err(Problem::Reader(e)) => Some(at(e.message(), e.offset())),
-        Err(Problem::Format(message, offset)) => Some(at(&message, offset)),
-    }
-}
-
-fn at(message: &str, offset: usize) -> Error {
-    Error::Malformed {
-        message: format!("{message} (at offset {offset:#x})"),
+        Ok(()) | Err(Problem::Undecided) => None,
+        Err(Problem::Reader(e)) => Some(super::reader_error(e)),
+        Err(Problem::Format(message, offset)) => Some(Error::malformed(message, Some(offset))),
     }
 }
 
 enum Problem {
     Reader(BinaryReaderError),
     Format(String, usize),
+    /// Reading an operator failed on an encoding this build's reader does not decode (SIMD), or
+    /// on a rule of validation the reader checks (see `proposals::undecodable`): decoding cannot
+    /// go on, and nothing is known to be malformed.
+    Undecided,
+}
+
+/// The error of reading the operator at `offset` of what `reader` reads.
+fn operator_problem(e: BinaryReaderError, reader: BinaryReader<'_>, offset: usize) -> Problem {
+    match super::proposals::undecodable(reader, offset) {
+        Some(_) => Problem::Undecided,
+        None => Problem::Reader(e),
+    }
 }
 
 impl From<BinaryReaderError> for Problem {
@@ -152,13 +154,29 @@ fn decode(bytes: &[u8]) -> Decoded {
                 }
             }
             Payload::GlobalSection(reader) => {
-                for global in reader {
-                    let global = global?;
-                    if global.ty.shared {
-                        let offset = global.init_expr.get_binary_reader().original_position();
-                        return Err(format_error("malformed mutability", offset));
+                let range = reader.range();
+                let section = bytes
+                    .get(range.clone())
+                    .ok_or_else(|| format_error("unexpected end", range.start))?;
+                let walked =
+                    walk_globals(
+                        BinaryReader::new(section, range.start),
+                        |part, _| match part {
+                            GlobalPart::Type { ty, init_at } if ty.shared => Some(init_at),
+                            _ => None,
+                        },
+                    );
+                match walked {
+                    Ok(None) => {}
+                    Ok(Some(offset)) => return Err(format_error("malformed mutability", offset)),
+                    Err(GlobalsError::Read(e)) => return Err(Problem::Reader(e)),
+                    Err(GlobalsError::TrailingData(offset)) => {
+                        return Err(format_error(
+                            "section size mismatch: unexpected data at the end of the section",
+                            offset,
+                        ))
                     }
-                    const_expr(&global.init_expr)?;
+                    Err(GlobalsError::Operator(_)) => return Err(Problem::Undecided),
                 }
             }
             Payload::ExportSection(reader) => {
@@ -239,7 +257,9 @@ fn const_expr(expr: &ConstExpr<'_>) -> Decoded {
     let mut reader = expr.get_binary_reader();
     loop {
         let offset = reader.original_position();
-        let op = reader.read_operator()?;
+        let op = reader
+            .read_operator()
+            .map_err(|e| operator_problem(e, expr.get_binary_reader(), offset))?;
         if reader.eof() {
             return match op {
                 Operator::End => Ok(()),
@@ -274,9 +294,19 @@ fn function_body(body: &FunctionBody<'_>) -> core::result::Result<bool, Problem>
                 offset,
             ));
         }
-        match reader.read_operator()? {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => depth += 1,
-            Operator::End => depth -= 1,
+        let op = reader
+            .read_operator()
+            .map_err(|e| operator_problem(e, body.get_binary_reader(), offset))?;
+        match op {
+            // Every block of every proposal the reader decodes: a block of a proposal this build
+            // does not implement is the validator's to report, not a structure to misread.
+            Operator::Block { .. }
+            | Operator::Loop { .. }
+            | Operator::If { .. }
+            | Operator::Try { .. }
+            | Operator::TryTable { .. } => depth += 1,
+            // `delegate` ends a `try` in place of its `end`.
+            Operator::End | Operator::Delegate { .. } => depth -= 1,
             Operator::MemoryInit { .. } | Operator::DataDrop { .. } => needs_data_count = true,
             Operator::I32Load { memarg }
             | Operator::I64Load { memarg }
@@ -320,7 +350,7 @@ fn function_body(body: &FunctionBody<'_>) -> core::result::Result<bool, Problem>
 
 #[cfg(test)]
 mod tests {
-    use crate::{Engine, Error, Module};
+    use crate::{Engine, Error, ErrorKind, Module};
     use alloc::vec::Vec;
 
     const HEADER: [u8; 8] = *b"\0asm\x01\0\0\0";
@@ -348,10 +378,12 @@ mod tests {
     #[test]
     fn malformed_anywhere_beats_invalid_before_it() {
         let invalid = module(&[TYPE_I32, FUNC, MEMORY, BAD_BODY]);
-        assert!(matches!(compile(&invalid), Err(Error::Invalid { .. })));
+        assert!(
+            matches!(compile(&invalid), Err(e) if matches!(e.kind(), ErrorKind::Invalid { .. }))
+        );
         let both = module(&[TYPE_I32, FUNC, MEMORY, BAD_BODY, SHORT_DATA]);
         let err = compile(&both).err().unwrap();
-        assert!(matches!(err, Error::Malformed { .. }), "{err}");
+        assert!(matches!(err.kind(), ErrorKind::Malformed { .. }), "{err}");
     }
 
     #[test]
@@ -383,7 +415,10 @@ mod tests {
         ];
         for (what, bytes) in cases {
             let err = compile(&bytes).err().unwrap();
-            assert!(matches!(err, Error::Malformed { .. }), "{what}: {err}");
+            assert!(
+                matches!(err.kind(), ErrorKind::Malformed { .. }),
+                "{what}: {err}"
+            );
         }
     }
 
@@ -417,7 +452,8 @@ mod tests {
         compile(&wasm).unwrap();
         for len in 0..wasm.len() {
             match compile(&wasm[..len]) {
-                Ok(_) | Err(Error::Malformed { .. }) => {}
+                Ok(_) => {}
+                Err(e) if matches!(e.kind(), ErrorKind::Malformed { .. }) => {}
                 Err(other) => panic!("{len} of {} bytes: {other}", wasm.len()),
             }
         }
@@ -445,11 +481,13 @@ mod tests {
     #[test]
     fn components_are_unsupported_and_other_versions_malformed() {
         let component = b"\0asm\x0d\0\x01\0";
-        assert!(matches!(compile(component), Err(Error::Unsupported { .. })));
+        assert!(
+            matches!(compile(component), Err(e) if matches!(e.kind(), ErrorKind::Unsupported { .. }))
+        );
         let layer_without_version = b"\0asm\0\0\x01\0";
         assert!(matches!(
             compile(layer_without_version),
-            Err(Error::Malformed { .. })
+            Err(e) if matches!(e.kind(), ErrorKind::Malformed { .. })
         ));
     }
 
@@ -463,6 +501,6 @@ mod tests {
         code.extend_from_slice(&ops);
         let bytes = module(&[&[0x01, 0x04, 0x01, 0x60, 0x00, 0x00], FUNC, &code]);
         let err = compile(&bytes).err().unwrap();
-        assert!(matches!(err, Error::Invalid { .. }), "{err}");
+        assert!(matches!(err.kind(), ErrorKind::Invalid { .. }), "{err}");
     }
 }

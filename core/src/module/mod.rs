@@ -4,6 +4,7 @@ mod compile;
 mod const_expr;
 mod decode;
 mod load_budget;
+mod proposals;
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -17,7 +18,7 @@ pub(crate) use const_expr::ConstExpr;
 
 use crate::config::Engine;
 use crate::engine::{translate_function, CompiledFunc, FuncTranslatorAllocs};
-use crate::error::{Error, Result};
+use crate::error::{internal, Error, ErrorKind, Proposal, Result};
 use crate::types::{
     ExportType, ExternType, FuncType, GlobalType, ImportType, MemoryType, Mutability, RefType,
     TableType, ValType,
@@ -178,9 +179,7 @@ impl ModuleInner {
         let func = self
             .code
             .get(index as usize)
-            .ok_or_else(|| Error::Instantiation {
-                message: alloc::format!("internal engine error: no function {index} to translate"),
-            })?;
+            .ok_or_else(|| internal!("no function {index} to translate"))?;
         let translated =
             func.compiled
                 .get_or_try_init(|| match self.translate(index, func, max_code_bytes) {
@@ -208,9 +207,7 @@ impl ModuleInner {
         let bytes = self
             .code_section
             .get(func.body.start as usize..func.body.end as usize)
-            .ok_or_else(|| Error::Instantiation {
-                message: alloc::format!("internal engine error: no body for function {index}"),
-            })?;
+            .ok_or_else(|| internal!("no body for function {index}"))?;
         let offset = self.code_section_offset + func.body.start as usize;
         let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new_features(
             bytes,
@@ -262,35 +259,111 @@ pub(crate) fn features() -> wasmparser::WasmFeatures {
         | F::EXTENDED_CONST
 }
 
-fn malformed(e: wasmparser::BinaryReaderError) -> Error {
-    reader_error(e)
-}
+// Errors of wasmparser, classified by the call that failed: a reader call (decoding) makes the
+// module malformed, a validator call invalid; and when the failing construct belongs to a
+// proposal this build does not implement (see `proposals`), the module is unsupported, with the
+// proposal named. Nothing here reads wasmparser's messages; they are only passed on.
 
-/// An error of wasmparser's binary reader: malformed, except for the rules the reader checks
-/// that the specification counts as validation (a typed `select` with other than one result
-/// type).
+/// A call of wasmparser's binary reader failed: the module is malformed.
 pub(crate) fn reader_error(e: wasmparser::BinaryReaderError) -> Error {
-    let message = alloc::format!("{} (at offset {:#x})", e.message(), e.offset());
-    if is_validation_rule(&e) {
-        Error::Invalid { message }
-    } else {
-        Error::Malformed { message }
+    Error::malformed(e.message(), Some(e.offset()))
+}
+
+/// Reading the operator at `offset` of `body` failed: malformed, unless its leading bytes are
+/// an encoding this build's reader does not decode (SIMD), or a rule the reader checks that the
+/// specification counts as validation (a typed `select` of other than one type).
+pub(crate) fn operator_read_error(
+    e: wasmparser::BinaryReaderError,
+    body: &wasmparser::FunctionBody<'_>,
+    offset: usize,
+) -> Error {
+    match proposals::undecodable(body.get_binary_reader(), offset) {
+        Some(proposals::Undecodable::Proposal(found)) => unsupported(&found),
+        Some(proposals::Undecodable::SelectArity) => invalid(e),
+        None => reader_error(e),
     }
 }
 
-/// Whether the binary reader failed on a rule the specification checks in validation.
-pub(crate) fn is_validation_rule(e: &wasmparser::BinaryReaderError) -> bool {
-    e.message() == "invalid result arity"
-}
-
+/// A call of wasmparser's validator failed: the module is invalid.
 pub(crate) fn invalid(e: wasmparser::BinaryReaderError) -> Error {
-    let message = alloc::format!("{} (at offset {:#x})", e.message(), e.offset());
-    // wasmparser reports proposals we do not enable (SIMD, threads, ...) as validation errors.
-    if e.message().contains("support is not enabled") {
-        Error::Unsupported { message }
-    } else {
-        Error::Invalid { message }
+    Error::invalid(e.message(), Some(e.offset()), None)
+}
+
+/// Validating operator `op` (at `offset`) failed: unsupported if it needs a proposal this build
+/// does not implement (the validator checks that first), invalid otherwise.
+pub(crate) fn operator_error(
+    e: wasmparser::BinaryReaderError,
+    op: &wasmparser::Operator<'_>,
+    offset: usize,
+) -> Error {
+    match proposals::in_operator(op, offset) {
+        Some(found) => unsupported(&found),
+        None => invalid(e),
     }
+}
+
+/// Validating the locals of `body` failed: unsupported if a local before the error has a type of
+/// a proposal this build does not implement, invalid otherwise.
+pub(crate) fn locals_error(
+    e: wasmparser::BinaryReaderError,
+    body: &wasmparser::FunctionBody<'_>,
+) -> Error {
+    match proposals::in_locals(body) {
+        Some(found) if found.offset <= e.offset() => unsupported(&found),
+        _ => invalid(e),
+    }
+}
+
+/// Validating a section failed: unsupported if the section uses a proposal this build does not
+/// implement at or before the error, invalid otherwise. WebAssembly 2.0 itself rejects a second
+/// memory, so that stays invalid, with the proposal that allows it named.
+fn payload_error(
+    e: wasmparser::BinaryReaderError,
+    payload: &wasmparser::Payload<'_>,
+    bytes: &[u8],
+    memories_before: usize,
+) -> Error {
+    if let Some(found) = proposals::in_payload(payload, bytes).filter(|f| f.offset <= e.offset()) {
+        return unsupported(&found);
+    }
+    if let Some(offset) = second_memory(payload, memories_before).filter(|&o| o <= e.offset()) {
+        let found = proposals::Use {
+            what: "a second memory".into(),
+            proposal: Proposal::MultiMemory,
+            offset,
+        };
+        return Error::invalid(found.message(), Some(offset), Some(found.proposal));
+    }
+    invalid(e)
+}
+
+/// Where the module's second memory is declared, if this section declares it (for a memory
+/// section, where the section starts).
+fn second_memory(payload: &wasmparser::Payload<'_>, memories_before: usize) -> Option<usize> {
+    let mut count = memories_before;
+    match payload {
+        wasmparser::Payload::ImportSection(reader) => {
+            for import in reader.clone().into_iter_with_offsets() {
+                let (offset, import) = import.ok()?;
+                if matches!(import.ty, wasmparser::TypeRef::Memory(_)) {
+                    count += 1;
+                    if count == 2 {
+                        return Some(offset);
+                    }
+                }
+            }
+            None
+        }
+        // The validator checks the count of a memory section before its entries.
+        wasmparser::Payload::MemorySection(reader) => {
+            (count + reader.count() as usize > 1).then_some(reader.range().start)
+        }
+        _ => None,
+    }
+}
+
+fn unsupported(found: &proposals::Use) -> Error {
+    Error::unsupported_at(found.message(), Some(found.offset), Some(found.proposal))
 }
 
 pub(crate) fn convert_valtype(ty: wasmparser::ValType) -> Result<ValType> {
@@ -377,9 +450,16 @@ impl Module {
             // problem reading it met first depends on the mode (lazy translation copies the
             // code section up front, eager translation reads bodies as they come, several
             // threads check bodies in batches), and one module must get one error.
-            Err(
-                e @ (Error::Invalid { .. } | Error::Unsupported { .. } | Error::Malformed { .. }),
-            ) => return Err(decode::malformation(bytes).unwrap_or(e)),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::Invalid { .. }
+                        | ErrorKind::Unsupported { .. }
+                        | ErrorKind::Malformed { .. }
+                ) =>
+            {
+                return Err(decode::malformation(bytes).unwrap_or(e))
+            }
             Err(e) => return Err(e),
         };
         inner.heap_bytes = inner.compute_heap_bytes();
@@ -493,9 +573,7 @@ impl Module {
 /// Converts the WebAssembly text format to binary.
 #[cfg(feature = "wat")]
 pub fn wat2wasm(text: &str) -> Result<Vec<u8>> {
-    wat::parse_str(text).map_err(|e| Error::Malformed {
-        message: alloc::format!("{e}"),
-    })
+    wat::parse_str(text).map_err(|e| Error::malformed(e, None))
 }
 
 /// Reads an unsigned LEB128 of at most `max_bytes` bytes, returning the bytes consumed.
@@ -511,9 +589,7 @@ fn leb_len(bytes: &[u8], max_bytes: usize) -> Option<usize> {
 /// wasmparser reads memory limits as 64-bit LEB128 even for 32-bit memories; the spec requires
 /// 32-bit limits to be at most 5 bytes long ("integer representation too long").
 fn check_memory_leb(section: Option<&[u8]>) -> Result<()> {
-    let too_long = || Error::Malformed {
-        message: "integer representation too long".into(),
-    };
+    let too_long = || Error::malformed("integer representation too long", None);
     let Some(mut s) = section else {
         return Ok(());
     };
@@ -573,7 +649,7 @@ fn read_sections<'a>(
 
     let mut validator = Validator::new_with_features(features());
     for payload in Parser::new(0).parse_all(bytes) {
-        let payload = payload.map_err(malformed)?;
+        let payload = payload.map_err(reader_error)?;
         // The binary format fixes the module version; wasmparser's parser leaves it to the
         // validator, which would call a wrong one invalid rather than malformed.
         if let Payload::Version { num, encoding, .. } = payload {
@@ -581,20 +657,25 @@ fn read_sections<'a>(
                 (wasmparser::Encoding::Module, 1) => {}
                 // The version components have today (a layer other than 0 marks a component).
                 (wasmparser::Encoding::Component, 0xd) => {
-                    return Err(Error::unsupported(
+                    return Err(Error::unsupported_at(
                         "components need the component model, which is not implemented yet",
+                        None,
+                        Some(Proposal::ComponentModel),
                     ))
                 }
                 (_, num) => {
-                    return Err(Error::Malformed {
-                        message: alloc::format!("unknown binary version: {num:#x}"),
-                    })
+                    return Err(Error::malformed(
+                        alloc::format!("unknown binary version: {num:#x}"),
+                        None,
+                    ))
                 }
             }
         }
         // What the section may allocate is reserved before the validator or wrt reads it.
         load.reserve(&payload)?;
-        let valid = validator.payload(&payload).map_err(invalid)?;
+        let valid = validator
+            .payload(&payload)
+            .map_err(|e| payload_error(e, &payload, bytes, m.memories.len()))?;
         match payload {
             Payload::TypeSection(reader) => {
                 for ty in reader.into_iter_err_on_gc_types() {
@@ -603,7 +684,7 @@ fn read_sections<'a>(
             }
             Payload::ImportSection(reader) => {
                 for import in reader.into_iter() {
-                    let import = import.map_err(malformed)?;
+                    let import = import.map_err(reader_error)?;
                     let index = match import.ty {
                         wasmparser::TypeRef::Func(ty) => {
                             m.funcs.push(ty);
@@ -638,12 +719,12 @@ fn read_sections<'a>(
             }
             Payload::FunctionSection(reader) => {
                 for ty in reader {
-                    m.funcs.push(ty.map_err(malformed)?);
+                    m.funcs.push(ty.map_err(reader_error)?);
                 }
             }
             Payload::TableSection(reader) => {
                 for table in reader {
-                    let table = table.map_err(malformed)?;
+                    let table = table.map_err(reader_error)?;
                     m.tables.push(convert_table(&table.ty)?);
                     m.table_inits.push(match table.init {
                         wasmparser::TableInit::RefNull => None,
@@ -654,19 +735,20 @@ fn read_sections<'a>(
             Payload::MemorySection(reader) => {
                 check_memory_leb(bytes.get(reader.range()))?;
                 for mem in reader {
-                    m.memories.push(convert_memory(&mem.map_err(malformed)?)?);
+                    m.memories
+                        .push(convert_memory(&mem.map_err(reader_error)?)?);
                 }
             }
             Payload::GlobalSection(reader) => {
                 for global in reader {
-                    let global = global.map_err(malformed)?;
+                    let global = global.map_err(reader_error)?;
                     m.globals.push(convert_global(&global.ty)?);
                     m.global_inits.push(ConstExpr::parse(&global.init_expr)?);
                 }
             }
             Payload::ExportSection(reader) => {
                 for export in reader {
-                    let export = export.map_err(malformed)?;
+                    let export = export.map_err(reader_error)?;
                     let index = match export.kind {
                         wasmparser::ExternalKind::Func => ExternIndex::Func(export.index),
                         wasmparser::ExternalKind::Table => ExternIndex::Table(export.index),
@@ -682,7 +764,7 @@ fn read_sections<'a>(
             Payload::StartSection { func, .. } => m.start = Some(func),
             Payload::ElementSection(reader) => {
                 for elem in reader {
-                    let elem = elem.map_err(malformed)?;
+                    let elem = elem.map_err(reader_error)?;
                     let mode = match elem.kind {
                         wasmparser::ElementKind::Passive => SegmentMode::Passive,
                         wasmparser::ElementKind::Declared => SegmentMode::Declared,
@@ -698,7 +780,7 @@ fn read_sections<'a>(
                         wasmparser::ElementItems::Functions(funcs) => {
                             let mut items = Vec::new();
                             for f in funcs {
-                                let f = f.map_err(malformed)?;
+                                let f = f.map_err(reader_error)?;
                                 items.push(ConstExpr::from_ops(alloc::vec![
                                     const_expr::ConstOp::RefFunc(f)
                                 ]));
@@ -708,7 +790,7 @@ fn read_sections<'a>(
                         wasmparser::ElementItems::Expressions(ty, exprs) => {
                             let mut items = Vec::new();
                             for e in exprs {
-                                items.push(ConstExpr::parse(&e.map_err(malformed)?)?);
+                                items.push(ConstExpr::parse(&e.map_err(reader_error)?)?);
                             }
                             convert_reftype(ty)?;
                             items
@@ -719,7 +801,7 @@ fn read_sections<'a>(
             }
             Payload::DataSection(reader) => {
                 for data in reader {
-                    let data = data.map_err(malformed)?;
+                    let data = data.map_err(reader_error)?;
                     let mode = match data.kind {
                         wasmparser::DataKind::Passive => SegmentMode::Passive,
                         wasmparser::DataKind::Active {
@@ -740,8 +822,8 @@ fn read_sections<'a>(
                 m.code.reserve_exact(count as usize);
                 if m.lazy {
                     // One copy of the whole section: the bodies are translated from it later.
-                    let section = bytes.get(range.clone()).ok_or_else(|| Error::Malformed {
-                        message: "code section extends past the end of the module".into(),
+                    let section = bytes.get(range.clone()).ok_or_else(|| {
+                        Error::malformed("code section extends past the end of the module", None)
                     })?;
                     m.code_section = section.into();
                     m.code_section_offset = range.start;
@@ -749,9 +831,7 @@ fn read_sections<'a>(
             }
             Payload::CodeSectionEntry(_) => {
                 let ValidPayload::Func(to_validate, body) = valid else {
-                    return Err(Error::Invalid {
-                        message: "code entry without a function".into(),
-                    });
+                    return Err(internal!("the validator gave no function for a code entry"));
                 };
                 let code = if m.lazy {
                     let range = body.range();
@@ -761,8 +841,8 @@ fn read_sections<'a>(
                         .zip(end)
                         .and_then(|(s, e)| Some(u32::try_from(s).ok()?..u32::try_from(e).ok()?))
                         .filter(|r| r.end as usize <= m.code_section.len())
-                        .ok_or_else(|| Error::Malformed {
-                            message: "function body outside the code section".into(),
+                        .ok_or_else(|| {
+                            internal!("a function body lies outside the code section")
                         })?;
                     FuncCode {
                         body,

@@ -134,14 +134,12 @@ impl Budget {
             (Some(_), None) => {}
             _ => {
                 self.budget_refusals += 1;
-                return Err(Error::Limit {
-                    message: alloc::format!(
-                        "memory budget of {} bytes exceeded: {} needs {bytes} more bytes, {} in use",
-                        self.limit.unwrap_or(u64::MAX),
-                        category,
-                        self.total.current
-                    ),
-                });
+                return Err(Error::limit(alloc::format!(
+                    "memory budget of {} bytes exceeded: {} needs {bytes} more bytes, {} in use",
+                    self.limit.unwrap_or(u64::MAX),
+                    category,
+                    self.total.current
+                )));
             }
         }
         let total = new_total.unwrap_or(u64::MAX);
@@ -163,13 +161,11 @@ impl Budget {
     /// lower bound of what was needed) and returns its error.
     pub(crate) fn refusal(&mut self, category: MemoryCategory, bytes: u64) -> Error {
         self.budget_refusals += 1;
-        Error::Limit {
-            message: alloc::format!(
-                "memory budget of {} bytes exceeded: {category} needs at least {bytes} more bytes, {} in use",
-                self.limit.unwrap_or(u64::MAX),
-                self.total.current
-            ),
-        }
+        Error::limit(alloc::format!(
+            "memory budget of {} bytes exceeded: {category} needs at least {bytes} more bytes, {} in use",
+            self.limit.unwrap_or(u64::MAX),
+            self.total.current
+        ))
     }
 
     /// Returns `bytes` of `category` to the budget.

@@ -68,9 +68,9 @@ impl MemoryEntity {
         platform_optimizations: bool,
     ) -> Result<Self> {
         if ty.minimum() > MAX_PAGES || ty.maximum().is_some_and(|m| m > MAX_PAGES) {
-            return Err(Error::Instantiation {
-                message: "memory size must be at most 65536 pages (4GiB)".into(),
-            });
+            return Err(Error::instantiation(
+                "memory size must be at most 65536 pages (4GiB)",
+            ));
         }
         let bytes = pages_to_bytes(ty.minimum());
         budget.charge(MemoryCategory::LinearMemory, bytes)?;
@@ -79,9 +79,9 @@ impl MemoryEntity {
             Some(data) => Ok(MemoryEntity { ty, data }),
             None => {
                 budget.release(MemoryCategory::LinearMemory, bytes);
-                Err(Error::Instantiation {
-                    message: alloc::format!("cannot allocate {bytes} bytes of linear memory"),
-                })
+                Err(Error::instantiation(alloc::format!(
+                    "cannot allocate {bytes} bytes of linear memory"
+                )))
             }
         }
     }
@@ -167,9 +167,9 @@ impl TableEntity {
         let mut elements = Vec::new();
         if elements.try_reserve_exact(len).is_err() {
             budget.release(MemoryCategory::Tables, len as u64 * CELL_BYTES);
-            return Err(Error::Instantiation {
-                message: alloc::format!("cannot allocate a table of {len} elements"),
-            });
+            return Err(Error::instantiation(alloc::format!(
+                "cannot allocate a table of {len} elements"
+            )));
         }
         elements.resize(len, init);
         Ok(TableEntity { ty, elements })

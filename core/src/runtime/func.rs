@@ -53,17 +53,15 @@ impl Func {
         })
     }
 
-    /// The function's signature.
-    pub fn ty(&self, ctx: impl AsContext) -> FuncType {
+    /// The function's signature; an error if the function is not of this store.
+    pub fn ty(&self, ctx: impl AsContext) -> Result<FuncType> {
         let store = ctx.as_store();
-        if store.inner.id != self.store {
-            return FuncType::new([], []);
-        }
+        store.inner.check_store(self.store, "function")?;
         store
             .inner
             .func_ty(self.index)
             .cloned()
-            .unwrap_or_else(|| FuncType::new([], []))
+            .ok_or_else(|| Error::handle("unknown function"))
     }
 
     /// Calls the function. Arguments and result slots are checked against its signature.

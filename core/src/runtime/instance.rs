@@ -8,7 +8,7 @@ use core::ptr::NonNull;
 use super::entities::InstanceEntity;
 use super::store::{AsContext, Store};
 use super::{export_list, Extern, Func, FuncEntity, Global, GlobalEntity, Memory, Table};
-use crate::error::{Error, Result, TrapCode};
+use crate::error::{internal, Error, Result, TrapCode};
 use crate::module::{ExternIndex, Module, SegmentMode};
 use crate::resources::{push_accounted, MemoryCategory};
 use crate::types::ExternType;
@@ -109,11 +109,16 @@ pub(crate) fn instantiate<T>(
         )));
     }
     if m.fuel != config.consume_fuel || m.deterministic != config.deterministic {
-        return Err(Error::Instantiation {
-            message: "the module was compiled by an engine with a different fuel or \
-                      deterministic setting"
-                .into(),
-        });
+        return Err(Error::instantiation(
+            "the module was compiled by an engine with a different fuel or deterministic setting",
+        ));
+    }
+    if imports.len() != m.imports.len() {
+        return Err(internal!(
+            "{} imports given for {} declared",
+            imports.len(),
+            m.imports.len()
+        ));
     }
 
     // 0. The module's code (all of it if translated eagerly; a lazily translated function is
@@ -142,7 +147,7 @@ pub(crate) fn instantiate<T>(
         let want = m
             .extern_type(import.index)
             .ok_or_else(|| Error::link("import of an unknown type"))?;
-        let have = ext.ty(&*store);
+        let have = ext.ty(&*store)?;
         if !import_matches(&want, &have) {
             return Err(incompatible(&import.module, &import.name, &want, &have));
         }
@@ -161,17 +166,18 @@ pub(crate) fn instantiate<T>(
     }
     for i in 0..m.code.len() as u32 {
         let func_index = m.num_imported_funcs + i;
-        let ty = m.funcs.get(func_index as usize).copied().unwrap_or(0);
-        let sig = sigs.get(ty as usize).copied().unwrap_or(0);
+        let sig = m
+            .funcs
+            .get(func_index as usize)
+            .and_then(|&ty| sigs.get(ty as usize))
+            .copied()
+            .ok_or_else(|| internal!("function {func_index} has no signature"))?;
         // Eagerly translated code is charged (above) and can be used at once.
         let code = if m.lazy {
             None
         } else {
             Some(NonNull::from(m.compiled(i, u64::MAX)?.ok_or_else(
-                || Error::Instantiation {
-                    message:
-                        "internal engine error: an eagerly translated function has no code".into(),
-                },
+                || internal!("an eagerly translated function has no code"),
             )?))
         };
         funcs.push(store.inner.push_func(FuncEntity::Wasm {
@@ -181,48 +187,47 @@ pub(crate) fn instantiate<T>(
             code,
         })?);
     }
-    let func_ref = |f: u32| funcs.get(f as usize).map_or(0, |&s| u64::from(s) + 1);
+    let func_ref = |f: u32| {
+        funcs
+            .get(f as usize)
+            .map(|&s| u64::from(s) + 1)
+            .ok_or_else(|| internal!("reference to unknown function {f}"))
+    };
 
     // 3. Globals, in order (an initialiser may read earlier globals). They must land one after
     //    another in the store (see `InstanceEntity::own_globals`): nothing else pushes a global
     //    here (initialisers are constant expressions, which run no code), and this checks it.
     let own_globals = store.inner.globals.len() as u32;
+    let defined_globals = m.globals.get(m.num_imported_globals as usize..);
     for (i, init) in m.global_inits.iter().enumerate() {
-        let ty = m.globals[m.num_imported_globals as usize + i];
-        let inner = &store.inner;
-        let value = init.eval(
-            |g| {
-                globals
-                    .get(g as usize)
-                    .and_then(|&s| inner.globals.get(s as usize))
-                    .map_or(0, |e| e.value)
-            },
-            func_ref,
-        );
+        let ty = *defined_globals
+            .and_then(|g| g.get(i))
+            .ok_or_else(|| internal!("defined global {i} has no type"))?;
+        let value = init.eval(|g| read_global(&store.inner, &globals, g), func_ref)?;
         let index = store.inner.push_global(GlobalEntity { ty, value })?;
         if u64::from(index) != u64::from(own_globals) + i as u64 {
-            return Err(Error::Instantiation {
-                message: "internal error: an instance's globals are not contiguous".into(),
-            });
+            return Err(internal!("an instance's globals are not contiguous"));
         }
         globals.push(index);
     }
-    let read_global = |inner: &super::StoreInner, g: u32| {
-        globals
-            .get(g as usize)
-            .and_then(|&s| inner.globals.get(s as usize))
-            .map_or(0, |e| e.value)
-    };
 
     // 4. Tables and memories.
+    let defined_tables = m.tables.get(m.num_imported_tables as usize..);
     for (i, init) in m.table_inits.iter().enumerate() {
-        let ty = m.tables[m.num_imported_tables as usize + i];
-        let init: Cell = init
-            .as_ref()
-            .map_or(0, |e| e.eval(|g| read_global(&store.inner, g), func_ref));
+        let ty = *defined_tables
+            .and_then(|t| t.get(i))
+            .ok_or_else(|| internal!("defined table {i} has no type"))?;
+        let init: Cell = match init {
+            Some(e) => e.eval(|g| read_global(&store.inner, &globals, g), func_ref)?,
+            None => 0,
+        };
         tables.push(store.inner.new_table(ty, init)?);
     }
-    for ty in &m.memories[m.num_imported_memories as usize..] {
+    let defined_memories = m
+        .memories
+        .get(m.num_imported_memories as usize..)
+        .ok_or_else(|| internal!("more imported memories than memories"))?;
+    for ty in defined_memories {
         memories.push(store.inner.new_memory(*ty)?);
     }
 
@@ -231,7 +236,7 @@ pub(crate) fn instantiate<T>(
     for seg in &m.elems {
         let mut items = Vec::with_capacity(seg.items.len());
         for e in &seg.items {
-            items.push(e.eval(|g| read_global(&store.inner, g), func_ref));
+            items.push(e.eval(|g| read_global(&store.inner, &globals, g), func_ref)?);
         }
         elems.push(items);
     }
@@ -240,22 +245,28 @@ pub(crate) fn instantiate<T>(
     // 6. Exports, sorted by name for lookup.
     let mut exports: Vec<(Box<str>, Extern)> = Vec::with_capacity(m.exports.len());
     for (name, index) in &m.exports {
+        let entity = |indices: &[u32], i: u32| {
+            indices
+                .get(i as usize)
+                .copied()
+                .ok_or_else(|| internal!("export `{name}` of an unknown {index:?}"))
+        };
         let ext = match *index {
             ExternIndex::Func(i) => Extern::Func(Func {
                 store: store_id,
-                index: funcs.get(i as usize).copied().unwrap_or(0),
+                index: entity(&funcs, i)?,
             }),
             ExternIndex::Table(i) => Extern::Table(Table {
                 store: store_id,
-                index: tables.get(i as usize).copied().unwrap_or(0),
+                index: entity(&tables, i)?,
             }),
             ExternIndex::Memory(i) => Extern::Memory(Memory {
                 store: store_id,
-                index: memories.get(i as usize).copied().unwrap_or(0),
+                index: entity(&memories, i)?,
             }),
             ExternIndex::Global(i) => Extern::Global(Global {
                 store: store_id,
-                index: globals.get(i as usize).copied().unwrap_or(0),
+                index: entity(&globals, i)?,
             }),
         };
         exports.push((name.as_str().into(), ext));
@@ -291,69 +302,96 @@ pub(crate) fn instantiate<T>(
 
     // 8. Start function.
     if let Some(start) = m.start {
-        let func = store.inner.instances[instance_index as usize]
+        let func = instance_entity(&store.inner, instance_index)?
             .funcs
             .get(start as usize)
             .copied()
-            .ok_or_else(|| Error::link("unknown start function"))?;
+            .ok_or_else(|| internal!("unknown start function {start}"))?;
         crate::engine::call(store, func, &[], &mut [])?;
     }
     Ok(instance)
 }
 
+fn instance_entity(inner: &super::StoreInner, instance: u32) -> Result<&InstanceEntity> {
+    inner
+        .instances
+        .get(instance as usize)
+        .ok_or_else(|| internal!("unknown instance {instance}"))
+}
+
+/// The value of global `g` of an instance whose globals are at `globals` in the store.
+fn read_global(inner: &super::StoreInner, globals: &[u32], g: u32) -> Result<Cell> {
+    globals
+        .get(g as usize)
+        .and_then(|&s| inner.globals.get(s as usize))
+        .map(|e| e.value)
+        .ok_or_else(|| internal!("unknown global {g}"))
+}
+
 fn init_segments<T>(store: &mut Store<T>, instance: u32) -> Result<()> {
     let inner = &mut store.inner;
-    let inst = &inner.instances[instance as usize];
+    let inst = instance_entity(inner, instance)?;
     let module = inst.module.clone();
+    let globals = inst.globals.clone();
     let m = &module.inner;
-    let read_global = |inner: &super::StoreInner, g: u32| {
-        inner.instances[instance as usize]
-            .globals
-            .get(g as usize)
-            .and_then(|&s| inner.globals.get(s as usize))
-            .map_or(0, |e| e.value)
-    };
+    let no_refs = |f: u32| Err(internal!("an offset refers to function {f}"));
+    // An active or declared segment is dropped once applied; a failing one traps, keeping the
+    // writes of those before it.
     for (i, seg) in m.elems.iter().enumerate() {
-        match &seg.mode {
-            SegmentMode::Active { index, offset } => {
-                let offset = offset.eval(|g| read_global(inner, g), |_| 0) as u32 as usize;
-                let inst = &inner.instances[instance as usize];
-                let items = inst.elems.get(i).cloned().unwrap_or_default();
-                let table = inst.tables.get(*index as usize).copied().unwrap_or(0);
-                let t = inner
-                    .tables
-                    .get_mut(table as usize)
-                    .ok_or_else(|| Error::link("unknown table"))?;
-                let end = offset
-                    .checked_add(items.len())
-                    .filter(|&e| e <= t.elements.len())
-                    .ok_or_else(|| Error::trap(TrapCode::TableOutOfBounds))?;
-                t.elements[offset..end].copy_from_slice(&items);
-                inner.instances[instance as usize].elems[i].clear();
+        let offset = match &seg.mode {
+            SegmentMode::Active { offset, .. } => {
+                Some(offset.eval(|g| read_global(inner, &globals, g), no_refs)? as u32 as usize)
             }
-            SegmentMode::Declared => inner.instances[instance as usize].elems[i].clear(),
-            SegmentMode::Passive => {}
+            SegmentMode::Declared | SegmentMode::Passive => None,
+        };
+        let inst = instance_mut(&mut inner.instances, instance)?;
+        let items = inst
+            .elems
+            .get_mut(i)
+            .ok_or_else(|| internal!("unknown element segment {i}"))?;
+        match (&seg.mode, offset) {
+            (SegmentMode::Active { index, .. }, Some(offset)) => {
+                let t = inst
+                    .tables
+                    .get(*index as usize)
+                    .and_then(|&t| inner.tables.get_mut(t as usize))
+                    .ok_or_else(|| internal!("unknown table {index}"))?;
+                let dst = offset
+                    .checked_add(items.len())
+                    .and_then(|end| t.elements.get_mut(offset..end))
+                    .ok_or_else(|| Error::trap(TrapCode::TableOutOfBounds))?;
+                dst.copy_from_slice(items);
+                items.clear();
+            }
+            (SegmentMode::Declared, _) => items.clear(),
+            _ => {}
         }
     }
     for (i, seg) in m.datas.iter().enumerate() {
         if let SegmentMode::Active { index, offset } = &seg.mode {
-            let offset = offset.eval(|g| read_global(inner, g), |_| 0) as u32 as usize;
-            let memory = inner.instances[instance as usize]
+            let offset = offset.eval(|g| read_global(inner, &globals, g), no_refs)? as u32 as usize;
+            let inst = instance_mut(&mut inner.instances, instance)?;
+            let mem = inst
                 .memories
                 .get(*index as usize)
-                .copied()
-                .unwrap_or(0);
-            let mem = inner
-                .memories
-                .get_mut(memory as usize)
-                .ok_or_else(|| Error::link("unknown memory"))?;
-            let end = offset
+                .and_then(|&mem| inner.memories.get_mut(mem as usize))
+                .ok_or_else(|| internal!("unknown memory {index}"))?;
+            let dst = offset
                 .checked_add(seg.bytes.len())
-                .filter(|&e| e <= mem.data.len())
+                .and_then(|end| mem.data.get_mut(offset..end))
                 .ok_or_else(|| Error::trap(TrapCode::MemoryOutOfBounds))?;
-            mem.data[offset..end].copy_from_slice(&seg.bytes);
-            inner.instances[instance as usize].datas[i] = None;
+            dst.copy_from_slice(&seg.bytes);
+            *inst
+                .datas
+                .get_mut(i)
+                .ok_or_else(|| internal!("unknown data segment {i}"))? = None;
         }
     }
     Ok(())
+}
+
+fn instance_mut(instances: &mut [InstanceEntity], instance: u32) -> Result<&mut InstanceEntity> {
+    instances
+        .get_mut(instance as usize)
+        .ok_or_else(|| internal!("unknown instance {instance}"))
 }

@@ -124,15 +124,18 @@ impl<T> Linker<T> {
         Ok(self)
     }
 
-    /// Looks up a definition, allocating host functions into the store as needed.
+    /// Looks up a definition (`None` if there is none), allocating host functions into the
+    /// store as needed (which can fail like any allocation in the store).
     pub fn get(
         &self,
         mut store: impl AsContextMut<Data = T>,
         module: &str,
         name: &str,
-    ) -> Option<Extern> {
-        let def = self.defs.get(&(String::from(module), String::from(name)))?;
-        resolve(store.as_store_mut(), def).ok()
+    ) -> Result<Option<Extern>> {
+        match self.defs.get(&(String::from(module), String::from(name))) {
+            Some(def) => resolve(store.as_store_mut(), def).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Whether `module::name` is defined.

@@ -40,14 +40,14 @@ pub enum Extern {
 }
 
 impl Extern {
-    /// The type of the item.
-    pub fn ty(&self, ctx: impl AsContext) -> ExternType {
-        match self {
-            Extern::Func(f) => ExternType::Func(f.ty(&ctx)),
-            Extern::Global(g) => ExternType::Global(g.ty(&ctx)),
-            Extern::Memory(m) => ExternType::Memory(m.ty(&ctx)),
-            Extern::Table(t) => ExternType::Table(t.ty(&ctx)),
-        }
+    /// The object's type; an error if it is not of this store.
+    pub fn ty(&self, ctx: impl AsContext) -> Result<ExternType> {
+        Ok(match self {
+            Extern::Func(f) => ExternType::Func(f.ty(&ctx)?),
+            Extern::Global(g) => ExternType::Global(g.ty(&ctx)?),
+            Extern::Memory(m) => ExternType::Memory(m.ty(&ctx)?),
+            Extern::Table(t) => ExternType::Table(t.ty(&ctx)?),
+        })
     }
 
     /// The function, if this is one.
@@ -174,23 +174,16 @@ impl Global {
             .ok_or_else(|| Error::handle("unknown global"))
     }
 
-    /// The global's type.
-    pub fn ty(&self, ctx: impl AsContext) -> GlobalType {
-        self.entity(&ctx.as_store().inner)
-            .map(|g| g.ty)
-            .unwrap_or(GlobalType::new(
-                crate::types::ValType::I32,
-                Mutability::Const,
-            ))
+    /// The global's type; an error if it is not of this store.
+    pub fn ty(&self, ctx: impl AsContext) -> Result<GlobalType> {
+        self.entity(&ctx.as_store().inner).map(|g| g.ty)
     }
 
-    /// The current value (a zero i32 if the handle is not from this store).
-    pub fn get(&self, ctx: impl AsContext) -> Val {
+    /// The current value; an error if the global is not of this store.
+    pub fn get(&self, ctx: impl AsContext) -> Result<Val> {
         let store = ctx.as_store();
-        match self.entity(&store.inner) {
-            Ok(g) => cell_to_val(store.inner.id, g.ty.content(), g.value),
-            Err(_) => Val::I32(0),
-        }
+        let g = self.entity(&store.inner)?;
+        Ok(cell_to_val(store.inner.id, g.ty.content(), g.value))
     }
 
     /// Sets the value of a mutable global.
@@ -201,9 +194,12 @@ impl Global {
             return Err(Error::ty("cannot set an immutable global"));
         }
         check_values(store.inner.id, &[ty.content()], &[val], "global value")?;
-        if let Some(g) = store.inner.globals.get_mut(self.index as usize) {
-            g.value = val_to_cell(&val);
-        }
+        let g = store
+            .inner
+            .globals
+            .get_mut(self.index as usize)
+            .ok_or_else(|| Error::handle("unknown global"))?;
+        g.value = val_to_cell(&val);
         Ok(())
     }
 }
@@ -242,50 +238,43 @@ impl Memory {
             .ok_or_else(|| Error::handle("unknown memory"))
     }
 
-    /// The memory's type (its current size is its minimum).
-    pub fn ty(&self, ctx: impl AsContext) -> MemoryType {
-        self.entity(&ctx.as_store().inner)
-            .map(|m| m.ty)
-            .unwrap_or(MemoryType::new(0, Some(0)))
+    /// The memory's type (its minimum is its current size in pages); an error if it is not of
+    /// this store. The getters below fail the same way.
+    pub fn ty(&self, ctx: impl AsContext) -> Result<MemoryType> {
+        self.entity(&ctx.as_store().inner).map(|m| m.ty)
     }
 
     /// Current size in pages.
-    pub fn size(&self, ctx: impl AsContext) -> u64 {
-        self.entity(&ctx.as_store().inner).map_or(0, |m| m.pages())
+    pub fn size(&self, ctx: impl AsContext) -> Result<u64> {
+        self.entity(&ctx.as_store().inner).map(|m| m.pages())
     }
 
     /// Current size in bytes.
-    pub fn data_size(&self, ctx: impl AsContext) -> usize {
-        self.entity(&ctx.as_store().inner)
-            .map_or(0, |m| m.data.len())
+    pub fn data_size(&self, ctx: impl AsContext) -> Result<usize> {
+        self.entity(&ctx.as_store().inner).map(|m| m.data.len())
     }
 
-    /// The memory's bytes (empty if the handle is not from this store).
-    pub fn data<'a, T: 'a>(&self, ctx: impl Into<StoreRef<'a, T>>) -> &'a [u8] {
+    /// The memory's bytes.
+    pub fn data<'a, T: 'a>(&self, ctx: impl Into<StoreRef<'a, T>>) -> Result<&'a [u8]> {
         let store = ctx.into().0;
-        self.entity(&store.inner).map_or(&[], |m| &m.data)
+        self.entity(&store.inner).map(|m| &*m.data)
     }
 
     /// The memory's bytes, writable.
-    pub fn data_mut<'a, T: 'a>(&self, ctx: impl Into<StoreMut<'a, T>>) -> &'a mut [u8] {
+    pub fn data_mut<'a, T: 'a>(&self, ctx: impl Into<StoreMut<'a, T>>) -> Result<&'a mut [u8]> {
         let store = ctx.into().0;
-        match self.entity_mut(&mut store.inner) {
-            Ok(m) => &mut m.data,
-            Err(_) => &mut [],
-        }
+        self.entity_mut(&mut store.inner).map(|m| &mut *m.data)
     }
 
     /// The memory's bytes and the store's host data, borrowed together.
     pub fn data_and_store_mut<'a, T: 'a>(
         &self,
         ctx: impl Into<StoreMut<'a, T>>,
-    ) -> (&'a mut [u8], &'a mut T) {
+    ) -> Result<(&'a mut [u8], &'a mut T)> {
         let store = ctx.into().0;
         let Store { inner, data, .. } = store;
-        match self.entity_mut(inner) {
-            Ok(m) => (&mut m.data, data),
-            Err(_) => (&mut [], data),
-        }
+        let m = self.entity_mut(inner)?;
+        Ok((&mut m.data, data))
     }
 
     /// Grows by `delta` pages and returns the previous size in pages.
@@ -397,25 +386,27 @@ impl Table {
             .ok_or_else(|| Error::handle("unknown table"))
     }
 
-    /// The table's type (its current size is its minimum).
-    pub fn ty(&self, ctx: impl AsContext) -> TableType {
-        self.entity(&ctx.as_store().inner)
-            .map(|t| t.ty)
-            .unwrap_or(TableType::new(crate::types::RefType::FuncRef, 0, Some(0)))
+    /// The table's type (its minimum is its current size); an error if it is not of this
+    /// store. The getters below fail the same way.
+    pub fn ty(&self, ctx: impl AsContext) -> Result<TableType> {
+        self.entity(&ctx.as_store().inner).map(|t| t.ty)
     }
 
-    /// The number of elements.
-    pub fn size(&self, ctx: impl AsContext) -> u64 {
+    /// Current size in elements.
+    pub fn size(&self, ctx: impl AsContext) -> Result<u64> {
         self.entity(&ctx.as_store().inner)
-            .map_or(0, |t| t.elements.len() as u64)
+            .map(|t| t.elements.len() as u64)
     }
 
-    /// Element `index`, or `None` outside the table.
-    pub fn get(&self, ctx: impl AsContext, index: u64) -> Option<Val> {
+    /// The element at `index`; an out-of-bounds trap past the end.
+    pub fn get(&self, ctx: impl AsContext, index: u64) -> Result<Val> {
         let store = ctx.as_store();
-        let t = self.entity(&store.inner).ok()?;
-        let cell = *t.elements.get(usize::try_from(index).ok()?)?;
-        Some(cell_to_val(store.inner.id, t.ty.element().into(), cell))
+        let t = self.entity(&store.inner)?;
+        let cell = usize::try_from(index)
+            .ok()
+            .and_then(|i| t.elements.get(i))
+            .ok_or_else(|| Error::trap(crate::TrapCode::TableOutOfBounds))?;
+        Ok(cell_to_val(store.inner.id, t.ty.element().into(), *cell))
     }
 
     /// Sets element `index`.
@@ -471,16 +462,19 @@ impl ExternRef {
         })
     }
 
-    /// The host value (a unit value if the handle is not from this store).
-    pub fn data<'a, T: 'a>(&self, ctx: impl Into<StoreRef<'a, T>>) -> &'a (dyn Any + Send + Sync) {
+    /// The host value; an error if the reference is not of this store.
+    pub fn data<'a, T: 'a>(
+        &self,
+        ctx: impl Into<StoreRef<'a, T>>,
+    ) -> Result<&'a (dyn Any + Send + Sync)> {
         let store = ctx.into().0;
-        if store.inner.id != self.store {
-            return &();
-        }
-        match store.inner.externs.get(self.index as usize) {
-            Some(b) => b.as_ref(),
-            None => &(),
-        }
+        store.inner.check_store(self.store, "externref")?;
+        store
+            .inner
+            .externs
+            .get(self.index as usize)
+            .map(|b| b.as_ref())
+            .ok_or_else(|| Error::handle("unknown externref"))
     }
 
     /// The host reference's index, as given when it was created.

@@ -43,9 +43,7 @@ pub(crate) enum Callee {
 }
 
 fn internal(what: &str) -> Error {
-    Error::Instantiation {
-        message: alloc::format!("internal engine error: {what}"),
-    }
+    crate::error::internal!("{what}")
 }
 
 /// The part of a store that does not depend on the host data type.
@@ -458,9 +456,9 @@ impl<T> Store<T> {
         if self.inner.fuel_enabled {
             Ok(())
         } else {
-            Err(Error::Type {
-                message: "fuel is not enabled: use Config::consume_fuel(true)".into(),
-            })
+            Err(Error::ty(
+                "fuel is not enabled: use Config::consume_fuel(true)",
+            ))
         }
     }
 

@@ -49,7 +49,7 @@ pub fn call<T>(
     let f = instance
         .get_func(&*store, name)
         .unwrap_or_else(|| panic!("no export {name}"));
-    let mut results = vec![Val::I32(0); f.ty(&*store).results().len()];
+    let mut results = vec![Val::I32(0); f.ty(&*store)?.results().len()];
     f.call(&mut *store, args, &mut results)?;
     Ok(results)
 }

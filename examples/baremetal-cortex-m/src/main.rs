@@ -76,7 +76,7 @@ fn print(mut caller: Caller<'_, u32>, ptr: i32, len: i32) -> wrt::Result<()> {
         let start = ptr as u32 as usize;
         let end = start.saturating_add(len as u32 as usize);
         let bytes = memory
-            .data(&caller)
+            .data(&caller)?
             .get(start..end)
             .ok_or_else(|| Error::host("print: text outside the guest's memory"))?;
         let text = core::str::from_utf8(bytes).map_err(|_| Error::host("print: not UTF-8"))?;

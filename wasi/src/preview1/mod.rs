@@ -262,7 +262,7 @@ fn dispatch<T>(
 ) -> Result<(), Error> {
     let memory = caller.memory();
     let (bytes, data): (&mut [u8], &mut T) = match memory {
-        Some(m) => m.data_and_store_mut(&mut caller),
+        Some(m) => m.data_and_store_mut(&mut caller)?,
         None => (&mut [], caller.data_mut()),
     };
     let ctx = get_cx(data);
@@ -301,8 +301,9 @@ fn dispatch<T>(
 /// Guest pointers are read from the calling instance's export named `memory`; a module without
 /// one gets `EFAULT` from every function that takes a pointer.
 ///
-/// `proc_exit(n)` ends the call with [`Error::Exit(n)`](Error::Exit) when the context allows it
-/// and with a trap otherwise.
+/// `proc_exit(n)` ends the call with an error of kind
+/// [`ErrorKind::Exit(n)`](wrt::ErrorKind::Exit) when the context allows it and with a trap
+/// otherwise.
 pub fn add_to_linker<T: 'static>(
     linker: &mut Linker<T>,
     get_cx: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,

@@ -7,11 +7,11 @@ use crate::types::{signal, Errno, WasiResult};
 use wrt::Error;
 
 impl WasiCtx {
-    /// `proc_exit`: `Error::Exit(code)` when exit is allowed, otherwise a trap.
+    /// `proc_exit`: `Error::exit(code)` when exit is allowed, otherwise a trap.
     pub(crate) fn proc_exit(&mut self, code: u32) -> Error {
         self.flush();
         if self.exit_allowed {
-            Error::Exit(code as i32)
+            Error::exit(code as i32)
         } else {
             Error::host(format!(
                 "the guest called proc_exit({code}), but exiting is not allowed \

@@ -16,34 +16,48 @@ def wat2wasm(text: str) -> bytes:
 class Config:
     """Settings for an engine; `None` keeps wrt's default."""
 
-    consume_fuel: bool
-    deterministic: bool
-    memory_budget: Optional[int]
+    # BEGIN GENERATED: engine settings
     max_call_depth: Optional[int]
+    """The deepest nesting of wasm calls."""
     max_value_stack: Optional[int]
-    max_instances: Optional[int]
-    max_memories: Optional[int]
-    max_tables: Optional[int]
-    max_table_elements: Optional[int]
-    lazy_translation: Optional[bool]
+    """The largest value stack, in 64-bit slots."""
+    memory_budget: Optional[int]
+    """One budget in bytes for everything a store allocates (default: none)."""
+    consume_fuel: bool
+    """Whether wasm code consumes fuel; stores then start with none."""
+    deterministic: bool
+    """Whether NaN results are canonical, so floats are bit-identical on every host."""
     platform_optimizations: Optional[bool]
+    """Whether platform speed-ups such as mmap-reserved memory are used (default: yes)."""
+    lazy_translation: Optional[bool]
+    """Whether functions are translated on their first call (default: yes) or at once."""
     parallel_compilation: Optional[bool]
+    """Whether compiling a large module may use several threads (default: yes)."""
+    max_instances: Optional[int]
+    """How many instances one store may hold."""
+    max_memories: Optional[int]
+    """How many linear memories one store may hold."""
+    max_tables: Optional[int]
+    """How many tables one store may hold."""
+    max_table_elements: Optional[int]
+    """How many elements one table may hold."""
     def __init__(
         self,
         *,
-        consume_fuel: bool = False,
-        deterministic: bool = False,
-        memory_budget: Optional[int] = None,
         max_call_depth: Optional[int] = None,
         max_value_stack: Optional[int] = None,
+        memory_budget: Optional[int] = None,
+        consume_fuel: bool = False,
+        deterministic: bool = False,
+        platform_optimizations: Optional[bool] = None,
+        lazy_translation: Optional[bool] = None,
+        parallel_compilation: Optional[bool] = None,
         max_instances: Optional[int] = None,
         max_memories: Optional[int] = None,
         max_tables: Optional[int] = None,
         max_table_elements: Optional[int] = None,
-        lazy_translation: Optional[bool] = None,
-        platform_optimizations: Optional[bool] = None,
-        parallel_compilation: Optional[bool] = None,
     ) -> None: ...
+    # END GENERATED: engine settings
 
 class Engine:
     """Shared, immutable configuration for modules and stores. Thread-safe."""
@@ -269,6 +283,7 @@ class Linker:
     def define_instance(self, store: Store, module: str, instance: Instance) -> None: ...
     def instantiate(self, store: Store, module: Module) -> Instance: ...
 
+# BEGIN GENERATED: codes
 ERROR_NULL_ARGUMENT: int
 ERROR_INVALID_ARGUMENT: int
 ERROR_INTERNAL: int
@@ -301,4 +316,4 @@ TRAP_NULL_REFERENCE: int
 TRAP_OUT_OF_FUEL: int
 TRAP_HOST_ERROR: int
 TRAP_OTHER: int
-
+# END GENERATED: codes

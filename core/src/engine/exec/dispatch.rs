@@ -14,7 +14,7 @@ use alloc::vec::Vec;
 use super::Frame;
 use crate::engine::ir::Instr;
 use crate::engine::translate::CompiledFunc;
-use crate::error::{Error, Result, Trap, TrapCode};
+use crate::error::{Error, Result, TrapCode};
 use crate::runtime::{GlobalEntity, StoreInner};
 use crate::value::Cell;
 
@@ -161,7 +161,7 @@ impl Exec {
     #[cold]
     #[inline(never)]
     pub(super) fn trap(&mut self, code: TrapCode) -> Flow {
-        self.fail(Error::Trap(Trap::new(code)))
+        self.fail(Error::trap(code))
     }
 
     /// Stores a slow path's failure and reports whether it succeeded.

@@ -15,7 +15,7 @@ use alloc::vec::Vec;
 use self::dispatch::{Exec, Flow, Regs};
 use super::ir::Instr;
 use super::translate::CompiledFunc;
-use crate::error::{Error, Result, Trap, TrapCode};
+use crate::error::{Error, Result, TrapCode};
 use crate::resources::{vec_bytes, Budget, MemoryCategory};
 use crate::runtime::{
     cell_to_val, check_values, val_to_cell, Callee, Caller, FuncEntity, Store, StoreInner,
@@ -34,13 +34,11 @@ pub(crate) struct Frame {
 }
 
 fn trap(code: TrapCode) -> Error {
-    Error::Trap(Trap::new(code))
+    Error::trap(code)
 }
 
 fn internal(what: &str) -> Error {
-    Error::Instantiation {
-        message: alloc::format!("internal engine error: {what}"),
-    }
+    crate::error::internal!("{what}")
 }
 
 /// Calls store function `func` with typed arguments.

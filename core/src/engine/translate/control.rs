@@ -22,9 +22,7 @@ impl Translator<'_> {
                     .module
                     .types
                     .get(idx as usize)
-                    .ok_or_else(|| Error::Invalid {
-                        message: alloc::format!("unknown type {idx}"),
-                    })?;
+                    .ok_or_else(|| crate::error::internal!("unknown type {idx}"))?;
                 (ty.params().len() as u32, ty.results().len() as u32)
             }
         })

@@ -22,9 +22,9 @@ use super::fuse::{self, Cmp, Compare, Rhs};
 
 use super::ir::{aux, Instr, OperandMut, Slot, Target, GLOBAL_STRIDE};
 
-use crate::error::{Error, Result};
+use crate::error::{internal, Error, Result};
 
-use crate::module::{invalid, ModuleInner};
+use crate::module::{invalid, locals_error, operator_error, operator_read_error, ModuleInner};
 
 mod control;
 mod fuel;
@@ -193,13 +193,19 @@ fn validate_operators<R: wasmparser::WasmModuleResources>(
     body: &FunctionBody<'_>,
 ) -> Result<()> {
     let mut reader = body.get_binary_reader();
-    validator.read_locals(&mut reader).map_err(invalid)?;
+    validator
+        .read_locals(&mut reader)
+        .map_err(|e| locals_error(e, body))?;
     reader.set_features(*validator.features());
     let mut max_height = 0;
     while !reader.eof() {
         let offset = reader.original_position();
-        let op = reader.read_operator().map_err(malformed)?;
-        validator.op(offset, &op).map_err(invalid)?;
+        let op = reader
+            .read_operator()
+            .map_err(|e| operator_read_error(e, body, offset))?;
+        validator
+            .op(offset, &op)
+            .map_err(|e| operator_error(e, &op, offset))?;
         max_height = max_height.max(validator.operand_stack_height());
     }
     validator
@@ -267,16 +273,16 @@ pub(crate) fn translate_function(
 ) -> Result<Option<CompiledFunc>> {
     let ty = module
         .func_type(func_index)
-        .ok_or_else(|| Error::Invalid {
-            message: alloc::format!("function {func_index} has no type"),
-        })?
+        .ok_or_else(|| internal!("function {func_index} has no type"))?
         .clone();
     let num_params = ty.params().len() as u32;
     let num_results = ty.results().len() as u32;
     let mut reader = body.get_binary_reader();
     let num_locals = match validator.as_deref_mut() {
         Some(validator) => {
-            validator.read_locals(&mut reader).map_err(invalid)?;
+            validator
+                .read_locals(&mut reader)
+                .map_err(|e| locals_error(e, body))?;
             validator.len_locals()
         }
         None => count_locals(&mut reader, num_params)?,
@@ -321,9 +327,13 @@ pub(crate) fn translate_function(
     let mut max_height = 0;
     while !reader.eof() {
         let offset = reader.original_position();
-        let op = reader.read_operator().map_err(malformed)?;
+        let op = reader
+            .read_operator()
+            .map_err(|e| operator_read_error(e, body, offset))?;
         if let Some(validator) = validator.as_deref_mut() {
-            validator.op(offset, &op).map_err(invalid)?;
+            validator
+                .op(offset, &op)
+                .map_err(|e| operator_error(e, &op, offset))?;
             max_height = max_height.max(validator.operand_stack_height());
         }
         t.translate(op)?;
@@ -401,9 +411,7 @@ pub(crate) fn translate_function(
         return Err(Error::limit("function body too large"));
     }
     if out_of_frame {
-        return Err(Error::limit(
-            "internal: a translated slot lies outside its frame",
-        ));
+        return Err(internal!("a translated slot lies outside its frame"));
     }
     let instrs = if fresh {
         core::mem::take(&mut t.instrs).into_boxed_slice()
@@ -495,7 +503,7 @@ mod tests {
         assert!(check_frame_bound(locals, fits).is_ok());
         assert!(matches!(
             check_frame_bound(locals, fits + 1),
-            Err(Error::Limit { .. })
+            Err(e) if matches!(e.kind(), crate::ErrorKind::Limit { .. })
         ));
         assert!(check_frame_bound(u32::MAX, u64::MAX).is_err());
         // Bodies of up to about 2 MiB are accepted on their size alone.

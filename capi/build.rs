@@ -4,9 +4,9 @@
 // cbindgen.toml). cbindgen neither expands macros nor follows `include!`, so it reads a copy of
 // src/ in which the generated items stand where they are included.
 //
-// The header is written to OUT_DIR/wrt.h on every build. It is also copied to the committed
-// include/wrt.h when that differs, unless CI or WRT_CHECK_HEADER is set: then the committed file
-// is left alone and the test `tests/header.rs` fails if it is out of date.
+// The header is written to OUT_DIR/wrt.h only: a build never writes into the source tree. The
+// test `tests/header.rs` fails when the committed include/wrt.h differs from it and prints the
+// one command that refreshes it.
 // A build script reports failure by panicking; that is what `expect` does here.
 #![allow(clippy::expect_used)]
 
@@ -101,8 +101,6 @@ fn main() {
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR"));
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
-    println!("cargo:rerun-if-env-changed=CI");
-    println!("cargo:rerun-if-env-changed=WRT_CHECK_HEADER");
 
     let generated = generated();
     for (name, contents) in &generated {
@@ -132,15 +130,4 @@ fn main() {
         .expect("cbindgen generates the header");
     let header_file = out_dir.join("wrt.h");
     header.write_to_file(&header_file);
-
-    let check_only = env::var_os("CI").is_some() || env::var_os("WRT_CHECK_HEADER").is_some();
-    if !check_only {
-        let committed = crate_dir.join("..").join("include").join("wrt.h");
-        let new = fs::read(&header_file).expect("generated header is readable");
-        if fs::read(&committed).ok().as_deref() != Some(new.as_slice()) {
-            fs::create_dir_all(committed.parent().expect("include/ has a parent"))
-                .expect("include/ can be created");
-            fs::write(&committed, new).expect("include/wrt.h is writable");
-        }
-    }
 }

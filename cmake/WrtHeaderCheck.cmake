@@ -17,7 +17,7 @@ endforeach()
 execute_process(COMMAND "${CMAKE_COMMAND}" -E compare_files "${newest}" "${HEADER}"
                 RESULT_VARIABLE different)
 if(different)
-  message(FATAL_ERROR "${HEADER} differs from the generated ${newest}: rebuild without CI or "
-                      "WRT_CHECK_HEADER set to refresh it, and commit it")
+  message(FATAL_ERROR "${HEADER} differs from the generated ${newest}: refresh it with "
+                      "WRT_UPDATE_HEADER=1 cargo test -p wrt-capi --test header, and commit it")
 endif()
 message(STATUS "include/wrt.h matches ${newest}")

@@ -1028,28 +1028,28 @@ struct wrt_error_t *wrt_instance_export(struct wrt_context_t *context, struct wr
 
 /**
  * Stores in `*out` the exported function `name` (NUL-terminated UTF-8, borrowed) of `instance`.
- * Missing: `WRT_ERROR_NOT_FOUND`; of another kind: `WRT_ERROR_wrt_func_tPE`. On error `*out` is
+ * Missing: `WRT_ERROR_NOT_FOUND`; of another kind: `WRT_ERROR_TYPE`. On error `*out` is
  * unchanged.
  */
 struct wrt_error_t *wrt_instance_export_func(struct wrt_context_t *context, struct wrt_instance_t instance, const char *name, struct wrt_func_t *out);
 
 /**
  * Stores in `*out` the exported memory `name` (NUL-terminated UTF-8, borrowed) of `instance`.
- * Missing: `WRT_ERROR_NOT_FOUND`; of another kind: `WRT_ERROR_wrt_memory_tPE`. On error `*out` is
+ * Missing: `WRT_ERROR_NOT_FOUND`; of another kind: `WRT_ERROR_TYPE`. On error `*out` is
  * unchanged.
  */
 struct wrt_error_t *wrt_instance_export_memory(struct wrt_context_t *context, struct wrt_instance_t instance, const char *name, struct wrt_memory_t *out);
 
 /**
  * Stores in `*out` the exported global `name` (NUL-terminated UTF-8, borrowed) of `instance`.
- * Missing: `WRT_ERROR_NOT_FOUND`; of another kind: `WRT_ERROR_wrt_global_tPE`. On error `*out` is
+ * Missing: `WRT_ERROR_NOT_FOUND`; of another kind: `WRT_ERROR_TYPE`. On error `*out` is
  * unchanged.
  */
 struct wrt_error_t *wrt_instance_export_global(struct wrt_context_t *context, struct wrt_instance_t instance, const char *name, struct wrt_global_t *out);
 
 /**
  * Stores in `*out` the exported table `name` (NUL-terminated UTF-8, borrowed) of `instance`.
- * Missing: `WRT_ERROR_NOT_FOUND`; of another kind: `WRT_ERROR_wrt_table_tPE`. On error `*out` is
+ * Missing: `WRT_ERROR_NOT_FOUND`; of another kind: `WRT_ERROR_TYPE`. On error `*out` is
  * unchanged.
  */
 struct wrt_error_t *wrt_instance_export_table(struct wrt_context_t *context, struct wrt_instance_t instance, const char *name, struct wrt_table_t *out);

@@ -108,7 +108,7 @@ pub unsafe extern "C" fn wrt_instance_export(
 }
 
 /// Stores in `*out` the exported function `name` (NUL-terminated UTF-8, borrowed) of `instance`.
-/// Missing: `WRT_ERROR_NOT_FOUND`; of another kind: `WRT_ERROR_wrt_func_tPE`. On error `*out` is
+/// Missing: `WRT_ERROR_NOT_FOUND`; of another kind: `WRT_ERROR_TYPE`. On error `*out` is
 /// unchanged.
 #[no_mangle]
 pub unsafe extern "C" fn wrt_instance_export_func(
@@ -122,7 +122,7 @@ pub unsafe extern "C" fn wrt_instance_export_func(
 }
 
 /// Stores in `*out` the exported memory `name` (NUL-terminated UTF-8, borrowed) of `instance`.
-/// Missing: `WRT_ERROR_NOT_FOUND`; of another kind: `WRT_ERROR_wrt_memory_tPE`. On error `*out` is
+/// Missing: `WRT_ERROR_NOT_FOUND`; of another kind: `WRT_ERROR_TYPE`. On error `*out` is
 /// unchanged.
 #[no_mangle]
 pub unsafe extern "C" fn wrt_instance_export_memory(
@@ -140,7 +140,7 @@ pub unsafe extern "C" fn wrt_instance_export_memory(
 }
 
 /// Stores in `*out` the exported global `name` (NUL-terminated UTF-8, borrowed) of `instance`.
-/// Missing: `WRT_ERROR_NOT_FOUND`; of another kind: `WRT_ERROR_wrt_global_tPE`. On error `*out` is
+/// Missing: `WRT_ERROR_NOT_FOUND`; of another kind: `WRT_ERROR_TYPE`. On error `*out` is
 /// unchanged.
 #[no_mangle]
 pub unsafe extern "C" fn wrt_instance_export_global(
@@ -158,7 +158,7 @@ pub unsafe extern "C" fn wrt_instance_export_global(
 }
 
 /// Stores in `*out` the exported table `name` (NUL-terminated UTF-8, borrowed) of `instance`.
-/// Missing: `WRT_ERROR_NOT_FOUND`; of another kind: `WRT_ERROR_wrt_table_tPE`. On error `*out` is
+/// Missing: `WRT_ERROR_NOT_FOUND`; of another kind: `WRT_ERROR_TYPE`. On error `*out` is
 /// unchanged.
 #[no_mangle]
 pub unsafe extern "C" fn wrt_instance_export_table(

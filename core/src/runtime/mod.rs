@@ -17,7 +17,7 @@ pub use store::{AsContext, AsContextMut, Caller, Store};
 
 #[cfg(all(feature = "platform-optimizations", unix, target_pointer_width = "64"))]
 pub(crate) use entities::MAX_PAGES;
-pub(crate) use entities::{FuncEntity, GlobalEntity, PAGE_SIZE};
+pub(crate) use entities::{FuncEntity, GlobalEntity, InstanceEntity, PAGE_SIZE};
 pub(crate) use func::check_values;
 pub(crate) use store::{Callee, StoreInner};
 

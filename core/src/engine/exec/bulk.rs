@@ -12,7 +12,9 @@ use alloc::vec::Vec;
 use super::dispatch::Exec;
 use super::{bulk_fuel, range, table_of, table_range};
 use crate::error::Result;
-use crate::runtime::StoreInner;
+use alloc::sync::Arc;
+
+use crate::runtime::{InstanceEntity, StoreInner};
 use crate::value::Cell;
 
 /// Runs `f` on the store and the current instance, recording an error.
@@ -41,6 +43,34 @@ pub(super) fn memory_grow(st: &mut Exec, delta: u32) -> Option<u64> {
     })?;
     st.refresh();
     Some(u64::from(old))
+}
+
+/// The current instance (validation and instantiation make it exist).
+fn instance(inner: &mut StoreInner, index: u32) -> Result<&mut InstanceEntity> {
+    inner
+        .instances
+        .get_mut(index as usize)
+        .ok_or_else(|| super::internal("the current instance is not in the store"))
+}
+
+/// Data segment `index` of the current instance: `None` once dropped.
+fn data_segment(
+    inner: &mut StoreInner,
+    instance_index: u32,
+    index: u32,
+) -> Result<&mut Option<Arc<[u8]>>> {
+    instance(inner, instance_index)?
+        .datas
+        .get_mut(index as usize)
+        .ok_or_else(|| super::internal("a data segment validation let through is missing"))
+}
+
+/// Element segment `index` of the current instance (empty once dropped).
+fn elem_segment(inner: &mut StoreInner, instance_index: u32, index: u32) -> Result<&mut Vec<Cell>> {
+    instance(inner, instance_index)?
+        .elems
+        .get_mut(index as usize)
+        .ok_or_else(|| super::internal("an element segment validation let through is missing"))
 }
 
 fn memory(inner: &mut StoreInner, mem: usize) -> Result<&mut [u8]> {
@@ -78,11 +108,8 @@ pub(super) fn memory_copy(st: &mut Exec, d: u32, s: u32, n: u32) -> bool {
 #[inline(never)]
 pub(super) fn memory_init(st: &mut Exec, data_index: u32, d: u32, s: u32, n: u32) -> bool {
     with(st, |inner, instance, mem| {
-        let segment = inner.instances[instance as usize]
-            .datas
-            .get(data_index as usize)
-            .cloned()
-            .flatten();
+        // A dropped segment is empty.
+        let segment = data_segment(inner, instance, data_index)?.clone();
         let bytes: &[u8] = segment.as_deref().unwrap_or(&[]);
         let src_range = range(u64::from(s), u64::from(n), bytes.len())?;
         let dst_range = range(u64::from(d), u64::from(n), memory(inner, mem)?.len())?;
@@ -96,12 +123,7 @@ pub(super) fn memory_init(st: &mut Exec, data_index: u32, d: u32, s: u32, n: u32
 #[inline(never)]
 pub(super) fn data_drop(st: &mut Exec, data: u32) {
     with(st, |inner, instance, _| {
-        if let Some(seg) = inner.instances[instance as usize]
-            .datas
-            .get_mut(data as usize)
-        {
-            *seg = None;
-        }
+        *data_segment(inner, instance, data)? = None;
         Ok(())
     });
 }
@@ -194,21 +216,25 @@ pub(super) fn table_copy(st: &mut Exec, dst: u32, src: u32, d: u32, s: u32, n: u
 pub(super) fn table_init(st: &mut Exec, table: u32, elem: u32, d: u32, s: u32, n: u32) -> bool {
     with(st, |inner, instance, _| {
         let t = table_of(inner, instance, table)?;
-        let items = inner.instances[instance as usize]
-            .elems
-            .get(elem as usize)
-            .map_or(0, |v| v.len());
+        let items = elem_segment(inner, instance, elem)?.len();
         let src_range = table_range(u64::from(s), u64::from(n), items)?;
         let dst_range = table_range(u64::from(d), u64::from(n), inner.tables[t].elements.len())?;
         inner.consume_fuel(bulk_fuel(u64::from(n) * 8))?;
+        // The segment and the table are both parts of the store: borrow them apart.
         let StoreInner {
             instances, tables, ..
         } = inner;
-        let items: &[Cell] = instances[instance as usize]
-            .elems
-            .get(elem as usize)
-            .map_or(&[], |v| v.as_slice());
-        tables[t].elements[dst_range].copy_from_slice(&items[src_range]);
+        let items = instances
+            .get(instance as usize)
+            .and_then(|i| i.elems.get(elem as usize))
+            .ok_or_else(|| {
+                super::internal("an element segment validation let through is missing")
+            })?;
+        let table = tables
+            .get_mut(t)
+            .ok_or_else(|| super::internal("a table the instance has is missing"))?;
+        // Both ranges were checked against these lengths above.
+        table.elements[dst_range].copy_from_slice(&items[src_range]);
         Ok(())
     })
     .is_some()
@@ -217,12 +243,7 @@ pub(super) fn table_init(st: &mut Exec, table: u32, elem: u32, d: u32, s: u32, n
 #[inline(never)]
 pub(super) fn elem_drop(st: &mut Exec, elem: u32) {
     with(st, |inner, instance, _| {
-        if let Some(seg) = inner.instances[instance as usize]
-            .elems
-            .get_mut(elem as usize)
-        {
-            *seg = Vec::new();
-        }
+        *elem_segment(inner, instance, elem)? = Vec::new();
         Ok(())
     });
 }

@@ -313,10 +313,13 @@ pub(super) fn tail_call(s: &mut Hot<'_>, callee: u32, args: u32, count: u32) -> 
             }
             s.reload();
             // SAFETY: as in `call`.
-            let results = unsafe { &*s.st.inner }
+            let Some(results) = unsafe { &*s.st.inner }
                 .sigs
                 .get(sig as usize)
-                .map_or(0, |t| t.results().len());
+                .map(|t| t.results().len())
+            else {
+                return Some(s.st.fail(super::internal("a tail-called host function has no type")));
+            };
             // SAFETY: `host_call` made the stack hold `at + results` slots; `regs` is the
             // current frame's first slot, and `copy` allows overlap.
             unsafe { core::ptr::copy(s.regs.add(args as usize), s.regs, results) };

@@ -217,17 +217,24 @@ fn call_host<T>(
         .iter()
         .zip(&stack[at..])
         .map(|(t, c)| cell_to_val(id, *t, *c));
-    let defaults = ty
-        .results()
-        .iter()
-        .map(|t| Val::default_for(*t).unwrap_or(Val::I64(0)));
+    let defaults = ty.results().iter().map(|t| {
+        // Every type a wasm function can return has a default (v128 does not exist here).
+        Val::default_for(*t).ok_or_else(|| internal("a host function result without a default"))
+    });
     let (args, results): (&[Val], &mut [Val]) = if spill == 0 {
         args.extend(params);
-        results.extend(defaults);
+        for default in defaults {
+            // `spill == 0`: at most `INLINE_VALUES` results.
+            if results.push(default?).is_err() {
+                return Err(internal("more host results than the inline buffer holds"));
+            }
+        }
         (&args, &mut results)
     } else {
         big_args.extend(params);
-        big_results.extend(defaults);
+        for default in defaults {
+            big_results.push(default?);
+        }
         (&big_args, &mut big_results)
     };
     let saved = store.inner.depth;
@@ -298,12 +305,15 @@ fn table_range(start: u64, len: u64, size: usize) -> Result<core::ops::Range<usi
     }
 }
 
+/// The store index of table `table` of `instance`, checked to be a table of the store, so the
+/// callers may index `inner.tables` with it.
 fn table_of(inner: &StoreInner, instance: u32, table: u32) -> Result<usize> {
     inner
         .instances
         .get(instance as usize)
         .and_then(|i| i.tables.get(table as usize))
         .map(|&t| t as usize)
+        .filter(|&t| t < inner.tables.len())
         .ok_or_else(|| internal("unknown table"))
 }
 

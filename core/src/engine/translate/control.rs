@@ -28,19 +28,21 @@ impl Translator<'_> {
         })
     }
 
-    pub(super) fn func_arity(&self, func: u32) -> (u32, u32) {
+    /// Parameters and results of function `func` (validation makes it exist).
+    pub(super) fn func_arity(&self, func: u32) -> Result<(u32, u32)> {
         self.module
             .func_type(func)
             .map(|t| (t.params().len() as u32, t.results().len() as u32))
-            .unwrap_or((0, 0))
+            .ok_or_else(|| crate::error::internal!("unknown function {func}"))
     }
 
-    pub(super) fn type_arity(&self, ty: u32) -> (u32, u32) {
+    /// Parameters and results of type `ty` (validation makes it exist).
+    pub(super) fn type_arity(&self, ty: u32) -> Result<(u32, u32)> {
         self.module
             .types
             .get(ty as usize)
             .map(|t| (t.params().len() as u32, t.results().len() as u32))
-            .unwrap_or((0, 0))
+            .ok_or_else(|| crate::error::internal!("unknown type {ty}"))
     }
 
     pub(super) fn patch(&mut self, at: u32, target: u32) {
@@ -145,6 +147,7 @@ impl Translator<'_> {
 
     pub(super) fn mark_unreachable(&mut self) {
         self.reachable = false;
+        // After the function's final `end` there is no block left, and no operand either.
         let height = self.ctrls.last().map_or(0, |c| c.height);
         self.stack.truncate(height as usize);
     }
@@ -169,7 +172,7 @@ impl Translator<'_> {
 
     /// Emits the return of the top `n` values (callers mark the code after it unreachable).
     pub(super) fn emit_return(&mut self) {
-        let n = self.ctrls.first().map_or(0, |c| c.results);
+        let n = self.num_results;
         if n == 1 {
             let (operand, pos) = self.pop();
             let src = self.slot_of(operand, pos);

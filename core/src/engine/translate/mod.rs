@@ -294,6 +294,7 @@ pub(crate) fn translate_function(
     let mut t = Translator {
         module,
         max_instrs: max_instrs(max_code_bytes),
+        num_results,
         over_limit: false,
         instrs: core::mem::take(&mut allocs.instrs),
         stack: core::mem::take(&mut allocs.stack),
@@ -455,6 +456,8 @@ struct Translator<'m> {
     module: &'m ModuleInner,
     /// The most instructions the function's code may hold (the budget left for it).
     max_instrs: usize,
+    /// The function's results, which a return moves to the frame's first slots.
+    num_results: u32,
     /// An instruction did not fit under `max_instrs`: the translation fails after the operator.
     over_limit: bool,
     instrs: Vec<Instr>,

@@ -65,7 +65,7 @@ impl Translator<'_> {
                 self.mark_unreachable();
             }
             Operator::Call { function_index } => {
-                let (params, results) = self.func_arity(function_index);
+                let (params, results) = self.func_arity(function_index)?;
                 let base = self.call_args(params);
                 self.emit(I::Call {
                     func: function_index,
@@ -77,7 +77,7 @@ impl Translator<'_> {
                 type_index,
                 table_index,
             } => {
-                let (params, results) = self.type_arity(type_index);
+                let (params, results) = self.type_arity(type_index)?;
                 let index = self.pop_slot();
                 let base = self.call_args(params);
                 self.emit(I::CallIndirect {
@@ -89,7 +89,7 @@ impl Translator<'_> {
                 self.push_results(results);
             }
             Operator::ReturnCall { function_index } => {
-                let (params, _) = self.func_arity(function_index);
+                let (params, _) = self.func_arity(function_index)?;
                 let base = self.call_args(params);
                 self.emit(I::ReturnCall {
                     func: function_index,
@@ -102,7 +102,7 @@ impl Translator<'_> {
                 type_index,
                 table_index,
             } => {
-                let (params, _) = self.type_arity(type_index);
+                let (params, _) = self.type_arity(type_index)?;
                 let index = self.pop_slot();
                 let base = self.call_args(params);
                 self.emit(I::ReturnCallIndirect {

@@ -8,6 +8,12 @@ use std::path::Path;
 
 use wrt::{Config, Engine, Extern, Linker, Module, Store, Val};
 
+/// The same generator as the arena's tests: the same mutants on every machine and every run.
+#[path = "../arena/src/tests/xorshift.rs"]
+mod xorshift;
+
+use xorshift::Rng;
+
 /// The programs mutated: the benchmark programs and the small examples, all in the repository.
 fn corpus() -> Vec<(String, Vec<u8>)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -25,21 +31,6 @@ fn corpus() -> Vec<(String, Vec<u8>)> {
     }
     assert!(files.len() >= 10, "corpus not found");
     files
-}
-
-/// xorshift64*: the same mutants on every machine and every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// One to four edits of the kinds that reach deep into a decoder: a changed byte (often to a
@@ -65,6 +56,20 @@ fn mutate(bytes: &[u8], rng: &mut Rng) -> Vec<u8> {
         }
     }
     m
+}
+
+/// Every mutant of the corpus with its file and seed: `WRT_MUTANTS` (300 unless set) per file.
+fn mutants() -> impl Iterator<Item = (String, u64, Vec<u8>)> {
+    let per_file: u64 = std::env::var("WRT_MUTANTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    corpus().into_iter().flat_map(move |(name, bytes)| {
+        (1..=per_file).map(move |seed| {
+            let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ bytes.len() as u64);
+            (name.clone(), seed, mutate(&bytes, &mut rng))
+        })
+    })
 }
 
 /// Compiles, instantiates and calls everything a mutant exports.
@@ -101,10 +106,6 @@ fn exercise(engine: &Engine, wasm: &[u8]) {
 
 #[test]
 fn mutated_modules_never_panic() {
-    let mutants_per_file: u64 = std::env::var("WRT_MUTANTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300);
     let mut engines = Vec::new();
     for lazy in [true, false] {
         let mut config = Config::new();
@@ -117,16 +118,12 @@ fn mutated_modules_never_panic() {
     }
     let mut compiled = 0;
     let mut total = 0;
-    for (name, bytes) in corpus() {
-        for seed in 1..=mutants_per_file {
-            let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ bytes.len() as u64);
-            let mutant = mutate(&bytes, &mut rng);
-            for engine in &engines {
-                total += 1;
-                let outcome = catch_unwind(AssertUnwindSafe(|| exercise(engine, &mutant)));
-                assert!(outcome.is_ok(), "{name}: mutant {seed} made wrt panic");
-                compiled += usize::from(Module::new(engine, &mutant).is_ok());
-            }
+    for (name, seed, mutant) in mutants() {
+        for engine in &engines {
+            total += 1;
+            let outcome = catch_unwind(AssertUnwindSafe(|| exercise(engine, &mutant)));
+            assert!(outcome.is_ok(), "{name}: mutant {seed} made wrt panic");
+            compiled += usize::from(Module::new(engine, &mutant).is_ok());
         }
     }
     // Some mutants must get through to instantiation and calls, or the test shows little.
@@ -142,10 +139,6 @@ fn mutated_modules_never_panic() {
 /// and accept the same modules.
 #[test]
 fn every_mode_rejects_a_mutant_with_the_same_error() {
-    let mutants_per_file: u64 = std::env::var("WRT_MUTANTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300);
     let mut engines = Vec::new();
     for (lazy, parallel) in [(true, true), (false, true), (true, false), (false, false)] {
         let mut config = Config::new();
@@ -154,23 +147,19 @@ fn every_mode_rejects_a_mutant_with_the_same_error() {
     }
     let mut differences = Vec::new();
     let mut rejected = 0;
-    for (name, bytes) in corpus() {
-        for seed in 1..=mutants_per_file {
-            let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ bytes.len() as u64);
-            let mutant = mutate(&bytes, &mut rng);
-            let outcomes: Vec<_> = engines
-                .iter()
-                .map(|(lazy, parallel, engine)| {
-                    let outcome = Module::new(engine, &mutant)
-                        .map(|_| ())
-                        .map_err(|e| e.to_string());
-                    (*lazy, *parallel, outcome)
-                })
-                .collect();
-            rejected += usize::from(outcomes[0].2.is_err());
-            if outcomes.iter().any(|o| o.2 != outcomes[0].2) {
-                differences.push(format!("{name}: mutant {seed}: {outcomes:?}"));
-            }
+    for (name, seed, mutant) in mutants() {
+        let outcomes: Vec<_> = engines
+            .iter()
+            .map(|(lazy, parallel, engine)| {
+                let outcome = Module::new(engine, &mutant)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string());
+                (*lazy, *parallel, outcome)
+            })
+            .collect();
+        rejected += usize::from(outcomes[0].2.is_err());
+        if outcomes.iter().any(|o| o.2 != outcomes[0].2) {
+            differences.push(format!("{name}: mutant {seed}: {outcomes:?}"));
         }
     }
     assert!(rejected > 0);

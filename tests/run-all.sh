@@ -29,6 +29,20 @@ fail() {
     echo "error: $*" >&2
     exit 1
 }
+# install_missing PURPOSE PACKAGE...: installs the Debian packages a section found missing with
+# apt-get (through sudo unless root), or fails saying what to install for PURPOSE. Does nothing
+# when no package is named.
+install_missing() {
+    local purpose=$1
+    shift
+    (($#)) || return 0
+    command -v apt-get >/dev/null || fail "install $* to $purpose"
+    local sudo=()
+    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+    echo "installing $* with apt-get"
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@"
+}
 
 step "toolchain"
 command -v cargo >/dev/null || fail "cargo not found: install Rust with rustup first"
@@ -136,14 +150,7 @@ c_api_missing=()
 command -v cmake >/dev/null || c_api_missing+=(cmake)
 command -v valgrind >/dev/null || c_api_missing+=(valgrind)
 command -v cc >/dev/null || c_api_missing+=(gcc)
-if ((${#c_api_missing[@]})); then
-    command -v apt-get >/dev/null || fail "install ${c_api_missing[*]} to build and test the C API"
-    c_api_sudo=()
-    [[ $(id -u) -eq 0 ]] || c_api_sudo=(sudo)
-    echo "installing ${c_api_missing[*]} with apt-get"
-    "${c_api_sudo[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${c_api_sudo[@]}" apt-get install -y -qq "${c_api_missing[@]}"
-fi
+install_missing "build and test the C API" "${c_api_missing[@]}"
 cmake -S . -B "$C_API_BUILD_DIR"
 cmake --build "$C_API_BUILD_DIR"
 ctest --test-dir "$C_API_BUILD_DIR" --output-on-failure
@@ -172,14 +179,7 @@ if ! { command -v llvm-size && command -v llvm-nm; } >/dev/null &&
     ! { command -v arm-none-eabi-size && command -v arm-none-eabi-nm; } >/dev/null; then
     baremetal_missing+=(binutils-arm-none-eabi)
 fi
-if ((${#baremetal_missing[@]})); then
-    command -v apt-get >/dev/null || fail "install ${baremetal_missing[*]} to run the bare-metal example"
-    baremetal_sudo=()
-    [[ $(id -u) -eq 0 ]] || baremetal_sudo=(sudo)
-    echo "installing ${baremetal_missing[*]} with apt-get"
-    "${baremetal_sudo[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${baremetal_sudo[@]}" apt-get install -y -qq "${baremetal_missing[@]}"
-fi
+install_missing "run the bare-metal example" "${baremetal_missing[@]}"
 if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx "$EMBEDDED_TARGET"; then
     rustup target add "$EMBEDDED_TARGET"
 fi
@@ -217,14 +217,7 @@ bindings_missing=()
 python3 -c 'import venv, ensurepip' 2>/dev/null || bindings_missing+=(python3-venv)
 command -v node >/dev/null || bindings_missing+=(nodejs)
 command -v npm >/dev/null || bindings_missing+=(npm)
-if ((${#bindings_missing[@]})); then
-    command -v apt-get >/dev/null || fail "install ${bindings_missing[*]} to test the bindings"
-    bindings_sudo=()
-    [[ $(id -u) -eq 0 ]] || bindings_sudo=(sudo)
-    echo "installing ${bindings_missing[*]} with apt-get"
-    "${bindings_sudo[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${bindings_sudo[@]}" apt-get install -y -qq "${bindings_missing[@]}"
-fi
+install_missing "test the bindings" "${bindings_missing[@]}"
 python3 --version
 echo "node $(node --version), npm $(npm --version)"
 step_done

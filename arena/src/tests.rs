@@ -3,8 +3,11 @@
 
 extern crate std;
 
+mod xorshift;
+
 use super::*;
 use std::vec::Vec;
+use xorshift::Rng;
 
 fn layout(size: usize, align: usize) -> Layout {
     Layout::from_size_align(size, align).unwrap()
@@ -352,21 +355,6 @@ fn check_disjoint<const N: usize>(arena: &Arena<N>, live: &[(*mut u8, usize, usi
     }
 }
 
-/// A small deterministic generator (xorshift64*), so failures reproduce.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 #[test]
 fn random_operations_match_a_model() {
     const CAP: usize = 32 * 1024;
@@ -380,7 +368,7 @@ fn random_operations_match_a_model() {
             let op = rng.below(10);
             if op < 5 || live.is_empty() {
                 let max = if rng.below(8) == 0 { 3000 } else { 200 };
-                let size = 1 + rng.below(max) as usize;
+                let size = 1 + rng.below(max);
                 let align = 1usize << rng.below(7);
                 let p = alloc(&arena, size, align);
                 if p.is_null() {
@@ -393,7 +381,7 @@ fn random_operations_match_a_model() {
                 live.push((p, size, align, fill));
                 expected += round_up(size).unwrap();
             } else {
-                let i = rng.below(live.len() as u64) as usize;
+                let i = rng.below(live.len());
                 let (p, size, align, fill) = live[i];
                 // SAFETY: `p` is live for `size` bytes.
                 let bytes = unsafe { core::slice::from_raw_parts(p, size) };
@@ -403,7 +391,7 @@ fn random_operations_match_a_model() {
                     live.swap_remove(i);
                     expected -= round_up(size).unwrap();
                 } else {
-                    let new_size = 1 + rng.below(400) as usize;
+                    let new_size = 1 + rng.below(400);
                     // SAFETY: `p` is live with this layout.
                     let q = unsafe { arena.realloc(p, layout(size, align), new_size) };
                     if q.is_null() {
@@ -446,7 +434,7 @@ fn threads_contending_for_one_arena_never_corrupt_it() {
                 let mut live: Vec<(*mut u8, usize, u8)> = Vec::new();
                 for step in 0..20_000u32 {
                     if rng.below(2) == 0 || live.is_empty() {
-                        let size = 1 + rng.below(256) as usize;
+                        let size = 1 + rng.below(256);
                         let p = alloc(&ARENA, size, 8);
                         // Under contention an allocation may fail; that is allowed.
                         if !p.is_null() {
@@ -456,8 +444,7 @@ fn threads_contending_for_one_arena_never_corrupt_it() {
                             live.push((p, size, fill));
                         }
                     } else {
-                        let (p, size, fill) =
-                            live.swap_remove(rng.below(live.len() as u64) as usize);
+                        let (p, size, fill) = live.swap_remove(rng.below(live.len()));
                         // SAFETY: `p` is live for `size` bytes.
                         let bytes = unsafe { core::slice::from_raw_parts(p, size) };
                         assert!(bytes.iter().all(|&b| b == fill));

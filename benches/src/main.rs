@@ -590,6 +590,18 @@ fn bench(opts: &Options) -> Result<bool, String> {
     Ok(all_ok)
 }
 
+/// The timed calls after the first round (which measured heap use, and was timed too unless it
+/// was a warm-up): `engines` indices round after round, the order rotating each round so no
+/// engine always runs first or last.
+fn timed_rounds(engines: usize, iters: usize, warmup: bool) -> impl Iterator<Item = usize> {
+    let rounds = if warmup {
+        iters
+    } else {
+        iters.saturating_sub(1)
+    };
+    (0..rounds).flat_map(move |round| (0..engines).map(move |k| (round + k) % engines))
+}
+
 fn bench_program(
     p: &'static Program,
     n: i32,
@@ -631,32 +643,23 @@ fn bench_program(
         }
         measured.push(m);
     }
-    let timed = if warmup {
-        iters
-    } else {
-        iters.saturating_sub(1)
-    };
-    for rep in 0..timed {
-        for k in 0..kinds.len() {
-            // Rotate the order so no engine always runs first or last in a round.
-            let i = (rep + k) % kinds.len();
-            let Some(inst) = instances[i].as_mut() else {
-                continue;
-            };
-            if measured[i].error.is_some() {
-                continue;
+    for i in timed_rounds(kinds.len(), iters, warmup) {
+        let Some(inst) = instances[i].as_mut() else {
+            continue;
+        };
+        if measured[i].error.is_some() {
+            continue;
+        }
+        let started = Instant::now();
+        let outcome = inst.run(n);
+        let elapsed = started.elapsed();
+        match outcome {
+            Ok(value) if value == expected => measured[i].samples.push(elapsed),
+            Ok(value) => {
+                measured[i].error =
+                    Some(format!("MISMATCH: run({n}) = {value}, expected {expected}"))
             }
-            let started = Instant::now();
-            let outcome = inst.run(n);
-            let elapsed = started.elapsed();
-            match outcome {
-                Ok(value) if value == expected => measured[i].samples.push(elapsed),
-                Ok(value) => {
-                    measured[i].error =
-                        Some(format!("MISMATCH: run({n}) = {value}, expected {expected}"))
-                }
-                Err(e) => measured[i].error = Some(format!("FAIL: {e}")),
-            }
+            Err(e) => measured[i].error = Some(format!("FAIL: {e}")),
         }
     }
     ProgramResult {
@@ -688,27 +691,19 @@ fn bench_startup(kinds: &[StartupKind], iters: usize, warmup: bool) -> StartupRe
             }
         })
         .collect();
-    let timed = if warmup {
-        iters
-    } else {
-        iters.saturating_sub(1)
-    };
-    for rep in 0..timed {
-        for k in 0..kinds.len() {
-            let i = (rep + k) % kinds.len();
-            if measured[i].error.is_some() {
-                continue;
+    for i in timed_rounds(kinds.len(), iters, warmup) {
+        if measured[i].error.is_some() {
+            continue;
+        }
+        let started = Instant::now();
+        let outcome = kinds[i].instantiate(&module.bytes);
+        let elapsed = started.elapsed();
+        match outcome {
+            Ok(inst) => {
+                measured[i].samples.push(elapsed);
+                drop(inst);
             }
-            let started = Instant::now();
-            let outcome = kinds[i].instantiate(&module.bytes);
-            let elapsed = started.elapsed();
-            match outcome {
-                Ok(inst) => {
-                    measured[i].samples.push(elapsed);
-                    drop(inst);
-                }
-                Err(e) => measured[i].error = Some(format!("FAIL: {e}")),
-            }
+            Err(e) => measured[i].error = Some(format!("FAIL: {e}")),
         }
     }
     StartupResult {

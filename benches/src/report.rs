@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::engines::{EngineKind, StartupKind};
-use crate::{median, ProgramResult, StartupResult};
+use crate::{median, Measured, ProgramResult, StartupResult};
 
 /// The pinned wasmi version (keep in step with benches/Cargo.toml).
 pub const WASMI_VERSION: &str = "2.0.0";
@@ -284,6 +284,29 @@ fn today() -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// A table of a row per program and a column per engine of `kinds` (`rule` under each engine's
+/// heading), whose cells `cell` writes from the engine's measurement, then a blank line.
+fn per_engine_table(
+    w: &mut String,
+    results: &[ProgramResult],
+    kinds: &[EngineKind],
+    rule: &str,
+    cell: impl Fn(Option<&Measured>) -> String,
+) {
+    let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+    let _ = writeln!(
+        w,
+        "| program | {} |\n|---|{}",
+        names.join(" | "),
+        rule.repeat(kinds.len())
+    );
+    for r in results {
+        let cells: Vec<String> = kinds.iter().map(|k| cell(r.engine(*k))).collect();
+        let _ = writeln!(w, "| {} | {} |", r.program.name, cells.join(" | "));
+    }
+    let _ = writeln!(w);
+}
+
 pub fn markdown(
     results: &[ProgramResult],
     startup: Option<&StartupResult>,
@@ -408,33 +431,16 @@ pub fn markdown(
             .into_iter()
             .filter(|k| results.iter().any(|r| r.engine(*k).is_some()))
             .collect();
-        let _ = writeln!(
-            w,
-            "| program | {} |\n|---|{}",
-            kinds
-                .iter()
-                .map(|k| k.name())
-                .collect::<Vec<_>>()
-                .join(" | "),
-            "---|".repeat(kinds.len())
-        );
-        for r in results {
-            let cells: Vec<String> = kinds
-                .iter()
-                .map(|k| match r.engine(*k) {
-                    Some(m) if m.error.is_none() && !m.samples.is_empty() => {
-                        let lo = m.samples.iter().min().copied().unwrap_or_default();
-                        let hi = m.samples.iter().max().copied().unwrap_or_default();
-                        let mid = m.median().unwrap_or_default();
-                        format!("{} / {} / {}", ms(lo), ms(mid), ms(hi))
-                    }
-                    Some(m) => m.error.clone().unwrap_or_default(),
-                    None => String::new(),
-                })
-                .collect();
-            let _ = writeln!(w, "| {} | {} |", r.program.name, cells.join(" | "));
-        }
-        let _ = writeln!(w);
+        per_engine_table(w, results, &kinds, "---|", |m| match m {
+            Some(m) if m.error.is_none() && !m.samples.is_empty() => {
+                let lo = m.samples.iter().min().copied().unwrap_or_default();
+                let hi = m.samples.iter().max().copied().unwrap_or_default();
+                let mid = m.median().unwrap_or_default();
+                format!("{} / {} / {}", ms(lo), ms(mid), ms(hi))
+            }
+            Some(m) => m.error.clone().unwrap_or_default(),
+            None => String::new(),
+        });
 
         let _ = writeln!(w, "## Memory\n");
         let _ = writeln!(
@@ -445,24 +451,9 @@ pub fn markdown(
              memory: both engines allocate linear memory on the heap) and not allocator overhead, \
              thread stacks or memory mapped directly.\n"
         );
-        let _ = writeln!(
-            w,
-            "| program | {} |\n|---|{}",
-            kinds
-                .iter()
-                .map(|k| k.name())
-                .collect::<Vec<_>>()
-                .join(" | "),
-            "---:|".repeat(kinds.len())
-        );
-        for r in results {
-            let cells: Vec<String> = kinds
-                .iter()
-                .map(|k| r.engine(*k).map_or(String::new(), |m| kib(m.peak_heap)))
-                .collect();
-            let _ = writeln!(w, "| {} | {} |", r.program.name, cells.join(" | "));
-        }
-        let _ = writeln!(w);
+        per_engine_table(w, results, &kinds, "---:|", |m| {
+            m.map_or(String::new(), |m| kib(m.peak_heap))
+        });
     }
 
     if let Some(s) = startup {

@@ -230,6 +230,16 @@ struct FuncGen<'a> {
 const MAX_EXPR_DEPTH: u32 = 3;
 const MAX_NESTING: u32 = 2;
 
+/// An instruction without immediates, as [`InstructionSink`] writes it.
+type Op<'a> = for<'s> fn(&'s mut InstructionSink<'a>) -> &'s mut InstructionSink<'a>;
+
+/// The types of an instruction's operands, and the instruction.
+type Form<'a> = (&'static [ValType], Op<'a>);
+
+const I32: ValType = ValType::I32;
+const I64: ValType = ValType::I64;
+const F64: ValType = ValType::F64;
+
 fn mem(offset: u64, align: u32) -> MemArg {
     MemArg {
         offset,
@@ -486,86 +496,96 @@ impl FuncGen<'_> {
         }
     }
 
+    /// An expression of each of `types`, in order: the operands of what follows.
+    fn operands(&mut self, sink: &mut InstructionSink<'_>, types: &[ValType], d: u32) {
+        for &ty in types {
+            self.expr(sink, ty, d);
+        }
+    }
+
+    /// One of `ops`, picked at random.
+    fn pick<'a>(&mut self, sink: &mut InstructionSink<'a>, ops: &[Op<'a>]) {
+        ops[self.rng.below(ops.len() as u32) as usize](sink);
+    }
+
+    /// One of `forms` picked at random, with its operands.
+    fn one_of<'a>(&mut self, sink: &mut InstructionSink<'a>, d: u32, forms: &[Form<'a>]) {
+        let (types, op) = forms[self.rng.below(forms.len() as u32) as usize];
+        self.operands(sink, types, d);
+        op(sink);
+    }
+
+    /// `a` or `b` at even odds, with its operands.
+    fn either<'a>(&mut self, sink: &mut InstructionSink<'a>, d: u32, a: Form<'a>, b: Form<'a>) {
+        let (types, op) = if self.rng.chance(50) { a } else { b };
+        self.operands(sink, types, d);
+        op(sink);
+    }
+
     fn expr_i32(&mut self, sink: &mut InstructionSink<'_>, choice: u32, d: u32) {
+        type S<'a> = InstructionSink<'a>;
         match choice {
             0..=5 => {
-                self.expr(sink, ValType::I32, d);
-                self.expr(sink, ValType::I32, d);
-                match self.rng.below(11) {
-                    0 => sink.i32_add(),
-                    1 => sink.i32_sub(),
-                    2 => sink.i32_mul(),
-                    3 => sink.i32_and(),
-                    4 => sink.i32_or(),
-                    5 => sink.i32_xor(),
-                    6 => sink.i32_shl(),
-                    7 => sink.i32_shr_u(),
-                    8 => sink.i32_shr_s(),
-                    9 => sink.i32_rotl(),
-                    _ => sink.i32_rotr(),
-                };
+                self.operands(sink, &[I32, I32], d);
+                self.pick(
+                    sink,
+                    &[
+                        S::i32_add,
+                        S::i32_sub,
+                        S::i32_mul,
+                        S::i32_and,
+                        S::i32_or,
+                        S::i32_xor,
+                        S::i32_shl,
+                        S::i32_shr_u,
+                        S::i32_shr_s,
+                        S::i32_rotl,
+                        S::i32_rotr,
+                    ],
+                );
             }
             6 => {
-                self.expr(sink, ValType::I32, d);
-                self.expr(sink, ValType::I32, d);
+                self.operands(sink, &[I32, I32], d);
                 sink.i32_const(1);
                 sink.i32_or();
-                if self.rng.chance(50) {
-                    sink.i32_div_u();
-                } else {
-                    sink.i32_rem_u();
-                }
+                self.either(sink, d, (&[], S::i32_div_u), (&[], S::i32_rem_u));
             }
             7 => {
-                self.expr(sink, ValType::I32, d);
-                match self.rng.below(5) {
-                    0 => sink.i32_clz(),
-                    1 => sink.i32_ctz(),
-                    2 => sink.i32_popcnt(),
-                    3 => sink.i32_eqz(),
-                    _ => sink.i32_extend8_s(),
-                };
+                self.operands(sink, &[I32], d);
+                self.pick(
+                    sink,
+                    &[
+                        S::i32_clz,
+                        S::i32_ctz,
+                        S::i32_popcnt,
+                        S::i32_eqz,
+                        S::i32_extend8_s,
+                    ],
+                );
             }
             8 | 9 => match self.rng.below(3) {
                 0 => {
-                    self.expr(sink, ValType::I32, d);
-                    self.expr(sink, ValType::I32, d);
-                    match self.rng.below(5) {
-                        0 => sink.i32_lt_s(),
-                        1 => sink.i32_gt_u(),
-                        2 => sink.i32_eq(),
-                        3 => sink.i32_ne(),
-                        _ => sink.i32_le_u(),
-                    };
+                    self.operands(sink, &[I32, I32], d);
+                    self.pick(
+                        sink,
+                        &[S::i32_lt_s, S::i32_gt_u, S::i32_eq, S::i32_ne, S::i32_le_u],
+                    );
                 }
                 1 => {
-                    self.expr(sink, ValType::I64, d);
-                    self.expr(sink, ValType::I64, d);
-                    if self.rng.chance(50) {
-                        sink.i64_lt_u();
-                    } else {
-                        sink.i64_eq();
-                    }
+                    self.operands(sink, &[I64, I64], d);
+                    self.either(sink, d, (&[], S::i64_lt_u), (&[], S::i64_eq));
                 }
                 _ => {
-                    self.expr(sink, ValType::F64, d);
-                    self.expr(sink, ValType::F64, d);
-                    if self.rng.chance(50) {
-                        sink.f64_lt();
-                    } else {
-                        sink.f64_ge();
-                    }
+                    self.operands(sink, &[F64, F64], d);
+                    self.either(sink, d, (&[], S::f64_lt), (&[], S::f64_ge));
                 }
             },
-            10 => {
-                if self.rng.chance(50) {
-                    self.expr(sink, ValType::I64, d);
-                    sink.i32_wrap_i64();
-                } else {
-                    self.expr(sink, ValType::F64, d);
-                    sink.i32_trunc_sat_f64_s();
-                }
-            }
+            10 => self.either(
+                sink,
+                d,
+                (&[I64], S::i32_wrap_i64),
+                (&[F64], S::i32_trunc_sat_f64_s),
+            ),
             11 | 12 => {
                 self.address(sink, d);
                 let offset = u64::from(self.rng.below(16));
@@ -576,65 +596,52 @@ impl FuncGen<'_> {
                 };
             }
             13 => {
-                self.expr(sink, ValType::I32, d);
-                self.expr(sink, ValType::I32, d);
-                self.expr(sink, ValType::I32, d);
+                self.operands(sink, &[I32, I32, I32], d);
                 sink.select();
             }
-            _ => self.leaf(sink, ValType::I32),
+            _ => self.leaf(sink, I32),
         }
     }
 
     fn expr_i64(&mut self, sink: &mut InstructionSink<'_>, choice: u32, d: u32) {
+        type S<'a> = InstructionSink<'a>;
         match choice {
             0..=5 => {
-                self.expr(sink, ValType::I64, d);
-                self.expr(sink, ValType::I64, d);
-                match self.rng.below(9) {
-                    0 => sink.i64_add(),
-                    1 => sink.i64_sub(),
-                    2 => sink.i64_mul(),
-                    3 => sink.i64_and(),
-                    4 => sink.i64_or(),
-                    5 => sink.i64_xor(),
-                    6 => sink.i64_shl(),
-                    7 => sink.i64_shr_u(),
-                    _ => sink.i64_rotl(),
-                };
+                self.operands(sink, &[I64, I64], d);
+                self.pick(
+                    sink,
+                    &[
+                        S::i64_add,
+                        S::i64_sub,
+                        S::i64_mul,
+                        S::i64_and,
+                        S::i64_or,
+                        S::i64_xor,
+                        S::i64_shl,
+                        S::i64_shr_u,
+                        S::i64_rotl,
+                    ],
+                );
             }
             6 => {
-                self.expr(sink, ValType::I64, d);
-                self.expr(sink, ValType::I64, d);
+                self.operands(sink, &[I64, I64], d);
                 sink.i64_const(1);
                 sink.i64_or();
-                if self.rng.chance(50) {
-                    sink.i64_div_u();
-                } else {
-                    sink.i64_rem_u();
-                }
+                self.either(sink, d, (&[], S::i64_div_u), (&[], S::i64_rem_u));
             }
             7 => {
-                self.expr(sink, ValType::I64, d);
-                if self.rng.chance(50) {
-                    sink.i64_clz();
-                } else {
-                    sink.i64_popcnt();
-                }
+                self.operands(sink, &[I64], d);
+                self.either(sink, d, (&[], S::i64_clz), (&[], S::i64_popcnt));
             }
-            8..=10 => match self.rng.below(3) {
-                0 => {
-                    self.expr(sink, ValType::I32, d);
-                    sink.i64_extend_i32_s();
-                }
-                1 => {
-                    self.expr(sink, ValType::I32, d);
-                    sink.i64_extend_i32_u();
-                }
-                _ => {
-                    self.expr(sink, ValType::F64, d);
-                    sink.i64_trunc_sat_f64_u();
-                }
-            },
+            8..=10 => self.one_of(
+                sink,
+                d,
+                &[
+                    (&[I32], S::i64_extend_i32_s),
+                    (&[I32], S::i64_extend_i32_u),
+                    (&[F64], S::i64_trunc_sat_f64_u),
+                ],
+            ),
             11 | 12 => {
                 self.address(sink, d);
                 let offset = u64::from(self.rng.below(16));
@@ -645,61 +652,60 @@ impl FuncGen<'_> {
                 }
             }
             13 => {
-                self.expr(sink, ValType::I64, d);
-                self.expr(sink, ValType::I64, d);
-                self.expr(sink, ValType::I32, d);
+                self.operands(sink, &[I64, I64, I32], d);
                 sink.select();
             }
-            _ => self.leaf(sink, ValType::I64),
+            _ => self.leaf(sink, I64),
         }
     }
 
     fn expr_f64(&mut self, sink: &mut InstructionSink<'_>, choice: u32, d: u32) {
+        type S<'a> = InstructionSink<'a>;
         match choice {
             0..=5 => {
-                self.expr(sink, ValType::F64, d);
-                self.expr(sink, ValType::F64, d);
-                match self.rng.below(6) {
-                    0 => sink.f64_add(),
-                    1 => sink.f64_sub(),
-                    2 => sink.f64_mul(),
-                    3 => sink.f64_div(),
-                    4 => sink.f64_min(),
-                    _ => sink.f64_max(),
-                };
+                self.operands(sink, &[F64, F64], d);
+                self.pick(
+                    sink,
+                    &[
+                        S::f64_add,
+                        S::f64_sub,
+                        S::f64_mul,
+                        S::f64_div,
+                        S::f64_min,
+                        S::f64_max,
+                    ],
+                );
             }
             6 | 7 => {
-                self.expr(sink, ValType::F64, d);
-                match self.rng.below(7) {
-                    0 => sink.f64_sqrt(),
-                    1 => sink.f64_abs(),
-                    2 => sink.f64_neg(),
-                    3 => sink.f64_floor(),
-                    4 => sink.f64_ceil(),
-                    5 => sink.f64_nearest(),
-                    _ => sink.f64_trunc(),
-                };
+                self.operands(sink, &[F64], d);
+                self.pick(
+                    sink,
+                    &[
+                        S::f64_sqrt,
+                        S::f64_abs,
+                        S::f64_neg,
+                        S::f64_floor,
+                        S::f64_ceil,
+                        S::f64_nearest,
+                        S::f64_trunc,
+                    ],
+                );
             }
-            8..=10 => {
-                if self.rng.chance(50) {
-                    self.expr(sink, ValType::I32, d);
-                    sink.f64_convert_i32_s();
-                } else {
-                    self.expr(sink, ValType::I64, d);
-                    sink.f64_convert_i64_u();
-                }
-            }
+            8..=10 => self.either(
+                sink,
+                d,
+                (&[I32], S::f64_convert_i32_s),
+                (&[I64], S::f64_convert_i64_u),
+            ),
             11 => {
                 self.address(sink, d);
                 sink.f64_load(mem(u64::from(self.rng.below(16)), 3));
             }
             12 | 13 => {
-                self.expr(sink, ValType::F64, d);
-                self.expr(sink, ValType::F64, d);
-                self.expr(sink, ValType::I32, d);
+                self.operands(sink, &[F64, F64, I32], d);
                 sink.select();
             }
-            _ => self.leaf(sink, ValType::F64),
+            _ => self.leaf(sink, F64),
         }
     }
 }

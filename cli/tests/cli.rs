@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 mod common;
 
-use common::{data, example, stderr, stdout, wrtd, FAILURE, TRAP, USAGE};
+use common::{
+    assert_contains_all, data, example, help, stderr, stdout, wrtd, FAILURE, TRAP, USAGE,
+};
 
 /// Runs wrtd and expects success with exactly `expected` on stdout.
 fn expect_output(args: &[&str], expected: &str) {
@@ -30,12 +32,7 @@ fn expect_error(args: &[&str], code: i32, needles: &[&str]) -> String {
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 1, "wrtd {args:?}: not one line: {err:?}");
     assert!(lines[0].starts_with("error: "), "wrtd {args:?}: {err:?}");
-    for needle in needles {
-        assert!(
-            err.contains(needle),
-            "wrtd {args:?}: {err:?} lacks {needle:?}"
-        );
-    }
+    assert_contains_all(&format!("wrtd {args:?}"), &err, needles);
     lines[0].to_string()
 }
 
@@ -55,15 +52,27 @@ fn binary_example_runs_both_fibs() {
     );
 }
 
+/// examples/wasm/build.sh makes each `.wasm` there from its `.wat`: the shipped ones are current.
 #[test]
-fn shipped_wasm_matches_its_text() {
-    let text = std::fs::read_to_string(example("fib.wat")).unwrap();
-    let built = wrt::wat2wasm(&text).unwrap();
-    let shipped = std::fs::read(example("fib.wasm")).unwrap();
-    assert!(
-        built == shipped,
-        "examples/wasm/fib.wasm is stale: run examples/wasm/build.sh"
-    );
+fn every_shipped_wasm_matches_its_text() {
+    let mut checked = Vec::new();
+    for entry in std::fs::read_dir(example("")).unwrap() {
+        let wat = entry.unwrap().path();
+        if wat.extension() != Some("wat".as_ref()) {
+            continue;
+        }
+        let wasm = wat.with_extension("wasm");
+        let name = wasm.file_name().unwrap().to_string_lossy().into_owned();
+        let built = wrt::wat2wasm(&std::fs::read_to_string(&wat).unwrap()).unwrap();
+        let shipped = std::fs::read(&wasm).unwrap();
+        assert!(
+            built == shipped,
+            "examples/wasm/{name} is stale: run examples/wasm/build.sh"
+        );
+        checked.push(name);
+    }
+    checked.sort();
+    assert_eq!(checked, ["echo.wasm", "fib.wasm", "grow.wasm"]);
 }
 
 #[test]
@@ -226,35 +235,27 @@ fn wrong_argument_count_names_signature() {
 #[test]
 fn wrong_argument_type_names_signature() {
     let m = data("values.wat");
-    expect_error(
-        &[&m, "--function", "add_i32", "1", "x"],
-        FAILURE,
-        &[
-            "argument 2",
-            "`x` is not a valid i32",
-            "add_i32(i32, i32) -> i32",
-        ],
-    );
-    expect_error(
-        &[&m, "--function", "id_i32", "4294967296"],
-        FAILURE,
-        &["out of range for i32"],
-    );
-    expect_error(
-        &[&m, "--function", "id_i64", "18446744073709551616"],
-        FAILURE,
-        &["out of range for i64"],
-    );
-    expect_error(
-        &[&m, "--function", "id_i32", "1.5"],
-        FAILURE,
-        &["not a valid i32"],
-    );
-    expect_error(
-        &[&m, "--function", "id_f64", "one"],
-        FAILURE,
-        &["not a valid f64", "id_f64(f64) -> f64"],
-    );
+    let signature = "add_i32(i32, i32) -> i32";
+    for (call, needles) in [
+        (
+            &["add_i32", "1", "x"][..],
+            &["argument 2", "`x` is not a valid i32", signature][..],
+        ),
+        (&["id_i32", "4294967296"], &["out of range for i32"]),
+        (
+            &["id_i64", "18446744073709551616"],
+            &["out of range for i64"],
+        ),
+        (&["id_i32", "1.5"], &["not a valid i32"]),
+        (
+            &["id_f64", "one"],
+            &["not a valid f64", "id_f64(f64) -> f64"],
+        ),
+    ] {
+        let mut args = vec![m.as_str(), "--function"];
+        args.extend_from_slice(call);
+        expect_error(&args, FAILURE, needles);
+    }
 }
 
 #[test]
@@ -384,18 +385,17 @@ fn unknown_option_is_a_syntax_error() {
 
 #[test]
 fn help_documents_exit_codes() {
-    let out = wrtd(&["--help"]);
-    assert_eq!(out.status.code(), Some(0));
-    let help = stdout(&out);
-    for needle in [
-        "Exit codes",
-        "3   the WebAssembly code trapped",
-        "70",
-        "wast",
-        "validate",
-    ] {
-        assert!(help.contains(needle), "--help lacks {needle:?}:\n{help}");
-    }
+    assert_contains_all(
+        "--help",
+        &help(),
+        &[
+            "Exit codes",
+            "3   the WebAssembly code trapped",
+            "70",
+            "wast",
+            "validate",
+        ],
+    );
 }
 
 // ---- validate ----

@@ -12,39 +12,17 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+/// The core tests' writer of binary modules, with the hostile shapes they load under a budget.
+#[path = "../../core/tests/support/binary.rs"]
+mod binary;
+
+use binary::{data_segments, elements, functions, globals, run_of, types};
+
 const BUDGET: u64 = 16 << 20;
 const FUEL: u64 = 100_000_000;
 /// What wrtd may hold above its size with a trivial module and the budget: allocator slack and
 /// the pages of thread stacks and buffers that are not charged to the budget.
 const ALLOWANCE_KIB: i64 = 8 * 1024;
-
-fn leb(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let byte = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-/// A binary module: the header, then `(id, count, item)` sections of `count` copies of `item`.
-fn binary(sections: &[(u8, u64, &[u8])]) -> Vec<u8> {
-    let mut m = b"\0asm\x01\0\0\0".to_vec();
-    for &(id, count, item) in sections {
-        let mut payload = Vec::new();
-        leb(&mut payload, count);
-        for _ in 0..count {
-            payload.extend_from_slice(item);
-        }
-        m.push(id);
-        leb(&mut m, payload.len() as u64);
-        m.extend_from_slice(&payload);
-    }
-    m
-}
 
 fn wat(text: &str) -> Vec<u8> {
     wat::parse_str(text).unwrap()
@@ -104,32 +82,12 @@ const CASES: &[Case] = &[
         m.extend_from_slice(&[1, 5, 0xff, 0xff, 0xff, 0xff, 0x0f]);
         m
     }),
-    ("a million types", || {
-        binary(&[(1, 1_000_000, &[0x60, 1, 0x7f, 1, 0x7f])])
-    }),
-    ("a million functions", || {
-        binary(&[
-            (1, 1, &[0x60, 0, 0]),
-            (3, 1_000_000, &[0]),
-            (10, 1_000_000, &[2, 0, 0x0b]),
-        ])
-    }),
-    ("a million globals", || {
-        binary(&[(6, 1_000_000, &[0x7f, 1, 0x41, 0, 0x0b])])
-    }),
-    ("a million element segments", || {
-        binary(&[
-            (1, 1, &[0x60, 0, 0]),
-            (3, 1, &[0]),
-            (9, 1_000_000, &[1, 0, 4, 0, 0, 0, 0]),
-            (10, 1, &[2, 0, 0x0b]),
-        ])
-    }),
+    ("a million types", || types(1_000_000)),
+    ("a million functions", || functions(1_000_000)),
+    ("a million globals", || globals(1_000_000)),
+    ("a million element segments", || elements(1_000_000)),
     ("a data segment of 32 MiB", || {
-        let mut segment = vec![1];
-        leb(&mut segment, 32 << 20);
-        segment.resize(segment.len() + (32 << 20), 0xaa);
-        binary(&[(5, 1, &[0, 1]), (11, 1, &segment)])
+        data_segments(1, &run_of(&[1], 32 << 20, 0xaa))
     }),
 ];
 

@@ -8,7 +8,7 @@ use std::process::Command;
 
 mod common;
 
-use common::{example, json_path, stderr, stdout, wrtd};
+use common::{assert_contains_all, example, help, json_path, stderr, stdout, wrtd};
 
 /// The product description's command line, as written: a module with a
 /// `_start` and the flag alone.
@@ -63,19 +63,17 @@ fn the_profile_and_fuel_are_the_same_with_and_without_the_flag() {
     let default = run(None, &json_path("platform-default"));
     let portable = run(Some("--no-platform-opt"), &json_path("platform-portable"));
     assert_eq!(default.0, "8\n");
-    for needle in [
-        "Peak memory: 529030 bytes",
-        "linear_memory: current 524288 bytes, peak 524288 bytes",
-        "runtime:       current 1566 bytes, peak 1566 bytes",
-        "memory.grow: 1 succeeded, 0 failed",
-        "Fuel consumed: 7284",
-    ] {
-        assert!(
-            default.1.contains(needle),
-            "{needle:?} not in {}",
-            default.1
-        );
-    }
+    assert_contains_all(
+        "the report",
+        &default.1,
+        &[
+            "Peak memory: 529030 bytes",
+            "linear_memory: current 524288 bytes, peak 524288 bytes",
+            "runtime:       current 1566 bytes, peak 1566 bytes",
+            "memory.grow: 1 succeeded, 0 failed",
+            "Fuel consumed: 7284",
+        ],
+    );
     assert_eq!(portable, default);
 }
 
@@ -142,12 +140,12 @@ fn a_failed_reservation_falls_back_to_the_heap() {
 
 #[test]
 fn help_documents_the_flag() {
-    let out = wrtd(&["--help"]);
-    assert_eq!(out.status.code(), Some(0));
-    let help = stdout(&out);
-    assert!(help.contains("--no-platform-opt"), "{help}");
-    assert!(
-        help.contains("Use the portable code instead of platform-specific"),
-        "{help}"
+    assert_contains_all(
+        "--help",
+        &help(),
+        &[
+            "--no-platform-opt",
+            "Use the portable code instead of platform-specific",
+        ],
     );
 }

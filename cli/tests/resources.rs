@@ -11,7 +11,9 @@ use serde_json::Value;
 
 mod common;
 
-use common::{data, example, json_path, stderr, stdout, wrtd, FAILURE, TRAP, USAGE};
+use common::{
+    assert_contains_all, data, example, help, json_path, stderr, stdout, wrtd, FAILURE, TRAP, USAGE,
+};
 
 /// One wasm page.
 const PAGE: u64 = 65536;
@@ -192,11 +194,42 @@ fn check_report(report: &str) -> TextProfile {
     p
 }
 
-/// Fuel the library itself reports for calling `func(args)` in `module`
-/// with `fuel` units, and whether the call ran out of fuel.
-fn library_fuel(module_bytes: &[u8], func: &str, args: &[wrt::Val], fuel: u64) -> (u64, bool) {
+/// Runs wrtd on `module` with `--memory-profile`, `--profile-json` to a file named after `test`
+/// and then `args`, and expects exit `code` and `expected_stdout`. Returns the text report, what
+/// [`check_report`] read from it, and the JSON profile.
+fn run_profiled(
+    test: &str,
+    module: &str,
+    args: &[&str],
+    code: i32,
+    expected_stdout: &str,
+) -> (String, TextProfile, Value) {
+    let json = json_path(test);
+    let mut all = vec![
+        module,
+        "--memory-profile",
+        "--profile-json",
+        json.to_str().unwrap(),
+    ];
+    all.extend_from_slice(args);
+    let out = wrtd(&all);
+    let report = stderr(&out);
+    assert_eq!(out.status.code(), Some(code), "{report}");
+    assert_eq!(stdout(&out), expected_stdout, "{report}");
+    let text = check_report(&report);
+    (report, text, read_json(&json))
+}
+
+/// What the library itself does with `module` and `fuel` units: a store holding an instance of
+/// it and, if `call` names one, how calling `func(args)` there ended.
+fn library_run(
+    module_bytes: &[u8],
+    lazy: bool,
+    fuel: u64,
+    call: Option<(&str, &[wrt::Val])>,
+) -> (wrt::Store<()>, Result<(), wrt::Error>) {
     let mut config = wrt::Config::new();
-    config.consume_fuel(true);
+    config.consume_fuel(true).lazy_translation(lazy);
     let engine = wrt::Engine::new(&config);
     let module = wrt::Module::new(&engine, module_bytes).unwrap();
     let mut store = wrt::Store::new(&engine, ());
@@ -204,6 +237,9 @@ fn library_fuel(module_bytes: &[u8], func: &str, args: &[wrt::Val], fuel: u64) -
     let instance = wrt::Linker::new(&engine)
         .instantiate(&mut store, &module)
         .unwrap();
+    let Some((func, args)) = call else {
+        return (store, Ok(()));
+    };
     let f = instance.get_func(&store, func).unwrap();
     let ty = f.ty(&store).unwrap();
     let mut results: Vec<wrt::Val> = ty
@@ -212,6 +248,13 @@ fn library_fuel(module_bytes: &[u8], func: &str, args: &[wrt::Val], fuel: u64) -
         .map(|&t| wrt::Val::default_for(t).unwrap())
         .collect();
     let outcome = f.call(&mut store, args, &mut results);
+    (store, outcome)
+}
+
+/// Fuel the library itself reports for calling `func(args)` in `module`
+/// with `fuel` units, and whether the call ran out of fuel.
+fn library_fuel(module_bytes: &[u8], func: &str, args: &[wrt::Val], fuel: u64) -> (u64, bool) {
+    let (store, outcome) = library_run(module_bytes, true, fuel, Some((func, args)));
     let out_of_fuel = match outcome {
         Ok(()) => false,
         Err(e) => {
@@ -226,33 +269,12 @@ fn wat_bytes(path: &str) -> Vec<u8> {
     wrt::wat2wasm(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-#[test]
-fn shipped_grow_wasm_matches_its_text() {
-    let built = wat_bytes(&example("grow.wat"));
-    let shipped = std::fs::read(example("grow.wasm")).unwrap();
-    assert!(
-        built == shipped,
-        "examples/wasm/grow.wasm is stale: run examples/wasm/build.sh"
-    );
-}
-
 // ---- memory profile ----
 
 #[test]
 fn grow_by_two_from_three_pages_peaks_at_327680_in_text_and_json() {
-    let json = json_path("grow");
-    let out = wrtd(&[
-        &data("grow.wat"),
-        "--memory-profile",
-        "--profile-json",
-        json.to_str().unwrap(),
-    ]);
-    let report = stderr(&out);
-    assert_eq!(out.status.code(), Some(0), "{report}");
     // The result (the old size, 3 pages) and nothing else on stdout.
-    assert_eq!(stdout(&out), "3\n");
-
-    let text = check_report(&report);
+    let (report, text, json) = run_profiled("grow", &data("grow.wat"), &[], 0, "3\n");
     assert_eq!(text.status, "✓ Execution completed successfully");
     assert_eq!(text.modules_executed, 1);
     assert_eq!(text.categories["linear_memory"], (5 * PAGE, 5 * PAGE));
@@ -267,7 +289,6 @@ fn grow_by_two_from_three_pages_peaks_at_327680_in_text_and_json() {
     assert!(text.categories["code"].0 > 0, "{report}");
     assert!(text.peak_usage > 327_680, "{report}");
 
-    let json = read_json(&json);
     assert_eq!(json["outcome"], "completed");
     assert_eq!(json["message"], Value::Null);
     assert_eq!(json["categories"]["linear_memory"]["peak_bytes"], 327_680);
@@ -286,14 +307,16 @@ fn profile_has_the_shape_of_the_product_description() {
     assert_eq!(lines[3], "  Memory Profiling:", "{report}");
     assert!(lines[4].starts_with("    Peak usage: "), "{report}");
     assert!(lines[5].starts_with("    Current usage: "), "{report}");
-    for needle in [
-        "Peak memory:",
-        "Memory Profiling:",
-        "Peak usage:",
-        "Current usage:",
-    ] {
-        assert!(report.contains(needle), "lacks {needle:?}: {report}");
-    }
+    assert_contains_all(
+        "the report",
+        &report,
+        &[
+            "Peak memory:",
+            "Memory Profiling:",
+            "Peak usage:",
+            "Current usage:",
+        ],
+    );
     // A human-readable size may follow the exact count, never replace it.
     let peak = byte_count(lines[2].trim_start().strip_prefix("Peak memory: ").unwrap());
     assert!(
@@ -347,24 +370,16 @@ fn json_alone_keeps_stderr_empty_and_is_deterministic() {
 
 #[test]
 fn text_and_json_agree_with_fuel_and_a_budget() {
-    let json = json_path("agree");
-    let out = wrtd(&[
-        &example("grow.wasm"),
+    let args = [
         "--fuel",
         "100000",
         "--memory",
         "1048576",
-        "--memory-profile",
-        "--profile-json",
-        json.to_str().unwrap(),
         "--function",
         "grow",
         "7",
-    ]);
-    let report = stderr(&out);
-    assert_eq!(out.status.code(), Some(0), "{report}");
-    assert_eq!(stdout(&out), "8\n");
-    let text = check_report(&report);
+    ];
+    let (report, text, json) = run_profiled("agree", &example("grow.wasm"), &args, 0, "8\n");
     assert_eq!(text.categories["linear_memory"], (8 * PAGE, 8 * PAGE));
     assert_eq!(text.budget, Some(1_048_576));
     assert!(text.peak_usage <= 1_048_576, "{report}");
@@ -375,7 +390,6 @@ fn text_and_json_agree_with_fuel_and_a_budget() {
     assert_eq!(text.fuel_consumed, Some(consumed), "{report}");
     assert_eq!(text.fuel_remaining, Some((100_000 - consumed, 100_000)));
 
-    let json = read_json(&json);
     assert_eq!(json["fuel"]["consumed"], consumed);
     assert_same_numbers(&text, &json);
 }
@@ -384,20 +398,9 @@ fn text_and_json_agree_with_fuel_and_a_budget() {
 /// (if `call`) after `grow(7)`.
 fn library_code(lazy: bool, call: bool) -> u64 {
     let shipped = std::fs::read(example("grow.wasm")).unwrap();
-    let mut config = wrt::Config::new();
-    config.consume_fuel(true).lazy_translation(lazy);
-    let engine = wrt::Engine::new(&config);
-    let module = wrt::Module::new(&engine, &shipped).unwrap();
-    let mut store = wrt::Store::new(&engine, ());
-    store.set_fuel(100_000).unwrap();
-    let instance = wrt::Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    if call {
-        let f = instance.get_func(&store, "grow").unwrap();
-        let mut out = [wrt::Val::I32(0)];
-        f.call(&mut store, &[wrt::Val::I32(7)], &mut out).unwrap();
-    }
+    let grow_7 = ("grow", &[wrt::Val::I32(7)][..]);
+    let (store, outcome) = library_run(&shipped, lazy, 100_000, call.then_some(grow_7));
+    outcome.unwrap();
     store
         .memory_profile()
         .category(wrt::MemoryCategory::Code)
@@ -406,8 +409,7 @@ fn library_code(lazy: bool, call: bool) -> u64 {
 
 #[test]
 fn eager_translation_gives_the_same_run_with_all_code_charged_up_front() {
-    let help = stdout(&wrtd(&["--help"]));
-    assert!(help.contains("--eager-translation"), "{help}");
+    assert_contains_all("--help", &help(), &["--eager-translation"]);
     let mut fuel = Vec::new();
     for (flag, lazy) in [(None, true), (Some("--eager-translation"), false)] {
         let grow = example("grow.wasm");
@@ -431,17 +433,7 @@ fn eager_translation_gives_the_same_run_with_all_code_charged_up_front() {
 
 #[test]
 fn profile_after_a_trap_reports_what_was_used() {
-    let json = json_path("trap");
-    let out = wrtd(&[
-        &data("start_traps.wat"),
-        "--memory-profile",
-        "--profile-json",
-        json.to_str().unwrap(),
-    ]);
-    let report = stderr(&out);
-    assert_eq!(out.status.code(), Some(TRAP), "{report}");
-    assert_eq!(stdout(&out), "");
-    let text = check_report(&report);
+    let (report, text, json) = run_profiled("trap", &data("start_traps.wat"), &[], TRAP, "");
     assert_eq!(text.status, "✗ Execution trapped: unreachable");
     assert_eq!(text.modules_executed, 1);
     // The error line comes last, after the profile.
@@ -452,7 +444,6 @@ fn profile_after_a_trap_reports_what_was_used() {
     );
     assert_eq!(report.matches("error: ").count(), 1, "{report}");
 
-    let json = read_json(&json);
     assert_eq!(json["outcome"], "trapped");
     assert_eq!(json["message"], "unreachable");
     assert_same_numbers(&text, &json);
@@ -590,19 +581,18 @@ fn bad_numbers_are_command_line_errors() {
 
 #[test]
 fn help_lists_the_resource_options() {
-    let out = wrtd(&["--help"]);
-    assert_eq!(out.status.code(), Some(0));
-    let help = stdout(&out);
-    for needle in [
-        "Resource limits and profiling:",
-        "--fuel <N>",
-        "--memory <BYTES>",
-        "--memory-profile",
-        "--profile-json <FILE>",
-        "3   the WebAssembly code trapped (including \"out of fuel\")",
-    ] {
-        assert!(help.contains(needle), "--help lacks {needle:?}:\n{help}");
-    }
+    assert_contains_all(
+        "--help",
+        &help(),
+        &[
+            "Resource limits and profiling:",
+            "--fuel <N>",
+            "--memory <BYTES>",
+            "--memory-profile",
+            "--profile-json <FILE>",
+            "3   the WebAssembly code trapped (including \"out of fuel\")",
+        ],
+    );
 }
 
 // ---- memory budget ----
@@ -615,14 +605,16 @@ fn four_gib_minimum_is_refused_by_the_budget() {
     assert_eq!(out.status.code(), Some(FAILURE), "{err}");
     assert_eq!(stdout(&out), "");
     assert_eq!(err.lines().count(), 1, "{err}");
-    for needle in [
-        "error: instantiating ",
-        "huge_memory.wat",
-        "memory budget of 16777216 bytes exceeded",
-        "4294967296",
-    ] {
-        assert!(err.contains(needle), "{err:?} lacks {needle:?}");
-    }
+    assert_contains_all(
+        "the error",
+        &err,
+        &[
+            "error: instantiating ",
+            "huge_memory.wat",
+            "memory budget of 16777216 bytes exceeded",
+            "4294967296",
+        ],
+    );
 }
 
 /// With the address space capped at 256 MiB, allocating 4 GiB would fail

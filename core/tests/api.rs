@@ -1,14 +1,12 @@
 //! The embedding API, exercised the way an embedder uses it.
 
+mod support;
+
+use support::{call, call_i32, compile, instantiate, instantiate_err};
 use wrt::{
     Caller, Config, Engine, Error, ErrorKind, Extern, FuncType, Linker, Memory, MemoryType, Module,
     Store, TrapCode, Val, ValType,
 };
-
-fn module(engine: &Engine, wat: &str) -> Module {
-    let bytes = wat::parse_str(wat).expect("test module parses");
-    Module::new(engine, &bytes).expect("test module compiles")
-}
 
 const FIB: &str = r#"(module
   (func $fib (export "fib") (param i64) (result i64)
@@ -30,27 +28,21 @@ const FIB: &str = r#"(module
 #[test]
 fn recursive_and_iterative_fib() {
     let engine = Engine::default();
-    let m = module(&engine, FIB);
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
-    let fib = instance.get_func(&store, "fib").unwrap();
-    let mut out = [Val::I64(0)];
-    fib.call(&mut store, &[Val::I64(20)], &mut out).unwrap();
-    assert_eq!(out[0], Val::I64(6765));
-    let fib_iter = instance.get_func(&store, "fib_iter").unwrap();
-    let mut out = [Val::I32(0)];
-    fib_iter
-        .call(&mut store, &[Val::I32(30)], &mut out)
-        .unwrap();
-    assert_eq!(out[0], Val::I32(832040));
+    let m = compile(&engine, FIB);
+    let (mut store, instance) = instantiate(&engine, &m, None);
+    let fib = call(&mut store, instance, "fib", &[Val::I64(20)]);
+    assert_eq!(fib.unwrap(), vec![Val::I64(6765)]);
+    assert_eq!(
+        call_i32(&mut store, instance, "fib_iter", &[30]).unwrap(),
+        832040
+    );
 }
 
 #[test]
 fn wrong_arguments_are_errors_not_panics() {
     let engine = Engine::default();
-    let m = module(&engine, FIB);
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+    let m = compile(&engine, FIB);
+    let (mut store, instance) = instantiate(&engine, &m, None);
     let fib = instance.get_func(&store, "fib").unwrap();
     let mut out = [Val::I64(0)];
     assert!(matches!(
@@ -76,7 +68,7 @@ fn wrong_arguments_are_errors_not_panics() {
 #[test]
 fn deep_recursion_traps_without_overflowing_the_host_stack() {
     let engine = Engine::new(Config::new().max_call_depth(100_000));
-    let m = module(
+    let m = compile(
         &engine,
         r#"(module (func $f (export "f") (param i32) (result i32)
               (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
@@ -86,15 +78,12 @@ fn deep_recursion_traps_without_overflowing_the_host_stack() {
     let handle = std::thread::Builder::new()
         .stack_size(256 * 1024)
         .spawn(move || {
-            let mut store = Store::new(&engine, ());
-            let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
-            let f = instance.get_func(&store, "f").unwrap();
-            let mut out = [Val::I32(0)];
-            f.call(&mut store, &[Val::I32(50_000)], &mut out).unwrap();
-            assert_eq!(out[0], Val::I32(50_000));
-            let err = f
-                .call(&mut store, &[Val::I32(1_000_000)], &mut out)
-                .unwrap_err();
+            let (mut store, instance) = instantiate(&engine, &m, None);
+            assert_eq!(
+                call_i32(&mut store, instance, "f", &[50_000]).unwrap(),
+                50_000
+            );
+            let err = call_i32(&mut store, instance, "f", &[1_000_000]).unwrap_err();
             assert_eq!(err.trap_code(), Some(TrapCode::CallStackExhausted));
             assert!(err.to_string().contains("call stack exhausted"));
         })
@@ -105,7 +94,7 @@ fn deep_recursion_traps_without_overflowing_the_host_stack() {
 #[test]
 fn host_functions_see_memory_and_host_data() {
     let engine = Engine::default();
-    let m = module(
+    let m = compile(
         &engine,
         r#"(module
           (import "env" "log" (func $log (param i32 i32)))
@@ -145,24 +134,18 @@ fn host_functions_see_memory_and_host_data() {
         )
         .unwrap();
     let instance = linker.instantiate(&mut store, &m).unwrap();
-    let run = instance.get_func(&store, "run").unwrap();
-    let mut out = [Val::I32(0)];
-    run.call(&mut store, &[], &mut out).unwrap();
-    assert_eq!(out[0], Val::I32(42));
+    assert_eq!(call_i32(&mut store, instance, "run", &[]).unwrap(), 42);
     assert_eq!(store.data(), &vec!["hello".to_string()]);
 }
 
 #[test]
 fn host_errors_propagate_and_missing_imports_are_link_errors() {
     let engine = Engine::default();
-    let m = module(
+    let m = compile(
         &engine,
         r#"(module (import "env" "fail" (func $fail)) (func (export "run") (call $fail)))"#,
     );
-    let mut store = Store::new(&engine, ());
-    let err = Linker::new(&engine)
-        .instantiate(&mut store, &m)
-        .unwrap_err();
+    let (mut store, err) = instantiate_err(&engine, &m);
     assert!(matches!(err.kind(), ErrorKind::Link { .. }), "{err}");
     assert!(err.to_string().contains("env::fail"));
 
@@ -173,11 +156,7 @@ fn host_errors_propagate_and_missing_imports_are_link_errors() {
         })
         .unwrap();
     let instance = linker.instantiate(&mut store, &m).unwrap();
-    let err = instance
-        .get_func(&store, "run")
-        .unwrap()
-        .call(&mut store, &[], &mut [])
-        .unwrap_err();
+    let err = call(&mut store, instance, "run", &[]).unwrap_err();
     assert!(err.to_string().contains("boom"));
 }
 
@@ -197,7 +176,7 @@ fn host_errors_keep_their_type_through_wasm() {
     impl std::error::Error for Refused {}
 
     let engine = Engine::default();
-    let m = module(
+    let m = compile(
         &engine,
         r#"(module (import "env" "ask" (func $ask (param i32)))
              (func $inner (param i32) (call $ask (local.get 0)))
@@ -223,7 +202,7 @@ fn host_errors_keep_their_type_through_wasm() {
 #[test]
 fn handles_from_another_store_are_refused() {
     let engine = Engine::default();
-    let m = module(
+    let m = compile(
         &engine,
         r#"(module (memory (export "m") 1 2) (table (export "t") 3 funcref)
              (global (export "g") i32 (i32.const 5)) (func (export "f") (param i32)))"#,
@@ -263,35 +242,22 @@ fn handles_from_another_store_are_refused() {
 #[test]
 fn traps_carry_spec_messages() {
     let engine = Engine::default();
-    let m = module(
+    let m = compile(
         &engine,
         r#"(module (memory 1)
           (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
           (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
           (func (export "unreachable") unreachable))"#,
     );
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
-    let mut out = [Val::I32(0)];
-    let div = instance.get_func(&store, "div").unwrap();
-    let e = div
-        .call(&mut store, &[Val::I32(1), Val::I32(0)], &mut out)
-        .unwrap_err();
+    let (mut store, instance) = instantiate(&engine, &m, None);
+    let mut trap = |name: &str, args: &[i32]| call_i32(&mut store, instance, name, args);
+    let e = trap("div", &[1, 0]).unwrap_err();
     assert_eq!(e.trap_code(), Some(TrapCode::IntegerDivideByZero));
-    let e = div
-        .call(&mut store, &[Val::I32(i32::MIN), Val::I32(-1)], &mut out)
-        .unwrap_err();
+    let e = trap("div", &[i32::MIN, -1]).unwrap_err();
     assert_eq!(e.trap_code(), Some(TrapCode::IntegerOverflow));
-    let load = instance.get_func(&store, "load").unwrap();
-    let e = load
-        .call(&mut store, &[Val::I32(65534)], &mut out)
-        .unwrap_err();
+    let e = trap("load", &[65534]).unwrap_err();
     assert_eq!(e.to_string(), "trap: out of bounds memory access");
-    let e = instance
-        .get_func(&store, "unreachable")
-        .unwrap()
-        .call(&mut store, &[], &mut [])
-        .unwrap_err();
+    let e = call(&mut store, instance, "unreachable", &[]).unwrap_err();
     assert_eq!(e.trap_code(), Some(TrapCode::Unreachable));
 }
 
@@ -320,13 +286,12 @@ fn malformed_and_invalid_modules_are_rejected() {
 #[test]
 fn memory_and_exports_through_the_api() {
     let engine = Engine::default();
-    let m = module(
+    let m = compile(
         &engine,
         r#"(module (memory (export "mem") 1 3) (global (export "g") (mut i32) (i32.const 7))
                    (func (export "size") (result i32) memory.size))"#,
     );
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+    let (mut store, instance) = instantiate(&engine, &m, None);
     let mem: Memory = instance.get_memory(&store, "mem").unwrap();
     assert_eq!(mem.size(&store).unwrap(), 1);
     assert_eq!(mem.grow(&mut store, 2).unwrap(), 1);
@@ -334,13 +299,7 @@ fn memory_and_exports_through_the_api() {
     mem.write(&mut store, 10, b"abc").unwrap();
     assert_eq!(&mem.data(&store).unwrap()[10..13], b"abc");
     assert!(mem.write(&mut store, 3 * 65536 - 1, b"ab").is_err());
-    let mut out = [Val::I32(0)];
-    instance
-        .get_func(&store, "size")
-        .unwrap()
-        .call(&mut store, &[], &mut out)
-        .unwrap();
-    assert_eq!(out[0], Val::I32(3));
+    assert_eq!(call_i32(&mut store, instance, "size", &[]).unwrap(), 3);
     let g = instance.get_global(&store, "g").unwrap();
     assert_eq!(g.get(&store).unwrap(), Val::I32(7));
     g.set(&mut store, Val::I32(9)).unwrap();
@@ -373,14 +332,13 @@ fn eqz_of_a_comparison_branches_like_wasm() {
         ));
     }
     let engine = Engine::default();
-    let m = module(&engine, &format!("(module {funcs})"));
+    let m = compile(&engine, &format!("(module {funcs})"));
     let ir = m.debug_ir();
     assert!(
         !ir.contains("I32EqImm") && !ir.contains("Eqz"),
         "eqz was not fused:\n{ir}"
     );
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+    let (mut store, instance) = instantiate(&engine, &m, None);
     let values = [f64::NAN, -1.0, 0.0, -0.0, 2.5, f64::INFINITY];
     for op in ops {
         for a in values {
@@ -395,15 +353,9 @@ fn eqz_of_a_comparison_branches_like_wasm() {
                 };
                 let expected = Val::I32(i32::from(!holds));
                 for kind in ["if", "br_if"] {
-                    let f = instance.get_func(&store, &format!("{kind}_{op}")).unwrap();
-                    let mut out = [Val::I32(-1)];
-                    f.call(
-                        &mut store,
-                        &[Val::F64(a.to_bits()), Val::F64(b.to_bits())],
-                        &mut out,
-                    )
-                    .unwrap();
-                    assert_eq!(out[0], expected, "{kind} eqz(f64.{op} {a} {b})");
+                    let args = [Val::F64(a.to_bits()), Val::F64(b.to_bits())];
+                    let out = call(&mut store, instance, &format!("{kind}_{op}"), &args);
+                    assert_eq!(out.unwrap(), vec![expected], "{kind} eqz(f64.{op} {a} {b})");
                 }
             }
         }
@@ -434,14 +386,13 @@ fn fused_address_addition_wraps_like_i32_add() {
     let wat =
         format!(r#"(module (memory 1) (data (i32.const 16) "\f0\f1\f2\f3\f4\f5\f6\f7") {funcs})"#);
     let engine = Engine::default();
-    let m = module(&engine, &wat);
+    let m = compile(&engine, &wat);
     let ir = m.debug_ir();
     assert!(
         ir.contains("AddImm dst=") && !ir.contains("I32AddImm"),
         "not fused:\n{ir}"
     );
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+    let (mut store, instance) = instantiate(&engine, &m, None);
     let expected: [i64; 7] = [
         0xf3f2_f1f0_u32 as i32 as i64,
         0xf7f6_f5f4_f3f2_f1f0_u64 as i64,
@@ -452,25 +403,19 @@ fn fused_address_addition_wraps_like_i32_add() {
         0xf3f2_f1f0_u32 as i32 as i64,
     ];
     for (i, (_, ty)) in loads.iter().enumerate() {
-        let f = instance.get_func(&store, &format!("f{i}")).unwrap();
-        let mut out = [Val::I64(0)];
+        let f = format!("f{i}");
+        let mut at = |address: i32| call(&mut store, instance, &f, &[Val::I32(address)]);
         // 0xfffffff0 + 32 wraps to 16, where the data is.
-        let r = f.call(&mut store, &[Val::I32(-16)], &mut out);
-        assert!(r.is_ok(), "f{i}: {r:?}");
-        let got = match out[0] {
-            Val::I32(v) if *ty == "i32" => i64::from(v),
-            Val::I64(v) => v,
+        let r = at(-16);
+        let got = match r.as_deref() {
+            Ok(&[Val::I32(v)]) if *ty == "i32" => i64::from(v),
+            Ok(&[Val::I64(v)]) => v,
             other => panic!("f{i}: {other:?}"),
         };
         assert_eq!(got, expected[i], "f{i}");
         // 0xffffffe0 + 32 wraps to 0; 65536 - 32 + 32 is past the end and traps.
-        assert!(
-            f.call(&mut store, &[Val::I32(-32)], &mut out).is_ok(),
-            "f{i} at 0"
-        );
-        let err = f
-            .call(&mut store, &[Val::I32(65536 - 32)], &mut out)
-            .unwrap_err();
+        assert!(at(-32).is_ok(), "f{i} at 0");
+        let err = at(65536 - 32).unwrap_err();
         assert_eq!(err.trap_code(), Some(TrapCode::MemoryOutOfBounds), "f{i}");
     }
 }
@@ -487,11 +432,9 @@ fn fused_br_table_index_wraps_like_i32_add() {
           (return (i32.const 12)))
         (i32.const 13)))"#;
     let engine = Engine::default();
-    let m = module(&engine, wat);
+    let m = compile(&engine, wat);
     assert!(m.debug_ir().contains("BrTableAddImm"), "{}", m.debug_ir());
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
-    let f = instance.get_func(&store, "f").unwrap();
+    let (mut store, instance) = instantiate(&engine, &m, None);
     for (arg, expected) in [
         (5, 10),
         (6, 11),
@@ -501,8 +444,7 @@ fn fused_br_table_index_wraps_like_i32_add() {
         (i32::MIN, 13),
         (-1, 13),
     ] {
-        let mut out = [Val::I32(0)];
-        f.call(&mut store, &[Val::I32(arg)], &mut out).unwrap();
-        assert_eq!(out[0], Val::I32(expected), "f({arg})");
+        let out = call_i32(&mut store, instance, "f", &[arg]);
+        assert_eq!(out.unwrap(), expected, "f({arg})");
     }
 }

@@ -3,41 +3,13 @@
 //! the test script runs this file both with the default (std) features and with
 //! `--no-default-features --features alloc`, so a difference between the builds fails one run.
 
-use wrt::{Config, Engine, Linker, MemoryCategory, Module, Store, Val};
+mod support;
 
-const MODULE: &str = r#"(module
-  (memory 1 10)
-  (table 4 funcref)
-  (global $g (mut i64) (i64.const 1))
-  (elem (i32.const 0) $sq $neg)
-  (type $un (func (param f64) (result f64)))
-  (func $sq (type $un) (f64.mul (local.get 0) (local.get 0)))
-  (func $neg (type $un) (f64.neg (local.get 0)))
-  (func $fib (param i32) (result i64)
-    (if (result i64) (i32.lt_u (local.get 0) (i32.const 2))
-      (then (i64.extend_i32_u (local.get 0)))
-      (else (i64.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
-                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
-  (func (export "run") (param i32) (result i64 f64 i32)
-    (local $i i32) (local $acc f64)
-    (drop (memory.grow (i32.const 2)))
-    (memory.fill (i32.const 0) (i32.const 7) (i32.const 4096))
-    (loop $l
-      (local.set $acc
-        (f64.add (local.get $acc)
-          (call_indirect (type $un)
-            (f64.div (f64.convert_i32_s (local.get $i)) (f64.const 3))
-            (i32.and (local.get $i) (i32.const 1)))))
-      (i64.store (i32.mul (local.get $i) (i32.const 8)) (global.get $g))
-      (global.set $g (i64.add (global.get $g) (i64.load (i32.const 16))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $l (i32.lt_u (local.get $i) (local.get 0))))
-    (i64.add (call $fib (i32.const 15)) (global.get $g))
-    (local.get $acc)
-    (memory.size)))"#;
+use support::MIXED_PROGRAM;
+use wrt::{Config, Engine, MemoryCategory, Val};
 
 struct Outcome {
-    results: [Val; 3],
+    results: Vec<Val>,
     fuel: u64,
     linear_memory: u64,
     tables: u64,
@@ -45,16 +17,9 @@ struct Outcome {
 }
 
 fn run(engine: &Engine) -> Outcome {
-    let module = Module::new(engine, &wat::parse_str(MODULE).unwrap()).unwrap();
-    let mut store = Store::new(engine, ());
-    store.set_fuel(1_000_000).unwrap();
-    let instance = Linker::new(engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    let run = instance.get_func(&store, "run").unwrap();
-    let mut results = [Val::I32(0), Val::I32(0), Val::I32(0)];
-    run.call(&mut store, &[Val::I32(100)], &mut results)
-        .unwrap();
+    let module = support::compile(engine, MIXED_PROGRAM);
+    let (mut store, instance) = support::instantiate(engine, &module, Some(1_000_000));
+    let results = support::call(&mut store, instance, "run", &[Val::I32(100)]).unwrap();
     let profile = store.memory_profile();
     Outcome {
         results,

@@ -2,17 +2,22 @@
 //! into the form under test (or that takes the fast path), with edge values and traps, and checks
 //! the results against what the unfused operators compute.
 
-use wrt::{Engine, Instance, Linker, Module, Store, TrapCode, Val};
+mod support;
+
+use wrt::{Engine, Instance, Store, TrapCode, Val};
 
 fn instantiate(wat: &str) -> (Store<()>, Instance) {
     let engine = Engine::default();
-    let bytes = wat::parse_str(wat).expect("test module parses");
-    let module = Module::new(&engine, &bytes).expect("test module compiles");
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .expect("test module instantiates");
-    (store, instance)
+    support::instantiate(&engine, &support::compile(&engine, wat), None)
+}
+
+/// Instantiates `wat` after checking that its translation has each of the fused `forms`.
+fn instantiate_fused(wat: &str, forms: &[&str]) -> (Store<()>, Instance) {
+    let ir = ir_of(wat);
+    for form in forms {
+        assert!(ir.contains(form), "no {form} in\n{ir}");
+    }
+    instantiate(wat)
 }
 
 /// Calls export `name`, returning its single result or the trap code.
@@ -22,12 +27,8 @@ fn call(
     name: &str,
     args: &[Val],
 ) -> Result<Val, TrapCode> {
-    let f = instance
-        .get_func(&*store, name)
-        .unwrap_or_else(|| panic!("no export {name}"));
-    let mut out = [Val::I32(0)];
-    match f.call(&mut *store, args, &mut out) {
-        Ok(()) => Ok(out[0]),
+    match support::call(store, instance, name, args) {
+        Ok(results) => Ok(results[0]),
         Err(e) => Err(e.trap_code().unwrap_or_else(|| panic!("{name}: {e}"))),
     }
 }
@@ -131,11 +132,7 @@ fn call_indirect_sees_table_changes_and_traps() {
 }
 
 fn ir_of(wat: &str) -> String {
-    let engine = Engine::default();
-    let bytes = wat::parse_str(wat).expect("test module parses");
-    Module::new(&engine, &bytes)
-        .expect("test module compiles")
-        .debug_ir()
+    support::compile(&Engine::default(), wat).debug_ir()
 }
 
 /// `i32.shl x, K; i32.add C` (`I32ShlAddImm`) and a load from it (`Load32ShlAddImm`,
@@ -170,11 +167,8 @@ const SHL_ADD: &str = r#"(module
 
 #[test]
 fn shl_add_imm_and_indexed_loads() {
-    let ir = ir_of(SHL_ADD);
-    for form in ["I32ShlAddImm", "Load32ShlAddImm", "Load64ShlAddImm"] {
-        assert!(ir.contains(form), "no {form} in\n{ir}");
-    }
-    let (mut store, instance) = instantiate(SHL_ADD);
+    let forms = ["I32ShlAddImm", "Load32ShlAddImm", "Load64ShlAddImm"];
+    let (mut store, instance) = instantiate_fused(SHL_ADD, &forms);
     let s = &mut store;
     let one = |s: &mut Store<()>, name: &str, i: i32| call(s, instance, name, &[Val::I32(i)]);
     assert_eq!(one(s, "addr", 3), Ok(Val::I32(1036)));
@@ -313,16 +307,13 @@ const BIT_TEST: &str = r#"(module
 
 #[test]
 fn bit_tests_branch_in_one_instruction() {
-    let ir = ir_of(BIT_TEST);
-    for form in [
+    let forms = [
         "BrI32AndImmEqz",
         "BrI32AndImmNez",
         "BrI64AndImmEqz",
         "BrI64AndImmNez",
-    ] {
-        assert!(ir.contains(form), "no {form} in\n{ir}");
-    }
-    let (mut store, instance) = instantiate(BIT_TEST);
+    ];
+    let (mut store, instance) = instantiate_fused(BIT_TEST, &forms);
     let s = &mut store;
     let run = |s: &mut Store<()>, name: &str, x: Val| -> i32 {
         match call(s, instance, name, &[x, Val::I32(0)]) {
@@ -383,16 +374,13 @@ const STORE_ADD: &str = r#"(module
 
 #[test]
 fn stores_to_a_sum_with_an_immediate() {
-    let ir = ir_of(STORE_ADD);
-    for form in [
+    let forms = [
         "Store8AddImm",
         "Store16AddImm",
         "Store32AddImm",
         "Store64AddImm",
-    ] {
-        assert!(ir.contains(form), "no {form} in\n{ir}");
-    }
-    let (mut store, instance) = instantiate(STORE_ADD);
+    ];
+    let (mut store, instance) = instantiate_fused(STORE_ADD, &forms);
     let s = &mut store;
     let mut run = |name: &str, p: i32, v: i32| {
         let r = call(s, instance, name, &[Val::I32(p), Val::I32(v)]);
@@ -438,11 +426,7 @@ const LOAD_ADD: &str = r#"(module
 
 #[test]
 fn loads_from_a_sum_of_two_slots() {
-    let ir = ir_of(LOAD_ADD);
-    for form in ["Load32Add ", "Load64Add "] {
-        assert!(ir.contains(form), "no {form} in\n{ir}");
-    }
-    let (mut store, instance) = instantiate(LOAD_ADD);
+    let (mut store, instance) = instantiate_fused(LOAD_ADD, &["Load32Add ", "Load64Add "]);
     let s = &mut store;
     let mut run = |name: &str, p: i32, i: i32| call(s, instance, name, &[Val::I32(p), Val::I32(i)]);
     assert_eq!(run("load32", 1, 2), Ok(Val::I32(0x0706_0504)));

@@ -3,14 +3,14 @@
 //! function's translated code when it first calls it. Eager translation does everything in
 //! `Module::new` and charges all code at instantiation.
 
-use wrt::{Config, Engine, Error, ErrorKind, Linker, MemoryCategory, Module, Store, Val};
+mod support;
+
+use support::binary::leb;
+use support::{call_i32, compile, instantiate, MIXED_PROGRAM};
+use wrt::{Config, Engine, ErrorKind, Linker, MemoryCategory, Module, Store, Val};
 
 fn engine(lazy: bool) -> Engine {
     Engine::new(Config::new().lazy_translation(lazy))
-}
-
-fn compile(engine: &Engine, wat: &str) -> Result<Module, Error> {
-    Module::new(engine, &wat::parse_str(wat).unwrap())
 }
 
 /// Functions 0, 1 and 2; `quad` calls `double`, nothing calls `never`.
@@ -26,21 +26,6 @@ fn code(store: &Store<()>) -> u64 {
         .memory_profile()
         .category(MemoryCategory::Code)
         .current
-}
-
-fn call(
-    store: &mut Store<()>,
-    instance: wrt::Instance,
-    name: &str,
-    arg: i32,
-) -> Result<i32, Error> {
-    let f = instance.get_func(&*store, name).unwrap();
-    let mut out = [Val::I32(0)];
-    f.call(&mut *store, &[Val::I32(arg)], &mut out)?;
-    match out[0] {
-        Val::I32(v) => Ok(v),
-        other => panic!("{name} returned {other:?}"),
-    }
 }
 
 /// Bytes of the code section of a binary module (what a lazily translated module keeps).
@@ -108,13 +93,12 @@ fn functions_are_translated_and_charged_on_their_first_call() {
     let lazy = engine(true);
     let module = Module::new(&lazy, &wasm).unwrap();
     assert_eq!(module.debug_translated_funcs(), 0);
-    let mut store = Store::new(&lazy, ());
-    let instance = Linker::new(&lazy).instantiate(&mut store, &module).unwrap();
+    let (mut store, instance) = instantiate(&lazy, &module, None);
     assert_eq!(module.debug_translated_funcs(), 0);
     let at_instantiation = code(&store);
     assert!(at_instantiation > 0, "metadata and bodies are charged");
 
-    assert_eq!(call(&mut store, instance, "quad", 3).unwrap(), 12);
+    assert_eq!(call_i32(&mut store, instance, "quad", &[3]).unwrap(), 12);
     assert_eq!(module.debug_translated_funcs(), 2);
     let double = module.debug_code_bytes(0).unwrap();
     let quad = module.debug_code_bytes(1).unwrap();
@@ -125,8 +109,8 @@ fn functions_are_translated_and_charged_on_their_first_call() {
     );
     assert_eq!(code(&store), at_instantiation + double + quad);
     // Calling again charges nothing more.
-    assert_eq!(call(&mut store, instance, "double", 5).unwrap(), 10);
-    assert_eq!(call(&mut store, instance, "quad", 1).unwrap(), 4);
+    assert_eq!(call_i32(&mut store, instance, "double", &[5]).unwrap(), 10);
+    assert_eq!(call_i32(&mut store, instance, "quad", &[1]).unwrap(), 4);
     assert_eq!(code(&store), at_instantiation + double + quad);
 
     // Eager translation makes the same code, and charges all of it at instantiation.
@@ -135,20 +119,17 @@ fn functions_are_translated_and_charged_on_their_first_call() {
     assert_eq!(eager_module.debug_translated_funcs(), 3);
     assert_eq!(eager_module.debug_code_bytes(0), Some(double));
     assert_eq!(eager_module.debug_code_bytes(1), Some(quad));
-    let mut eager_store = Store::new(&eager, ());
-    let eager_instance = Linker::new(&eager)
-        .instantiate(&mut eager_store, &eager_module)
-        .unwrap();
+    let (mut eager_store, eager_instance) = instantiate(&eager, &eager_module, None);
     let eager_code = code(&eager_store);
     assert_eq!(
-        call(&mut eager_store, eager_instance, "quad", 3).unwrap(),
+        call_i32(&mut eager_store, eager_instance, "quad", &[3]).unwrap(),
         12
     );
     assert_eq!(code(&eager_store), eager_code);
 
     // Once every function has been called, the lazy store holds the eager figure plus the
     // function bodies the lazy module keeps to translate from.
-    assert_eq!(call(&mut store, instance, "never", 1).unwrap(), 100);
+    assert_eq!(call_i32(&mut store, instance, "never", &[1]).unwrap(), 100);
     assert_eq!(module.debug_code_bytes(2), eager_module.debug_code_bytes(2));
     assert_eq!(code(&store), eager_code + code_section_len(&wasm));
 }
@@ -156,7 +137,7 @@ fn functions_are_translated_and_charged_on_their_first_call() {
 #[test]
 fn each_store_is_charged_once_for_each_function_it_calls() {
     let lazy = engine(true);
-    let module = compile(&lazy, THREE).unwrap();
+    let module = compile(&lazy, THREE);
     let linker = Linker::new(&lazy);
     let mut a = Store::new(&lazy, ());
     let mut b = Store::new(&lazy, ());
@@ -165,12 +146,12 @@ fn each_store_is_charged_once_for_each_function_it_calls() {
     let (a0, b0) = (code(&a), code(&b));
     assert_eq!(a0, b0);
 
-    assert_eq!(call(&mut a, a1, "double", 1).unwrap(), 2);
+    assert_eq!(call_i32(&mut a, a1, "double", &[1]).unwrap(), 2);
     let double = module.debug_code_bytes(0).unwrap();
     assert_eq!(code(&a), a0 + double);
     assert_eq!(code(&b), b0, "b has not called it");
     // `b` finds `double` translated already, and is charged for it all the same.
-    assert_eq!(call(&mut b, b1, "double", 2).unwrap(), 4);
+    assert_eq!(call_i32(&mut b, b1, "double", &[2]).unwrap(), 4);
     assert_eq!(module.debug_translated_funcs(), 1);
     assert_eq!(code(&b), b0 + double);
 
@@ -178,12 +159,12 @@ fn each_store_is_charged_once_for_each_function_it_calls() {
     // per instance.
     let a2 = linker.instantiate(&mut a, &module).unwrap();
     assert_eq!(code(&a), a0 + double);
-    assert_eq!(call(&mut a, a2, "double", 3).unwrap(), 6);
+    assert_eq!(call_i32(&mut a, a2, "double", &[3]).unwrap(), 6);
     assert_eq!(code(&a), a0 + double);
-    assert_eq!(call(&mut a, a2, "quad", 1).unwrap(), 4);
+    assert_eq!(call_i32(&mut a, a2, "quad", &[1]).unwrap(), 4);
     let quad = module.debug_code_bytes(1).unwrap();
     assert_eq!(code(&a), a0 + double + quad);
-    assert_eq!(call(&mut a, a1, "quad", 1).unwrap(), 4);
+    assert_eq!(call_i32(&mut a, a1, "quad", &[1]).unwrap(), 4);
     assert_eq!(code(&a), a0 + double + quad);
     assert_eq!(code(&b), b0 + double);
 }
@@ -198,12 +179,9 @@ fn a_first_call_whose_code_does_not_fit_fails_with_the_budget_error() {
         }
         let engine = Engine::new(&config);
         let module = Module::new(&engine, &wasm).unwrap();
-        let mut store = Store::new(&engine, ());
-        let instance = Linker::new(&engine)
-            .instantiate(&mut store, &module)
-            .unwrap();
+        let (mut store, instance) = instantiate(&engine, &module, None);
         let instantiated = store.memory_profile().total.current;
-        let outcome = call(&mut store, instance, "double", 21);
+        let outcome = call_i32(&mut store, instance, "double", &[21]);
         (store, instance, instantiated, outcome)
     };
     // Without a budget: what instantiation and the first call use.
@@ -222,7 +200,7 @@ fn a_first_call_whose_code_does_not_fit_fails_with_the_budget_error() {
     assert!(profile.total.current < after_call);
     let code_before = code(&store);
     // Nothing was cached: the next call fails the same way.
-    let again = call(&mut store, instance, "double", 21).unwrap_err();
+    let again = call_i32(&mut store, instance, "double", &[21]).unwrap_err();
     assert_eq!(again.to_string(), err.to_string());
     assert_eq!(code(&store), code_before);
     assert_eq!(store.memory_profile().budget_refusals, 2);
@@ -235,35 +213,7 @@ fn a_first_call_whose_code_does_not_fit_fails_with_the_budget_error() {
 
 /// Programs exercising calls (direct, indirect, tail), branches, memory, globals and floats.
 const PROGRAMS: &[&str] = &[
-    r#"(module
-      (memory 1 10)
-      (table 4 funcref)
-      (global $g (mut i64) (i64.const 1))
-      (elem (i32.const 0) $sq $neg)
-      (type $un (func (param f64) (result f64)))
-      (func $sq (type $un) (f64.mul (local.get 0) (local.get 0)))
-      (func $neg (type $un) (f64.neg (local.get 0)))
-      (func $fib (param i32) (result i64)
-        (if (result i64) (i32.lt_u (local.get 0) (i32.const 2))
-          (then (i64.extend_i32_u (local.get 0)))
-          (else (i64.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
-                         (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
-      (func (export "run") (param i32) (result i64)
-        (local $i i32) (local $acc f64)
-        (drop (memory.grow (i32.const 2)))
-        (memory.fill (i32.const 0) (i32.const 7) (i32.const 4096))
-        (loop $l
-          (local.set $acc
-            (f64.add (local.get $acc)
-              (call_indirect (type $un)
-                (f64.div (f64.convert_i32_s (local.get $i)) (f64.const 3))
-                (i32.and (local.get $i) (i32.const 1)))))
-          (i64.store (i32.mul (local.get $i) (i32.const 8)) (global.get $g))
-          (global.set $g (i64.add (global.get $g) (i64.load (i32.const 16))))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br_if $l (i32.lt_u (local.get $i) (local.get 0))))
-        (i64.add (i64.add (call $fib (i32.const 15)) (global.get $g))
-                 (i64.trunc_sat_f64_s (local.get $acc)))))"#,
+    MIXED_PROGRAM,
     r#"(module
       (func $count (param i32 i64) (result i64)
         (if (result i64) (i32.eqz (local.get 0))
@@ -296,22 +246,16 @@ fn eager_and_lazy_give_the_same_code_results_and_fuel() {
                 .deterministic(true)
                 .memory_budget(1 << 20);
             let engine = Engine::new(&config);
-            let module = compile(&engine, wat).unwrap();
-            let mut store = Store::new(&engine, ());
-            store.set_fuel(10_000_000).unwrap();
-            let instance = Linker::new(&engine)
-                .instantiate(&mut store, &module)
-                .unwrap();
-            let run = instance.get_func(&store, "run").unwrap();
-            let mut out = [Val::I64(0)];
-            run.call(&mut store, &[Val::I32(100)], &mut out).unwrap();
+            let module = compile(&engine, wat);
+            let (mut store, instance) = instantiate(&engine, &module, Some(10_000_000));
+            let results = support::call(&mut store, instance, "run", &[Val::I32(100)]).unwrap();
             let profile = store.memory_profile();
             let others: Vec<_> = MemoryCategory::ALL
                 .iter()
                 .filter(|c| !matches!(c, MemoryCategory::Code | MemoryCategory::Runtime))
                 .map(|&c| profile.category(c))
                 .collect();
-            (out[0], store.fuel_consumed(), others, module.debug_ir())
+            (results, store.fuel_consumed(), others, module.debug_ir())
         };
         let (lazy, eager) = (outcome(true), outcome(false));
         assert_eq!(lazy.0, eager.0, "program {p}: results");
@@ -332,9 +276,8 @@ fn a_start_function_is_translated_at_instantiation() {
       (func (export "unused") (result i32) (i32.const 1))
       (start $start))"#;
     let lazy = engine(true);
-    let module = compile(&lazy, wat).unwrap();
-    let mut store = Store::new(&lazy, ());
-    let instance = Linker::new(&lazy).instantiate(&mut store, &module).unwrap();
+    let module = compile(&lazy, wat);
+    let (store, instance) = instantiate(&lazy, &module, None);
     assert_eq!(module.debug_translated_funcs(), 1);
     let g = instance.get_global(&store, "g").unwrap();
     assert_eq!(g.get(&store).unwrap(), Val::I32(7));
@@ -344,19 +287,16 @@ fn a_start_function_is_translated_at_instantiation() {
 fn stores_on_several_threads_share_one_lazily_translated_module() {
     fn shareable<T: Send + Sync>(_: &T) {}
     let lazy = engine(true);
-    let module = compile(&lazy, THREE).unwrap();
+    let module = compile(&lazy, THREE);
     shareable(&module);
     let charged: Vec<(i32, u64, u64)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..4)
             .map(|i| {
                 let (engine, module) = (lazy.clone(), module.clone());
                 scope.spawn(move || {
-                    let mut store = Store::new(&engine, ());
-                    let instance = Linker::new(&engine)
-                        .instantiate(&mut store, &module)
-                        .unwrap();
+                    let (mut store, instance) = instantiate(&engine, &module, None);
                     let before = code(&store);
-                    let result = call(&mut store, instance, "quad", i).unwrap();
+                    let result = call_i32(&mut store, instance, "quad", &[i]).unwrap();
                     (result, before, code(&store))
                 })
             })
@@ -371,19 +311,6 @@ fn stores_on_several_threads_share_one_lazily_translated_module() {
     }
 }
 
-/// LEB128 of `n`.
-fn leb(mut n: u32, out: &mut Vec<u8>) {
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
 #[test]
 fn a_body_too_large_for_the_size_bound_is_measured_instead() {
     // `nop` x 2.2 million: past the size the frame bound accepts on size alone (about 2.1 MB),
@@ -393,25 +320,19 @@ fn a_body_too_large_for_the_size_bound_is_measured_instead() {
     body.resize(1 + nops, 0x01);
     body.extend([0x41, 0x07, 0x0b]); // i32.const 7, end
     let mut code = vec![0x01];
-    leb(body.len() as u32, &mut code);
+    leb(&mut code, body.len() as u64);
     code.extend(&body);
     let mut wasm = vec![0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
     wasm.extend([0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f]); // type: [] -> [i32]
     wasm.extend([0x03, 0x02, 0x01, 0x00]); // one function of type 0
     wasm.extend([0x07, 0x05, 0x01, 0x01, b'f', 0x00, 0x00]); // export "f" = func 0
     wasm.push(0x0a);
-    leb(code.len() as u32, &mut wasm);
+    leb(&mut wasm, code.len() as u64);
     wasm.extend(&code);
     for lazy in [true, false] {
         let engine = engine(lazy);
         let module = Module::new(&engine, &wasm).unwrap();
-        let mut store = Store::new(&engine, ());
-        let instance = Linker::new(&engine)
-            .instantiate(&mut store, &module)
-            .unwrap();
-        let f = instance.get_func(&store, "f").unwrap();
-        let mut out = [Val::I32(0)];
-        f.call(&mut store, &[], &mut out).unwrap();
-        assert_eq!(out[0], Val::I32(7));
+        let (mut store, instance) = instantiate(&engine, &module, None);
+        assert_eq!(call_i32(&mut store, instance, "f", &[]).unwrap(), 7);
     }
 }

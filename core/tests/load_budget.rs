@@ -6,8 +6,14 @@
 
 #[path = "support/counting.rs"]
 mod counting;
+mod support;
 
-use wrt::{Config, Engine, Error, Linker, Module, Store, Val};
+use support::binary::{
+    big_datas, datas, elements, exports, functions, globals, imports, long_bodies, long_elements,
+    long_names, types, wide_types,
+};
+use support::{call_i32, instantiate};
+use wrt::{Config, Engine, Error, Module};
 
 /// `Module::new` of `shape(n)` under `budget`, and the peak number of bytes the process held
 /// meanwhile (everything else that allocates waits its turn).
@@ -18,177 +24,6 @@ fn load(shape: fn(u64) -> Vec<u8>, n: u64, budget: u64, lazy: bool) -> (Result<(
     let (module, peak) = counting::peak_heap_of(|| Module::new(&engine, &bytes));
     // The module and its bytes are freed during the turn too.
     (module.map(drop), peak)
-}
-
-fn leb(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let byte = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-/// A section with `count` items, each `item` written by `f`.
-fn section(out: &mut Vec<u8>, id: u8, count: u64, f: impl Fn(&mut Vec<u8>, u64)) {
-    let mut payload = Vec::new();
-    leb(&mut payload, count);
-    for i in 0..count {
-        f(&mut payload, i);
-    }
-    out.push(id);
-    leb(out, payload.len() as u64);
-    out.extend_from_slice(&payload);
-}
-
-fn header() -> Vec<u8> {
-    b"\0asm\x01\0\0\0".to_vec()
-}
-
-/// `n` function types `(func (param i32) (result i32))`.
-fn types(n: u64) -> Vec<u8> {
-    let mut m = header();
-    section(&mut m, 1, n, |o, _| {
-        o.extend_from_slice(&[0x60, 1, 0x7f, 1, 0x7f])
-    });
-    m
-}
-
-/// One type and `n` functions `(func)` with empty bodies.
-fn functions(n: u64) -> Vec<u8> {
-    let mut m = header();
-    section(&mut m, 1, 1, |o, _| o.extend_from_slice(&[0x60, 0, 0]));
-    section(&mut m, 3, n, |o, _| o.push(0));
-    section(&mut m, 10, n, |o, _| o.extend_from_slice(&[2, 0, 0x0b]));
-    m
-}
-
-/// `n` globals `(global (mut i32) (i32.const 0))`.
-fn globals(n: u64) -> Vec<u8> {
-    let mut m = header();
-    section(&mut m, 6, n, |o, _| {
-        o.extend_from_slice(&[0x7f, 1, 0x41, 0, 0x0b])
-    });
-    m
-}
-
-/// `n` imported functions `"m" "f<i>"` of one type.
-fn imports(n: u64) -> Vec<u8> {
-    let mut m = header();
-    section(&mut m, 1, 1, |o, _| o.extend_from_slice(&[0x60, 0, 0]));
-    section(&mut m, 2, n, |o, i| {
-        o.extend_from_slice(&[1, b'm']);
-        let name = format!("f{i}");
-        leb(o, name.len() as u64);
-        o.extend_from_slice(name.as_bytes());
-        o.extend_from_slice(&[0x00, 0]);
-    });
-    m
-}
-
-/// One function exported `n` times under different names.
-fn exports(n: u64) -> Vec<u8> {
-    let mut m = header();
-    section(&mut m, 1, 1, |o, _| o.extend_from_slice(&[0x60, 0, 0]));
-    section(&mut m, 3, 1, |o, _| o.push(0));
-    section(&mut m, 7, n, |o, i| {
-        let name = format!("e{i}");
-        leb(o, name.len() as u64);
-        o.extend_from_slice(name.as_bytes());
-        o.extend_from_slice(&[0x00, 0]);
-    });
-    section(&mut m, 10, 1, |o, _| o.extend_from_slice(&[2, 0, 0x0b]));
-    m
-}
-
-/// A memory and `n` passive data segments of 4 bytes each.
-fn datas(n: u64) -> Vec<u8> {
-    let mut m = header();
-    section(&mut m, 5, 1, |o, _| o.extend_from_slice(&[0, 1]));
-    section(&mut m, 11, n, |o, _| {
-        o.extend_from_slice(&[1, 4, 1, 2, 3, 4])
-    });
-    m
-}
-
-/// A function and `n` passive element segments of 4 references to it.
-fn elements(n: u64) -> Vec<u8> {
-    let mut m = header();
-    section(&mut m, 1, 1, |o, _| o.extend_from_slice(&[0x60, 0, 0]));
-    section(&mut m, 3, 1, |o, _| o.push(0));
-    section(&mut m, 9, n, |o, _| {
-        o.extend_from_slice(&[1, 0x00, 4, 0, 0, 0, 0])
-    });
-    section(&mut m, 10, 1, |o, _| o.extend_from_slice(&[2, 0, 0x0b]));
-    m
-}
-
-/// `n` imported globals with names of 200 bytes.
-fn long_names(n: u64) -> Vec<u8> {
-    let mut m = header();
-    section(&mut m, 2, n, |o, i| {
-        let name = format!("{i:0>200}");
-        o.extend_from_slice(&[1, b'm']);
-        leb(o, name.len() as u64);
-        o.extend_from_slice(name.as_bytes());
-        o.extend_from_slice(&[0x03, 0x7f, 0]);
-    });
-    m
-}
-
-/// `n` function types of 200 parameters each.
-fn wide_types(n: u64) -> Vec<u8> {
-    let mut m = header();
-    section(&mut m, 1, n, |o, _| {
-        o.extend_from_slice(&[0x60]);
-        leb(o, 200);
-        o.extend_from_slice(&[0x7e; 200]);
-        o.push(0);
-    });
-    m
-}
-
-/// A memory and `n` passive data segments of 1000 bytes each.
-fn big_datas(n: u64) -> Vec<u8> {
-    let mut m = header();
-    section(&mut m, 5, 1, |o, _| o.extend_from_slice(&[0, 1]));
-    section(&mut m, 11, n, |o, _| {
-        o.push(1);
-        leb(o, 1000);
-        o.extend_from_slice(&[7; 1000]);
-    });
-    m
-}
-
-/// A function and `n` passive element segments of 200 references each.
-fn long_elements(n: u64) -> Vec<u8> {
-    let mut m = header();
-    section(&mut m, 1, 1, |o, _| o.extend_from_slice(&[0x60, 0, 0]));
-    section(&mut m, 3, 1, |o, _| o.push(0));
-    section(&mut m, 9, n, |o, _| {
-        o.extend_from_slice(&[1, 0x00]);
-        leb(o, 200);
-        o.extend_from_slice(&[0; 200]);
-    });
-    section(&mut m, 10, 1, |o, _| o.extend_from_slice(&[2, 0, 0x0b]));
-    m
-}
-
-/// `n` functions whose bodies are 200 bytes of `nop`.
-fn long_bodies(n: u64) -> Vec<u8> {
-    let mut m = header();
-    section(&mut m, 1, 1, |o, _| o.extend_from_slice(&[0x60, 0, 0]));
-    section(&mut m, 3, n, |o, _| o.push(0));
-    section(&mut m, 10, n, |o, _| {
-        leb(o, 202);
-        o.push(0);
-        o.extend_from_slice(&[0x01; 200]);
-        o.push(0x0b);
-    });
-    m
 }
 
 type Shape = (&'static str, fn(u64) -> Vec<u8>);
@@ -279,13 +114,9 @@ fn a_first_call_allocates_no_code_beyond_the_budget() {
     let _turn = counting::turn();
     let engine = Engine::new(Config::new().memory_budget(budget).lazy_translation(true));
     let module = Module::new(&engine, &wasm).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    let f = instance.get_func(&store, "f").unwrap();
+    let (mut store, instance) = instantiate(&engine, &module, None);
     let available = budget - store.memory_profile().total.current;
-    let (outcome, peak) = counting::peak_heap_of(|| f.call(&mut store, &[], &mut [Val::I32(0)]));
+    let (outcome, peak) = counting::peak_heap_of(|| call_i32(&mut store, instance, "f", &[]));
     let err = outcome.unwrap_err();
     assert!(err.to_string().contains("code needs at least"), "{err}");
     assert!(
@@ -296,14 +127,8 @@ fn a_first_call_allocates_no_code_beyond_the_budget() {
     drop(store);
     let engine = Engine::new(Config::new().lazy_translation(true));
     let module = Module::new(&engine, &wasm).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    let mut out = [Val::I32(0)];
-    let f = instance.get_func(&store, "f").unwrap();
-    f.call(&mut store, &[], &mut out).unwrap();
-    assert_eq!(out[0], Val::I32(20_000));
+    let (mut store, instance) = instantiate(&engine, &module, None);
+    assert_eq!(call_i32(&mut store, instance, "f", &[]).unwrap(), 20_000);
 }
 
 /// `n` functions of `adds` additions each (about 16 bytes of code per addition), and, if

@@ -2,7 +2,9 @@
 //! on 64-bit Unix with the `platform-optimizations` feature) and the portable heap backend must
 //! be indistinguishable to a program and to the embedder, except that the mmap one never moves.
 
-use wrt::{Config, Engine, Instance, Linker, MemoryCategory, MemoryProfile, Module, Store, Val};
+mod support;
+
+use wrt::{Config, Engine, Instance, Linker, MemoryCategory, MemoryProfile, Store, Val};
 
 /// Grows, writes, fills, copies and reads back, so every memory path of the interpreter runs.
 const PROGRAM: &str = r#"(module
@@ -42,26 +44,11 @@ fn engine(platform: bool, budget: Option<u64>) -> Engine {
 }
 
 fn instantiate(engine: &Engine, wat: &str) -> (Store<()>, Instance) {
-    let module = Module::new(engine, &wat::parse_str(wat).unwrap()).unwrap();
-    let mut store = Store::new(engine, ());
-    store.set_fuel(10_000_000).unwrap();
-    let instance = Linker::new(engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    (store, instance)
+    support::instantiate(engine, &support::compile(engine, wat), Some(10_000_000))
 }
 
-fn call(
-    store: &mut Store<()>,
-    instance: &Instance,
-    name: &str,
-    args: &[Val],
-    n: usize,
-) -> Vec<Val> {
-    let f = instance.get_func(&*store, name).unwrap();
-    let mut out = vec![Val::I32(0); n];
-    f.call(&mut *store, args, &mut out).unwrap();
-    out
+fn call(store: &mut Store<()>, instance: &Instance, name: &str, args: &[Val]) -> Vec<Val> {
+    support::call(store, *instance, name, args).unwrap()
 }
 
 #[test]
@@ -83,7 +70,6 @@ fn memory_grow_keeps_the_base_address_and_new_pages_are_zero() {
         &instance,
         "store",
         &[Val::I32(PAGE as i32 - 8), Val::I64(-1)],
-        0,
     );
     let base = memory.data(&store).unwrap().as_ptr();
     // Keep the heap busy in between, so a heap buffer would have reason to move.
@@ -91,7 +77,7 @@ fn memory_grow_keeps_the_base_address_and_new_pages_are_zero() {
     for delta in [1, 2, 5, 23] {
         ballast.push(vec![0xAAu8; 3 * PAGE]);
         let old = memory.size(&store).unwrap();
-        let got = call(&mut store, &instance, "grow", &[Val::I32(delta)], 1);
+        let got = call(&mut store, &instance, "grow", &[Val::I32(delta)]);
         assert_eq!(got, [Val::I32(old as i32)]);
         let data = memory.data(&store).unwrap();
         assert_eq!(
@@ -104,18 +90,12 @@ fn memory_grow_keeps_the_base_address_and_new_pages_are_zero() {
         assert_eq!(&data[16..24], b"platform");
         let last = data.len() as i32 - 8;
         assert_eq!(
-            call(&mut store, &instance, "load", &[Val::I32(last)], 1),
+            call(&mut store, &instance, "load", &[Val::I32(last)]),
             [Val::I64(0)]
         );
     }
     assert_eq!(
-        call(
-            &mut store,
-            &instance,
-            "load",
-            &[Val::I32(PAGE as i32 - 8)],
-            1
-        ),
+        call(&mut store, &instance, "load", &[Val::I32(PAGE as i32 - 8)],),
         [Val::I64(-1)]
     );
     // The embedder's grow does not move it either.
@@ -135,7 +115,7 @@ struct Outcome {
 fn run_program(platform: bool) -> Outcome {
     let engine = engine(platform, Some(8 << 20));
     let (mut store, instance) = instantiate(&engine, PROGRAM);
-    let results = call(&mut store, &instance, "run", &[Val::I32(3)], 2);
+    let results = call(&mut store, &instance, "run", &[Val::I32(3)]);
     let memory = instance.get_memory(&store, "memory").unwrap();
     Outcome {
         results,
@@ -173,15 +153,15 @@ fn budget_exhaustion_on_grow_is_the_same_either_way() {
         let memory = instance.get_memory(&store, "memory").unwrap();
         let base = memory.data(&store).unwrap().as_ptr();
         // A first call sets up the interpreter's stacks, so the next ones allocate nothing else.
-        call(&mut store, &instance, "load", &[Val::I32(0)], 1);
+        call(&mut store, &instance, "load", &[Val::I32(0)]);
         let before = store.memory_profile();
         // 1 page plus code and bookkeeping is in use: 5 more pages do not fit, 4 do.
-        let refused = call(&mut store, &instance, "grow", &[Val::I32(5)], 1);
+        let refused = call(&mut store, &instance, "grow", &[Val::I32(5)]);
         let after_refusal = store.memory_profile();
         assert_eq!(memory.size(&store).unwrap(), 1);
         assert_eq!(memory.data(&store).unwrap().as_ptr(), base);
         assert!(memory.grow(&mut store, 5).is_err());
-        let granted = call(&mut store, &instance, "grow", &[Val::I32(4)], 1);
+        let granted = call(&mut store, &instance, "grow", &[Val::I32(4)]);
         let after = store.memory_profile();
         (
             refused,
@@ -224,11 +204,8 @@ fn budget_exhaustion_on_grow_is_the_same_either_way() {
 fn a_minimum_over_the_budget_is_refused_the_same_either_way() {
     let refusal = |platform: bool| {
         let engine = engine(platform, Some(4 * 65536));
-        let module = Module::new(&engine, &wat::parse_str("(module (memory 8))").unwrap()).unwrap();
-        let mut store = Store::new(&engine, ());
-        let err = Linker::new(&engine)
-            .instantiate(&mut store, &module)
-            .unwrap_err();
+        let module = support::compile(&engine, "(module (memory 8))");
+        let (store, err) = support::instantiate_err(&engine, &module);
         (err.to_string(), store.memory_profile())
     };
     let on = refusal(true);
@@ -242,7 +219,7 @@ fn a_minimum_over_the_budget_is_refused_the_same_either_way() {
 #[test]
 fn many_memories_without_a_maximum() {
     let engine = engine(true, None);
-    let module = Module::new(&engine, &wat::parse_str("(module (memory 1))").unwrap()).unwrap();
+    let module = support::compile(&engine, "(module (memory 1))");
     let mut store = Store::new(&engine, ());
     for _ in 0..64 {
         Linker::new(&engine)

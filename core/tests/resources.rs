@@ -1,10 +1,9 @@
 //! Fuel, the memory budget, limits, profiling and deterministic mode.
 
-use wrt::{Config, Engine, Error, ErrorKind, Linker, MemoryCategory, Module, Store, TrapCode, Val};
+mod support;
 
-fn compile(engine: &Engine, wat: &str) -> Module {
-    Module::new(engine, &wat::parse_str(wat).unwrap()).unwrap()
-}
+use support::{call, call_i32, compile, instantiate, instantiate_err};
+use wrt::{Config, Engine, Error, ErrorKind, Linker, MemoryCategory, Module, Store, TrapCode, Val};
 
 const LOOP: &str = r#"(module
   (func (export "count") (param i32) (result i32) (local i32)
@@ -15,12 +14,8 @@ const LOOP: &str = r#"(module
     (local.get 1)))"#;
 
 fn run_count(engine: &Engine, module: &Module, fuel: u64, n: i32) -> (Result<(), Error>, u64, u64) {
-    let mut store = Store::new(engine, ());
-    store.set_fuel(fuel).unwrap();
-    let instance = Linker::new(engine).instantiate(&mut store, module).unwrap();
-    let f = instance.get_func(&store, "count").unwrap();
-    let mut out = [Val::I32(0)];
-    let r = f.call(&mut store, &[Val::I32(n)], &mut out);
+    let (mut store, instance) = instantiate(engine, module, Some(fuel));
+    let r = call(&mut store, instance, "count", &[Val::I32(n)]).map(drop);
     (r, store.fuel_consumed(), store.get_fuel().unwrap())
 }
 
@@ -48,10 +43,7 @@ fn fuel_is_exact_and_deterministic() {
 fn fuel_can_be_added_to_continue() {
     let engine = Engine::new(Config::new().consume_fuel(true));
     let module = compile(&engine, LOOP);
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let (mut store, instance) = instantiate(&engine, &module, None);
     let f = instance.get_func(&store, "count").unwrap();
     let mut out = [Val::I32(0)];
     store.set_fuel(50).unwrap();
@@ -99,13 +91,8 @@ fn bulk_operations_cost_in_proportion_to_their_size() {
              (func (export "fill") (param i32) (memory.fill (i32.const 0) (i32.const 7) (local.get 0))))"#,
     );
     let consumed = |n: i32| {
-        let mut store = Store::new(&engine, ());
-        store.set_fuel(1_000_000).unwrap();
-        let i = Linker::new(&engine)
-            .instantiate(&mut store, &module)
-            .unwrap();
-        let f = i.get_func(&store, "fill").unwrap();
-        f.call(&mut store, &[Val::I32(n)], &mut []).unwrap();
+        let (mut store, i) = instantiate(&engine, &module, Some(1_000_000));
+        assert_eq!(call(&mut store, i, "fill", &[Val::I32(n)]).unwrap(), vec![]);
         store.fuel_consumed()
     };
     // 4 instructions, plus one unit per 64 bytes.
@@ -118,10 +105,7 @@ fn bulk_operations_cost_in_proportion_to_their_size() {
 fn a_huge_minimum_memory_is_refused_before_allocating() {
     let engine = Engine::new(Config::new().memory_budget(16 << 20));
     let module = compile(&engine, "(module (memory 65536))");
-    let mut store = Store::new(&engine, ());
-    let err = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap_err();
+    let (store, err) = instantiate_err(&engine, &module);
     assert!(matches!(err.kind(), ErrorKind::Limit { .. }), "{err}");
     assert!(err.to_string().contains("memory budget"));
     assert_eq!(
@@ -141,17 +125,10 @@ fn memory_grow_fails_at_the_budget_and_the_profile_is_exact() {
         r#"(module (memory 3)
              (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
     );
-    let mut store = Store::new(&engine, ());
-    let i = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    let grow = i.get_func(&store, "grow").unwrap();
-    let mut out = [Val::I32(0)];
-    grow.call(&mut store, &[Val::I32(2)], &mut out).unwrap();
-    assert_eq!(out[0], Val::I32(3));
+    let (mut store, i) = instantiate(&engine, &module, None);
+    assert_eq!(call_i32(&mut store, i, "grow", &[2]).unwrap(), 3);
     // 5 pages plus code and bookkeeping: a sixth page does not fit.
-    grow.call(&mut store, &[Val::I32(1)], &mut out).unwrap();
-    assert_eq!(out[0], Val::I32(-1));
+    assert_eq!(call_i32(&mut store, i, "grow", &[1]).unwrap(), -1);
     let p = store.memory_profile();
     assert_eq!(p.category(MemoryCategory::LinearMemory).peak, 327_680);
     assert_eq!(p.category(MemoryCategory::LinearMemory).current, 327_680);
@@ -172,16 +149,9 @@ fn table_grow_fails_at_the_limit() {
         r#"(module (table 10 funcref)
              (func (export "grow") (param i32) (result i32) (table.grow (ref.null func) (local.get 0))))"#,
     );
-    let mut store = Store::new(&engine, ());
-    let i = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    let grow = i.get_func(&store, "grow").unwrap();
-    let mut out = [Val::I32(0)];
-    grow.call(&mut store, &[Val::I32(90)], &mut out).unwrap();
-    assert_eq!(out[0], Val::I32(10));
-    grow.call(&mut store, &[Val::I32(1)], &mut out).unwrap();
-    assert_eq!(out[0], Val::I32(-1));
+    let (mut store, i) = instantiate(&engine, &module, None);
+    assert_eq!(call_i32(&mut store, i, "grow", &[90]).unwrap(), 10);
+    assert_eq!(call_i32(&mut store, i, "grow", &[1]).unwrap(), -1);
     let too_big = compile(&engine, "(module (table 101 funcref))");
     assert!(matches!(
         Linker::new(&engine).instantiate(&mut store, &too_big),
@@ -224,19 +194,12 @@ fn the_value_stack_is_inside_the_budget() {
               (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
                 (else (call $f (i32.sub (local.get 0) (i32.const 1)))))))"#,
     );
-    let mut store = Store::new(&engine, ());
-    let i = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    let f = i.get_func(&store, "f").unwrap();
-    let mut out = [Val::I32(0)];
-    let e = f
-        .call(&mut store, &[Val::I32(1_000_000)], &mut out)
-        .unwrap_err();
+    let (mut store, i) = instantiate(&engine, &module, None);
+    let e = call_i32(&mut store, i, "f", &[1_000_000]).unwrap_err();
     assert_eq!(e.trap_code(), Some(TrapCode::CallStackExhausted));
     assert!(store.memory_profile().total.peak <= 256 * 1024);
     // The store is still usable afterwards.
-    f.call(&mut store, &[Val::I32(10)], &mut out).unwrap();
+    assert_eq!(call_i32(&mut store, i, "f", &[10]).unwrap(), 0);
 }
 
 #[test]
@@ -246,19 +209,9 @@ fn deterministic_mode_canonicalises_nans() {
     let nan_payload = f32::from_bits(0x7fa0_0001);
     let run = |engine: &Engine| {
         let module = compile(engine, wat);
-        let mut store = Store::new(engine, ());
-        let i = Linker::new(engine)
-            .instantiate(&mut store, &module)
-            .unwrap();
-        let f = i.get_func(&store, "f").unwrap();
-        let mut out = [Val::F32(0)];
-        f.call(
-            &mut store,
-            &[Val::from(nan_payload), Val::from(1.0f32)],
-            &mut out,
-        )
-        .unwrap();
-        out[0]
+        let (mut store, i) = instantiate(engine, &module, None);
+        let args = [Val::from(nan_payload), Val::from(1.0f32)];
+        call(&mut store, i, "f", &args).unwrap()[0]
     };
     assert_eq!(
         run(&Engine::new(Config::new().deterministic(true))),
@@ -312,23 +265,17 @@ fn empty_fuel_runs_are_dropped_without_changing_charges() {
     );
     let ir = module.debug_ir();
     assert!(!ir.contains("amount=0"), "{ir}");
-    let mut store = Store::new(&engine, ());
-    store.set_fuel(1_000).unwrap();
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    let mut call = |name: &str, arg: i32| {
-        let f = instance.get_func(&store, name).unwrap();
+    let (mut store, instance) = instantiate(&engine, &module, Some(1_000));
+    let mut charged = |name: &str, arg: i32| {
         let before = store.fuel_consumed();
-        let mut out = [Val::I32(0)];
-        f.call(&mut store, &[Val::I32(arg)], &mut out).unwrap();
-        (out[0], store.fuel_consumed() - before)
+        let result = call_i32(&mut store, instance, name, &[arg]).unwrap();
+        (result, store.fuel_consumed() - before)
     };
     // local.get, br_if, local.get.
-    assert_eq!(call("f", 1), (Val::I32(0), 3));
+    assert_eq!(charged("f", 1), (0, 3));
     // local.get, br_if, i32.const, local.set, local.get.
-    assert_eq!(call("f", 0), (Val::I32(5), 5));
+    assert_eq!(charged("f", 0), (5, 5));
     // local.get, if, i32.const.
-    assert_eq!(call("g", 1), (Val::I32(1), 3));
-    assert_eq!(call("g", 0), (Val::I32(2), 3));
+    assert_eq!(charged("g", 1), (1, 3));
+    assert_eq!(charged("g", 0), (2, 3));
 }

@@ -206,21 +206,12 @@ static void test_tables(wrt_context_t *cx, wrt_instance_t instance) {
 
 int main(void) {
     wrt_engine_t *engine = NULL;
-    wrt_module_t *module;
-    wrt_linker_t *linker = NULL;
-    wrt_store_t *store = NULL;
-    wrt_instance_t instance;
+    wrt_test_instance_t t;
     OK(wrt_engine_new(NULL, &engine));
-    module = wrt_test_module(engine, WAT);
-    OK(wrt_linker_new(engine, &linker));
-    OK(wrt_store_new(engine, NULL, NULL, &store));
-    OK(wrt_linker_instantiate(linker, wrt_store_context(store), module, &instance));
-    test_memory(wrt_store_context(store), instance);
-    test_globals(wrt_store_context(store), instance);
-    test_tables(wrt_store_context(store), instance);
-    wrt_store_delete(store);
-    wrt_linker_delete(linker);
-    wrt_module_delete(module);
-    wrt_engine_delete(engine);
+    t = wrt_test_instance(engine, WAT);
+    test_memory(t.cx, t.instance);
+    test_globals(t.cx, t.instance);
+    test_tables(t.cx, t.instance);
+    wrt_test_teardown(&t);
     return wrt_test_report("test_objects");
 }

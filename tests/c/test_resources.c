@@ -42,53 +42,33 @@ static wrt_error_t *probe(void *env, wrt_caller_t *caller, const wrt_val_t *args
 
 static wrt_engine_t *engine_with(bool fuel, uint64_t budget) {
     wrt_config_t *config = NULL;
-    wrt_engine_t *engine = NULL;
     OK(wrt_config_new(&config));
     OK(wrt_config_consume_fuel(config, fuel));
     if (budget) OK(wrt_config_memory_budget(config, budget));
-    OK(wrt_engine_new(config, &engine));
-    wrt_config_delete(config);
-    return engine;
+    return wrt_test_engine(config);
 }
 
-static void setup_no_instance(wrt_engine_t *engine, probe_state *state, wrt_module_t **module,
-                              wrt_linker_t **linker, wrt_store_t **store) {
-    *module = wrt_test_module(engine, LOOP_WAT);
-    OK(wrt_linker_new(engine, linker));
-    OK(wrt_linker_define_func(*linker, "env", "probe", NULL, 0, NULL, 0, probe, state, NULL));
-    OK(wrt_store_new(engine, NULL, NULL, store));
+/* LOOP_WAT compiled with `engine`, its import defined with `state`, not instantiated yet. */
+static wrt_test_instance_t setup_no_instance(wrt_engine_t *engine, probe_state *state) {
+    wrt_test_instance_t t;
+    wrt_test_setup(&t, engine, LOOP_WAT);
+    OK(wrt_linker_define_func(t.linker, "env", "probe", NULL, 0, NULL, 0, probe, state, NULL));
+    return t;
 }
 
-static void setup(wrt_engine_t *engine, probe_state *state, wrt_module_t **module,
-                  wrt_linker_t **linker, wrt_store_t **store, wrt_instance_t *instance) {
-    setup_no_instance(engine, state, module, linker, store);
-    OK(wrt_linker_instantiate(*linker, wrt_store_context(*store), *module, instance));
-}
-
-static void teardown(wrt_engine_t *engine, wrt_module_t *module, wrt_linker_t *linker,
-                     wrt_store_t *store) {
-    wrt_store_delete(store);
-    wrt_linker_delete(linker);
-    wrt_module_delete(module);
-    wrt_engine_delete(engine);
+static wrt_test_instance_t setup(wrt_engine_t *engine, probe_state *state) {
+    wrt_test_instance_t t = setup_no_instance(engine, state);
+    wrt_test_instantiate(&t);
+    return t;
 }
 
 static void test_fuel(void) {
     probe_state state = {0};
-    wrt_engine_t *engine = engine_with(true, 0);
-    wrt_module_t *module;
-    wrt_linker_t *linker;
-    wrt_store_t *store;
-    wrt_instance_t instance;
-    wrt_context_t *cx;
-    wrt_func_t spin, probe_fn;
+    wrt_test_instance_t t = setup(engine_with(true, 0), &state);
+    wrt_context_t *cx = t.cx;
+    wrt_func_t spin = wrt_test_func(&t, "spin"), probe_fn = wrt_test_func(&t, "probe");
     wrt_val_t arg;
     uint64_t fuel = 99, consumed = 0, consumed_once;
-
-    setup(engine, &state, &module, &linker, &store, &instance);
-    cx = wrt_store_context(store);
-    OK(wrt_instance_export_func(cx, instance, "spin", &spin));
-    OK(wrt_instance_export_func(cx, instance, "probe", &probe_fn));
 
     /* Stores start with no fuel. */
     OK(wrt_context_fuel_get(cx, &fuel));
@@ -126,40 +106,33 @@ static void test_fuel(void) {
     FAILS(wrt_context_fuel_get(cx, NULL), WRT_ERROR_NULL_ARGUMENT);
     FAILS(wrt_context_fuel_consumed(NULL, &consumed), WRT_ERROR_NULL_ARGUMENT);
     FAILS(wrt_context_fuel_consumed(cx, NULL), WRT_ERROR_NULL_ARGUMENT);
-    teardown(engine, module, linker, store);
+    wrt_test_teardown(&t);
 
     /* Without fuel enabled, fuel functions say so; consumption stays 0. */
-    engine = engine_with(false, 0);
-    setup(engine, &state, &module, &linker, &store, &instance);
-    cx = wrt_store_context(store);
+    t = setup(engine_with(false, 0), &state);
+    cx = t.cx;
     FAILS(wrt_context_fuel_set(cx, 1), WRT_ERROR_TYPE);
     FAILS(wrt_context_fuel_add(cx, 1), WRT_ERROR_TYPE);
     FAILS(wrt_context_fuel_get(cx, &fuel), WRT_ERROR_TYPE);
     OK(wrt_context_fuel_consumed(cx, &consumed));
     CHECK(consumed == 0);
-    teardown(engine, module, linker, store);
+    wrt_test_teardown(&t);
 }
 
 static void test_budget(void) {
     probe_state state = {0};
     /* Room for one page of linear memory and the runtime's own data, not for four pages. */
-    wrt_engine_t *engine = engine_with(false, 3 * 65536);
-    wrt_module_t *module;
-    wrt_linker_t *linker;
-    wrt_store_t *store;
-    wrt_instance_t instance;
-    wrt_context_t *cx;
-    wrt_func_t grow;
+    wrt_test_instance_t t = setup(engine_with(false, 3 * 65536), &state);
+    wrt_context_t *cx = t.cx;
+    wrt_func_t grow = wrt_test_func(&t, "grow");
+    wrt_engine_t *engine;
     wrt_memory_t mem;
     wrt_val_t arg, result;
     wrt_memory_profile_t profile;
     wrt_usage_t usage, sum = {0, 0};
     uint32_t c;
 
-    setup(engine, &state, &module, &linker, &store, &instance);
-    cx = wrt_store_context(store);
-    OK(wrt_instance_export_func(cx, instance, "grow", &grow));
-    OK(wrt_instance_export_memory(cx, instance, "mem", &mem));
+    OK(wrt_instance_export_memory(cx, t.instance, "mem", &mem));
 
     OK(wrt_context_memory_profile(cx, &profile));
     CHECK(profile.has_budget && profile.budget == 3 * 65536);
@@ -206,13 +179,12 @@ static void test_budget(void) {
     FAILS(wrt_context_memory_profile(cx, NULL), WRT_ERROR_NULL_ARGUMENT);
     FAILS(wrt_context_charge_host(NULL, 1), WRT_ERROR_NULL_ARGUMENT);
     FAILS(wrt_context_release_host(NULL, 1), WRT_ERROR_NULL_ARGUMENT);
-    teardown(engine, module, linker, store);
+    wrt_test_teardown(&t);
 
     /* Without a budget the profile still counts. */
-    engine = engine_with(false, 0);
-    setup(engine, &state, &module, &linker, &store, &instance);
-    cx = wrt_store_context(store);
-    OK(wrt_instance_export_func(cx, instance, "grow", &grow));
+    t = setup(engine_with(false, 0), &state);
+    cx = t.cx;
+    grow = wrt_test_func(&t, "grow");
     arg = wrt_i32(1);
     OK(wrt_func_call(cx, grow, &arg, 1, &result, 1));
     CHECK(result.of.i32 == 1);
@@ -221,14 +193,12 @@ static void test_budget(void) {
     CHECK(profile.memory_grows == 1);
     OK(wrt_context_memory_category(cx, WRT_MEMORY_LINEAR_MEMORY, &usage));
     CHECK(usage.current == 2 * 65536);
-    teardown(engine, module, linker, store);
+    wrt_test_teardown(&t);
 
     /* A budget smaller than the module's memory makes instantiation fail... */
-    engine = engine_with(false, 32768);
-    setup_no_instance(engine, &state, &module, &linker, &store);
-    FAILS(wrt_linker_instantiate(linker, wrt_store_context(store), module, &instance),
-          WRT_ERROR_LIMIT);
-    teardown(engine, module, linker, store);
+    t = setup_no_instance(engine_with(false, 32768), &state);
+    FAILS(wrt_linker_instantiate(t.linker, t.cx, t.module, &t.instance), WRT_ERROR_LIMIT);
+    wrt_test_teardown(&t);
 
     /* ...and one smaller than the module's code and metadata refuses to compile it. */
     engine = engine_with(false, 1000);
@@ -250,82 +220,53 @@ static void test_lazy_translation(void) {
     for (lazy = 0; lazy <= 1; lazy++) {
         probe_state state = {0};
         wrt_config_t *config = NULL;
-        wrt_engine_t *engine = NULL;
-        wrt_module_t *module;
-        wrt_linker_t *linker;
-        wrt_store_t *store;
-        wrt_instance_t instance;
-        wrt_context_t *cx;
+        wrt_test_instance_t t;
         wrt_func_t grow;
         wrt_val_t arg = wrt_i32(0), result;
         wrt_usage_t before, first, second;
         OK(wrt_config_new(&config));
         OK(wrt_config_lazy_translation(config, lazy != 0));
-        OK(wrt_engine_new(config, &engine));
-        wrt_config_delete(config);
-        setup(engine, &state, &module, &linker, &store, &instance);
-        cx = wrt_store_context(store);
-        OK(wrt_instance_export_func(cx, instance, "grow", &grow));
-        OK(wrt_context_memory_category(cx, WRT_MEMORY_CODE, &before));
-        OK(wrt_func_call(cx, grow, &arg, 1, &result, 1));
+        t = setup(wrt_test_engine(config), &state);
+        grow = wrt_test_func(&t, "grow");
+        OK(wrt_context_memory_category(t.cx, WRT_MEMORY_CODE, &before));
+        OK(wrt_func_call(t.cx, grow, &arg, 1, &result, 1));
         CHECK(result.of.i32 == 1);
-        OK(wrt_context_memory_category(cx, WRT_MEMORY_CODE, &first));
-        OK(wrt_func_call(cx, grow, &arg, 1, &result, 1));
-        OK(wrt_context_memory_category(cx, WRT_MEMORY_CODE, &second));
+        OK(wrt_context_memory_category(t.cx, WRT_MEMORY_CODE, &first));
+        OK(wrt_func_call(t.cx, grow, &arg, 1, &result, 1));
+        OK(wrt_context_memory_category(t.cx, WRT_MEMORY_CODE, &second));
         CHECK(before.current > 0);
         CHECK(lazy ? first.current > before.current : first.current == before.current);
         CHECK(second.current == first.current);
-        teardown(engine, module, linker, store);
+        wrt_test_teardown(&t);
     }
 }
 
 static void test_limits(void) {
     wrt_config_t *config = NULL;
-    wrt_engine_t *engine = NULL;
-    wrt_module_t *module;
-    wrt_linker_t *linker = NULL;
-    wrt_store_t *store = NULL;
-    wrt_instance_t instance;
+    wrt_test_instance_t t;
     OK(wrt_config_new(&config));
     OK(wrt_config_max_instances(config, 1));
-    OK(wrt_engine_new(config, &engine));
-    wrt_config_delete(config);
-    module = wrt_test_module(engine, "(module)");
-    OK(wrt_linker_new(engine, &linker));
-    OK(wrt_store_new(engine, NULL, NULL, &store));
-    OK(wrt_linker_instantiate(linker, wrt_store_context(store), module, &instance));
-    FAILS(wrt_linker_instantiate(linker, wrt_store_context(store), module, &instance),
-          WRT_ERROR_LIMIT);
-    teardown(engine, module, linker, store);
+    t = wrt_test_instance(wrt_test_engine(config), "(module)");
+    FAILS(wrt_linker_instantiate(t.linker, t.cx, t.module, &t.instance), WRT_ERROR_LIMIT);
+    wrt_test_teardown(&t);
 }
 
 static void test_deterministic(void) {
     /* 0/0 gives a NaN whose sign and payload vary by host; deterministic mode makes it the
      * canonical positive quiet NaN. */
     wrt_config_t *config = NULL;
-    wrt_engine_t *engine = NULL;
-    wrt_module_t *module;
-    wrt_linker_t *linker = NULL;
-    wrt_store_t *store = NULL;
-    wrt_instance_t instance;
-    wrt_func_t nan;
+    wrt_test_instance_t t;
     wrt_val_t result;
     uint32_t bits = 0;
     OK(wrt_config_new(&config));
     OK(wrt_config_deterministic(config, true));
-    OK(wrt_engine_new(config, &engine));
-    wrt_config_delete(config);
-    module = wrt_test_module(engine,
-                             "(module (func (export \"nan\") (result f32)\n"
-                             "  (f32.div (f32.const 0) (f32.const 0))))");
-    OK(wrt_linker_new(engine, &linker));
-    OK(wrt_store_new(engine, NULL, NULL, &store));
-    OK(wrt_linker_instantiate(linker, wrt_store_context(store), module, &instance));
-    OK(wrt_instance_export_func(wrt_store_context(store), instance, "nan", &nan));
-    OK(wrt_func_call(wrt_store_context(store), nan, NULL, 0, &result, 1));
+    t = wrt_test_instance(wrt_test_engine(config),
+                          "(module (func (export \"nan\") (result f32)\n"
+                          "  (f32.div (f32.const 0) (f32.const 0))))");
+    OK(wrt_func_call(t.cx, wrt_test_func(&t, "nan"), NULL, 0, &result, 1));
     memcpy(&bits, &result.of.f32, sizeof bits);
     CHECK(bits == 0x7fc00000u);
-    teardown(engine, module, linker, store);
+    wrt_test_teardown(&t);
 }
 
 typedef struct {
@@ -346,11 +287,7 @@ static const char *GROW_WAT =
 /* Grows within and then past a budget, with platform optimizations on or off. */
 static platform_run run_with_platform(bool platform) {
     wrt_config_t *config = NULL;
-    wrt_engine_t *engine = NULL;
-    wrt_module_t *module;
-    wrt_linker_t *linker = NULL;
-    wrt_store_t *store = NULL;
-    wrt_instance_t instance;
+    wrt_test_instance_t t;
     wrt_context_t *cx;
     wrt_func_t grow;
     wrt_memory_t mem;
@@ -364,16 +301,11 @@ static platform_run run_with_platform(bool platform) {
     OK(wrt_config_consume_fuel(config, true));
     OK(wrt_config_memory_budget(config, 6 * 65536));
     OK(wrt_config_platform_optimizations(config, platform));
-    OK(wrt_engine_new(config, &engine));
-    wrt_config_delete(config);
-    module = wrt_test_module(engine, GROW_WAT);
-    OK(wrt_linker_new(engine, &linker));
-    OK(wrt_store_new(engine, NULL, NULL, &store));
-    OK(wrt_linker_instantiate(linker, wrt_store_context(store), module, &instance));
-    cx = wrt_store_context(store);
+    t = wrt_test_instance(wrt_test_engine(config), GROW_WAT);
+    cx = t.cx;
     OK(wrt_context_fuel_set(cx, 1000000));
-    OK(wrt_instance_export_func(cx, instance, "grow", &grow));
-    OK(wrt_instance_export_memory(cx, instance, "mem", &mem));
+    grow = wrt_test_func(&t, "grow");
+    OK(wrt_instance_export_memory(cx, t.instance, "mem", &mem));
     OK(wrt_memory_write(cx, mem, 0, (const uint8_t *)"wrt", 3));
     arg = wrt_i32(3);
     OK(wrt_func_call(cx, grow, &arg, 1, &result, 1));
@@ -390,7 +322,7 @@ static platform_run run_with_platform(bool platform) {
     OK(wrt_context_fuel_consumed(cx, &run.fuel));
     OK(wrt_context_memory_profile(cx, &run.profile));
     OK(wrt_context_memory_category(cx, WRT_MEMORY_LINEAR_MEMORY, &run.linear));
-    teardown(engine, module, linker, store);
+    wrt_test_teardown(&t);
     return run;
 }
 

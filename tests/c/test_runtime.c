@@ -306,12 +306,11 @@ static const char *CALC_WAT =
     "  (global (export \"g\") i32 (i32.const 1))\n"
     "  (start $start) (func $start))\n";
 
-static void test_calls(wrt_engine_t *engine) {
-    wrt_store_t *store = NULL, *other = NULL;
-    wrt_context_t *cx;
-    wrt_linker_t *linker = NULL;
-    wrt_module_t *module = wrt_test_module(engine, CALC_WAT);
-    wrt_instance_t instance, other_instance;
+static void test_calls(void) {
+    wrt_test_instance_t t = wrt_test_instance(wrt_test_engine(NULL), CALC_WAT);
+    wrt_store_t *other = NULL;
+    wrt_context_t *cx = t.cx;
+    wrt_instance_t instance = t.instance, other_instance;
     wrt_func_t id_i64, id_f32, id_f64, div, trunc, rec, pair, self, is_null, id_ext, other_f;
     wrt_func_t null_func;
     wrt_memory_t memory;
@@ -326,11 +325,6 @@ static void test_calls(wrt_engine_t *engine) {
     int marker = 0;
     uint32_t nan_bits = 0x7fa00001u, got_bits;
     float nan_f;
-
-    OK(wrt_linker_new(engine, &linker));
-    OK(wrt_store_new(engine, NULL, NULL, &store));
-    cx = wrt_store_context(store);
-    OK(wrt_linker_instantiate(linker, cx, module, &instance));
 
     /* Export lookup: by kind, missing names, wrong kinds, NULLs. */
     OK(wrt_instance_export(cx, instance, "id_i64", &ext));
@@ -350,16 +344,16 @@ static void test_calls(wrt_engine_t *engine) {
     FAILS(wrt_instance_export_table(cx, instance, "nope", &table), WRT_ERROR_NOT_FOUND);
     OK(wrt_instance_export_global(cx, instance, "g", &global));
 
-    OK(wrt_instance_export_func(cx, instance, "id_i64", &id_i64));
-    OK(wrt_instance_export_func(cx, instance, "id_f32", &id_f32));
-    OK(wrt_instance_export_func(cx, instance, "id_f64", &id_f64));
-    OK(wrt_instance_export_func(cx, instance, "div", &div));
-    OK(wrt_instance_export_func(cx, instance, "trunc", &trunc));
-    OK(wrt_instance_export_func(cx, instance, "rec", &rec));
-    OK(wrt_instance_export_func(cx, instance, "pair", &pair));
-    OK(wrt_instance_export_func(cx, instance, "self", &self));
-    OK(wrt_instance_export_func(cx, instance, "is_null", &is_null));
-    OK(wrt_instance_export_func(cx, instance, "id_ext", &id_ext));
+    id_i64 = wrt_test_func(&t, "id_i64");
+    id_f32 = wrt_test_func(&t, "id_f32");
+    id_f64 = wrt_test_func(&t, "id_f64");
+    div = wrt_test_func(&t, "div");
+    trunc = wrt_test_func(&t, "trunc");
+    rec = wrt_test_func(&t, "rec");
+    pair = wrt_test_func(&t, "pair");
+    self = wrt_test_func(&t, "self");
+    is_null = wrt_test_func(&t, "is_null");
+    id_ext = wrt_test_func(&t, "id_ext");
 
     /* Typed values. */
     args[0] = wrt_i64(-1234567890123LL);
@@ -436,8 +430,8 @@ static void test_calls(wrt_engine_t *engine) {
     other_f = id_i64;
     other_f.index = 100000;
     FAILS(wrt_func_call(cx, other_f, args, 1, results, 1), WRT_ERROR_HANDLE);
-    OK(wrt_store_new(engine, NULL, NULL, &other));
-    OK(wrt_linker_instantiate(linker, wrt_store_context(other), module, &other_instance));
+    OK(wrt_store_new(t.engine, NULL, NULL, &other));
+    OK(wrt_linker_instantiate(t.linker, wrt_store_context(other), t.module, &other_instance));
     FAILS(wrt_func_call(wrt_store_context(other), id_i64, args, 1, results, 1),
           WRT_ERROR_HANDLE);
     FAILS(wrt_instance_export(wrt_store_context(other), instance, "g", &ext), WRT_ERROR_HANDLE);
@@ -468,10 +462,10 @@ static void test_calls(wrt_engine_t *engine) {
     CHECK(finalized == 2);
 
     wrt_store_delete(other);
-    wrt_store_delete(store);
+    wrt_store_delete(t.store);
+    t.store = NULL;
     CHECK(finalized == 3); /* the store released its external reference */
-    wrt_linker_delete(linker);
-    wrt_module_delete(module);
+    wrt_test_teardown(&t);
 }
 
 static void test_linking(wrt_engine_t *engine) {
@@ -602,34 +596,21 @@ static void test_reentrant_instantiation(wrt_engine_t *engine) {
 
 static void test_call_depth_limit(void) {
     wrt_config_t *config = NULL;
-    wrt_engine_t *engine = NULL;
-    wrt_module_t *module;
-    wrt_linker_t *linker = NULL;
-    wrt_store_t *store = NULL;
-    wrt_instance_t instance;
+    wrt_test_instance_t t;
     wrt_func_t down;
     wrt_val_t arg, result;
     OK(wrt_config_new(&config));
     OK(wrt_config_max_call_depth(config, 50));
-    OK(wrt_engine_new(config, &engine));
-    wrt_config_delete(config);
-    module = wrt_test_module(engine,
-                             "(module (func $d (export \"down\") (param i32) (result i32)\n"
-                             "  (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))\n"
-                             "    (else (call $d (i32.sub (local.get 0) (i32.const 1)))))))");
-    OK(wrt_linker_new(engine, &linker));
-    OK(wrt_store_new(engine, NULL, NULL, &store));
-    OK(wrt_linker_instantiate(linker, wrt_store_context(store), module, &instance));
-    OK(wrt_instance_export_func(wrt_store_context(store), instance, "down", &down));
+    t = wrt_test_instance(wrt_test_engine(config),
+                          "(module (func $d (export \"down\") (param i32) (result i32)\n"
+                          "  (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))\n"
+                          "    (else (call $d (i32.sub (local.get 0) (i32.const 1)))))))");
+    down = wrt_test_func(&t, "down");
     arg = wrt_i32(40);
-    OK(wrt_func_call(wrt_store_context(store), down, &arg, 1, &result, 1));
+    OK(wrt_func_call(t.cx, down, &arg, 1, &result, 1));
     arg = wrt_i32(60);
-    TRAPS(wrt_func_call(wrt_store_context(store), down, &arg, 1, &result, 1),
-          WRT_TRAP_CALL_STACK_EXHAUSTED);
-    wrt_store_delete(store);
-    wrt_linker_delete(linker);
-    wrt_module_delete(module);
-    wrt_engine_delete(engine);
+    TRAPS(wrt_func_call(t.cx, down, &arg, 1, &result, 1), WRT_TRAP_CALL_STACK_EXHAUSTED);
+    wrt_test_teardown(&t);
 }
 
 int main(void) {
@@ -637,7 +618,7 @@ int main(void) {
     OK(wrt_engine_new(NULL, &engine));
     test_store(engine);
     test_host_functions(engine);
-    test_calls(engine);
+    test_calls();
     test_linking(engine);
     test_reentrant_instantiation(engine);
     test_call_depth_limit();

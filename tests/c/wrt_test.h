@@ -87,20 +87,83 @@ static inline wrt_module_t *wrt_test_module(const wrt_engine_t *engine, const ch
     return module;
 }
 
-static inline wrt_val_t wrt_i32(int32_t v) {
+/* A value of kind `kind`, zeroed; the caller sets the field of that kind. */
+static inline wrt_val_t wrt_test_val(wrt_valkind_t kind) {
     wrt_val_t val;
     memset(&val, 0, sizeof val);
-    val.kind = WRT_VAL_I32;
+    val.kind = kind;
+    return val;
+}
+
+static inline wrt_val_t wrt_i32(int32_t v) {
+    wrt_val_t val = wrt_test_val(WRT_VAL_I32);
     val.of.i32 = v;
     return val;
 }
 
 static inline wrt_val_t wrt_i64(int64_t v) {
-    wrt_val_t val;
-    memset(&val, 0, sizeof val);
-    val.kind = WRT_VAL_I64;
+    wrt_val_t val = wrt_test_val(WRT_VAL_I64);
     val.of.i64 = v;
     return val;
+}
+
+/* An engine with `config`, which it deletes. */
+static inline wrt_engine_t *wrt_test_engine(wrt_config_t *config) {
+    wrt_engine_t *engine = NULL;
+    OK(wrt_engine_new(config, &engine));
+    wrt_config_delete(config);
+    return engine;
+}
+
+/* A module of WebAssembly text with a linker and a store of its own, and once instantiated
+ * its instance: what most tests run against. It owns everything in it, the engine too. */
+typedef struct {
+    wrt_engine_t *engine;
+    wrt_module_t *module;
+    wrt_linker_t *linker;
+    wrt_store_t *store;
+    wrt_context_t *cx; /* the store's context */
+    wrt_instance_t instance;
+} wrt_test_instance_t;
+
+/* Compiles `wat` with `engine`, which `t` then owns, and makes an empty linker and a store:
+ * define what the module imports on `t->linker`, then call wrt_test_instantiate. */
+static inline void wrt_test_setup(wrt_test_instance_t *t, wrt_engine_t *engine, const char *wat) {
+    memset(t, 0, sizeof *t);
+    t->engine = engine;
+    t->module = wrt_test_module(engine, wat);
+    OK(wrt_linker_new(engine, &t->linker));
+    OK(wrt_store_new(engine, NULL, NULL, &t->store));
+    t->cx = wrt_store_context(t->store);
+}
+
+/* Instantiates t's module in its store with its linker. */
+static inline void wrt_test_instantiate(wrt_test_instance_t *t) {
+    OK(wrt_linker_instantiate(t->linker, t->cx, t->module, &t->instance));
+}
+
+/* wrt_test_setup and wrt_test_instantiate, for a module that imports nothing. */
+static inline wrt_test_instance_t wrt_test_instance(wrt_engine_t *engine, const char *wat) {
+    wrt_test_instance_t t;
+    wrt_test_setup(&t, engine, wat);
+    wrt_test_instantiate(&t);
+    return t;
+}
+
+/* Deletes everything `t` holds. */
+static inline void wrt_test_teardown(wrt_test_instance_t *t) {
+    wrt_store_delete(t->store);
+    wrt_linker_delete(t->linker);
+    wrt_module_delete(t->module);
+    wrt_engine_delete(t->engine);
+}
+
+/* The function `name` exported by t's instance. */
+static inline wrt_func_t wrt_test_func(const wrt_test_instance_t *t, const char *name) {
+    wrt_func_t func;
+    memset(&func, 0, sizeof func);
+    OK(wrt_instance_export_func(t->cx, t->instance, name, &func));
+    return func;
 }
 
 static inline int wrt_test_report(const char *name) {

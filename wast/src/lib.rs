@@ -377,18 +377,60 @@ impl Rejection {
 
 const COMPONENTS_NOT_RUN: &str = "the component model is not implemented";
 
+/// What directives made (or failed to make): by `$name`, and the most recent one, which
+/// directives that name none refer to.
+struct Made<T> {
+    named: HashMap<String, Result<T, Broken>>,
+    last: Option<Result<T, Broken>>,
+}
+
+impl<T: Clone> Made<T> {
+    fn new() -> Self {
+        Made {
+            named: HashMap::new(),
+            last: None,
+        }
+    }
+
+    /// Records `result` as the most recent, and under `name` if it has one; returns the outcome
+    /// of the directive that made it (a broken one says why, `as_what` naming what it is).
+    fn record(
+        &mut self,
+        name: Option<&str>,
+        result: Result<T, Broken>,
+        as_what: Option<&str>,
+    ) -> Outcome {
+        let outcome = match (&result, as_what) {
+            (Ok(_), _) => Outcome::Pass,
+            (Err(broken), None) => broken.clone().into_outcome(),
+            (Err(broken), Some(what)) => broken.outcome(what),
+        };
+        if let Some(name) = name {
+            self.named.insert(name.to_string(), result.clone());
+        }
+        self.last = Some(result);
+        outcome
+    }
+
+    /// The one named `name`, or the most recent; `None` if there is none such.
+    fn get(&self, name: Option<&str>) -> Option<Result<T, Broken>> {
+        match name {
+            Some(name) => self.named.get(name).cloned(),
+            None => self.last.clone(),
+        }
+    }
+}
+
 struct Runner<'s> {
     source: &'s str,
     engine: Engine,
     store: Store<()>,
     linker: Linker<()>,
-    /// The most recent module instance (the target of unnamed `invoke`, `get` and `register`).
-    current: Option<Result<Instance, Broken>>,
-    /// Instances by their `$name`.
-    named: HashMap<String, Result<Instance, Broken>>,
+    /// Module instances; the most recent is the target of unnamed `invoke`, `get` and
+    /// `register`.
+    instances: Made<Instance>,
     /// `(module definition $name ...)` modules, compiled but not instantiated.
-    definitions: HashMap<String, Result<Module, Broken>>,
-    last_definition: Option<Result<Module, Broken>>,
+    definitions: Made<Module>,
     /// Names given to `register` for instances that could not be made.
     broken_registrations: HashMap<String, Broken>,
 }
@@ -405,10 +447,8 @@ impl<'s> Runner<'s> {
             engine,
             store,
             linker,
-            current: None,
-            named: HashMap::new(),
-            definitions: HashMap::new(),
-            last_definition: None,
+            instances: Made::new(),
+            definitions: Made::new(),
             broken_registrations: HashMap::new(),
         })
     }
@@ -422,35 +462,19 @@ impl<'s> Runner<'s> {
         let at = self.position(directive.span());
         match directive {
             WastDirective::Module(mut quote) => {
-                let name = quote.name().map(|id| id.name().to_string());
+                let name = quote.name().map(|id| id.name());
                 let result = self
                     .compile_quote(&mut quote)
                     .and_then(|module| self.instantiate(&module))
                     .map_err(|problem| problem.into_broken(at));
-                let outcome = match &result {
-                    Ok(_) => Outcome::Pass,
-                    Err(broken) => broken.clone().into_outcome(),
-                };
-                if let Some(name) = name {
-                    self.named.insert(name, result.clone());
-                }
-                self.current = Some(result);
-                outcome
+                self.instances.record(name, result, None)
             }
             WastDirective::ModuleDefinition(mut quote) => {
-                let name = quote.name().map(|id| id.name().to_string());
+                let name = quote.name().map(|id| id.name());
                 let result = self
                     .compile_quote(&mut quote)
                     .map_err(|problem| problem.into_broken(at));
-                let outcome = match &result {
-                    Ok(_) => Outcome::Pass,
-                    Err(broken) => broken.clone().into_outcome(),
-                };
-                if let Some(name) = name {
-                    self.definitions.insert(name, result.clone());
-                }
-                self.last_definition = Some(result);
-                outcome
+                self.definitions.record(name, result, None)
             }
             WastDirective::ModuleInstance {
                 instance, module, ..
@@ -567,10 +591,7 @@ impl<'s> Runner<'s> {
         instance: Option<Id<'_>>,
         module: Option<Id<'_>>,
     ) -> Outcome {
-        let definition = match module {
-            Some(id) => self.definitions.get(id.name()).cloned(),
-            None => self.last_definition.clone(),
-        };
+        let definition = self.definitions.get(module.map(|id| id.name()));
         let result = match definition {
             None => Err(Broken {
                 line: at.0,
@@ -586,35 +607,26 @@ impl<'s> Runner<'s> {
                 .instantiate(&module)
                 .map_err(|problem| problem.into_broken(at)),
         };
-        let outcome = match &result {
-            Ok(_) => Outcome::Pass,
-            Err(broken) => broken.outcome("the module definition"),
-        };
-        if let Some(id) = instance {
-            self.named.insert(id.name().to_string(), result.clone());
-        }
-        self.current = Some(result);
-        outcome
+        let name = instance.map(|id| id.name());
+        self.instances
+            .record(name, result, Some("the module definition"))
     }
 
     fn instance(&self, module: Option<Id<'_>>) -> Result<Instance, Outcome> {
-        let slot = match module {
-            Some(id) => self.named.get(id.name()).ok_or_else(|| {
-                Outcome::Fail(format!("no module named ${} in the script", id.name()))
-            })?,
-            None => self
-                .current
-                .as_ref()
-                .ok_or_else(|| Outcome::Fail("no module has been instantiated yet".to_string()))?,
-        };
+        let slot =
+            match module {
+                Some(id) => self.instances.named.get(id.name()).ok_or_else(|| {
+                    Outcome::Fail(format!("no module named ${} in the script", id.name()))
+                })?,
+                None => self.instances.last.as_ref().ok_or_else(|| {
+                    Outcome::Fail("no module has been instantiated yet".to_string())
+                })?,
+            };
         slot.clone().map_err(|broken| broken.outcome("the module"))
     }
 
     fn register(&mut self, name: &str, module: Option<Id<'_>>) -> Outcome {
-        let slot = match module {
-            Some(id) => self.named.get(id.name()).cloned(),
-            None => self.current.clone(),
-        };
+        let slot = self.instances.get(module.map(|id| id.name()));
         match slot {
             None => Outcome::Fail(match module {
                 Some(id) => format!("no module named ${} in the script", id.name()),
@@ -713,27 +725,23 @@ impl<'s> Runner<'s> {
                 "`get \"{global}\"` cannot trap; the script expects \"{message}\""
             )),
             WastExecute::Wat(mut wat) => {
-                let module = match self.compile_wat(&mut wat) {
-                    Ok(module) => module,
-                    Err(problem) => return problem.into_outcome(),
+                let instantiated =
+                    format!("the module instantiated; expected the trap \"{message}\"");
+                let (module, err) = match self.failed_instantiation(&mut wat, instantiated) {
+                    Ok(failed) => failed,
+                    Err(outcome) => return outcome,
                 };
-                match self.linker.instantiate(&mut self.store, &module) {
-                    Ok(_) => Outcome::Fail(format!(
-                        "the module instantiated; expected the trap \"{message}\""
-                    )),
-                    Err(err) if is_unsupported(&err) => Outcome::NotRun(err.to_string()),
-                    Err(err) if err.trap_code().is_some() => check_trap_message(&err, message),
-                    Err(err) => {
-                        let problem = self.instantiation_problem(&module, err);
-                        if problem.not_run {
-                            Outcome::NotRun(problem.reason)
-                        } else {
-                            Outcome::Fail(format!(
-                                "expected the trap \"{message}\", got: {}",
-                                problem.reason
-                            ))
-                        }
-                    }
+                if err.trap_code().is_some() {
+                    return check_trap_message(&err, message);
+                }
+                let problem = self.instantiation_problem(&module, err);
+                if problem.not_run {
+                    Outcome::NotRun(problem.reason)
+                } else {
+                    Outcome::Fail(format!(
+                        "expected the trap \"{message}\", got: {}",
+                        problem.reason
+                    ))
                 }
             }
         }
@@ -766,25 +774,36 @@ impl<'s> Runner<'s> {
     }
 
     fn assert_unlinkable(&mut self, wat: &mut Wat<'_>, message: &str) -> Outcome {
-        let module = match self.compile_wat(wat) {
-            Ok(module) => module,
-            Err(problem) => return problem.into_outcome(),
+        let linked = format!("the module linked; expected the link error \"{message}\"");
+        let err = match self.failed_instantiation(wat, linked) {
+            Ok((_, err)) => err,
+            Err(outcome) => return outcome,
         };
-        match self.linker.instantiate(&mut self.store, &module) {
-            Ok(_) => Outcome::Fail(format!(
-                "the module linked; expected the link error \"{message}\""
-            )),
-            Err(err) if is_unsupported(&err) => Outcome::NotRun(err.to_string()),
-            Err(err) if err.trap_code().is_some() => Outcome::Fail(format!(
+        if err.trap_code().is_some() {
+            Outcome::Fail(format!(
                 "expected the link error \"{message}\", got a trap: {err}"
-            )),
-            Err(err) => {
-                if err.to_string().contains(message) {
-                    Outcome::Pass
-                } else {
-                    Outcome::Fail(format!("expected the link error \"{message}\", got: {err}"))
-                }
-            }
+            ))
+        } else if err.to_string().contains(message) {
+            Outcome::Pass
+        } else {
+            Outcome::Fail(format!("expected the link error \"{message}\", got: {err}"))
+        }
+    }
+
+    /// Compiles and instantiates `wat` for a directive that expects instantiation to fail: the
+    /// module and the error to check, or the outcome when it did not come to that (the module
+    /// did not compile, failed for want of an unsupported feature, or instantiated: then
+    /// `instantiated` is the failure).
+    fn failed_instantiation(
+        &mut self,
+        wat: &mut Wat<'_>,
+        instantiated: String,
+    ) -> Result<(Module, Error), Outcome> {
+        let module = self.compile_wat(wat).map_err(Problem::into_outcome)?;
+        match self.linker.instantiate(&mut self.store, &module) {
+            Ok(_) => Err(Outcome::Fail(instantiated)),
+            Err(err) if is_unsupported(&err) => Err(Outcome::NotRun(err.to_string())),
+            Err(err) => Ok((module, err)),
         }
     }
 }

@@ -56,20 +56,8 @@ pub(super) fn arg(store: &mut Store<()>, arg: &WastArg<'_>) -> Result<Val, Outco
 
 /// A value of type `ty` to fill a results buffer with before a call.
 pub(super) fn placeholder(ty: ValType) -> Result<Val, Outcome> {
-    Ok(match ty {
-        ValType::I32 => Val::I32(0),
-        ValType::I64 => Val::I64(0),
-        ValType::F32 => Val::F32(0),
-        ValType::F64 => Val::F64(0),
-        ValType::FuncRef => Val::FuncRef(None),
-        ValType::ExternRef => Val::ExternRef(None),
-        #[allow(unreachable_patterns)]
-        _ => {
-            return Err(Outcome::NotRun(format!(
-                "results of type {ty} are not supported"
-            )))
-        }
-    })
+    Val::default_for(ty)
+        .ok_or_else(|| Outcome::NotRun(format!("results of type {ty} are not supported")))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -70,44 +70,15 @@ pub(crate) enum FloatCmp {
 
 impl Compare {
     /// The comparison that holds exactly when this one does not.
-    pub(crate) fn negate(self) -> Compare {
-        match self {
-            Compare::Int {
-                cmp,
-                wide,
-                lhs,
-                rhs,
-            } => Compare::Int {
-                cmp: cmp.negate(),
-                wide,
-                lhs,
-                rhs,
-            },
-            Compare::Test {
-                wide,
-                lhs,
-                mask,
-                zero,
-            } => Compare::Test {
-                wide,
-                lhs,
-                mask,
-                zero: !zero,
-            },
-            Compare::Float {
-                cmp,
-                wide,
-                negated,
-                lhs,
-                rhs,
-            } => Compare::Float {
-                cmp,
-                wide,
-                negated: !negated,
-                lhs,
-                rhs,
-            },
+    pub(crate) fn negate(mut self) -> Compare {
+        match &mut self {
+            Compare::Int { cmp, .. } => *cmp = cmp.negate(),
+            Compare::Test { zero, .. } => *zero = !*zero,
+            // Not the inverse comparison, which differs for NaN: the same one, jumping when
+            // it is false.
+            Compare::Float { negated, .. } => *negated = !*negated,
         }
+        self
     }
 }
 

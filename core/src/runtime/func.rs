@@ -130,49 +130,29 @@ pub trait WasmTy: Copy + Send + Sync + 'static {
     fn into_val(self) -> Val;
 }
 
+/// `WasmTy` for a Rust type carried as the wasm type `$vt` (read with `Val::$get`), through the
+/// Rust type `$as` of the same bits (unsigned integers are carried as their signed twins).
 macro_rules! wasm_ty {
-    ($t:ty, $vt:ident, $get:ident) => {
+    ($t:ty, $vt:ident, $get:ident, $as:ty) => {
         impl WasmTy for $t {
             fn val_type() -> ValType {
                 ValType::$vt
             }
             fn from_val(val: &Val) -> Option<Self> {
-                val.$get()
+                val.$get().map(|v| v as $t)
             }
             fn into_val(self) -> Val {
-                Val::from(self)
+                Val::from(self as $as)
             }
         }
     };
 }
-wasm_ty!(i32, I32, i32);
-wasm_ty!(i64, I64, i64);
-wasm_ty!(f32, F32, f32);
-wasm_ty!(f64, F64, f64);
-
-impl WasmTy for u32 {
-    fn val_type() -> ValType {
-        ValType::I32
-    }
-    fn from_val(val: &Val) -> Option<Self> {
-        val.i32().map(|v| v as u32)
-    }
-    fn into_val(self) -> Val {
-        Val::I32(self as i32)
-    }
-}
-
-impl WasmTy for u64 {
-    fn val_type() -> ValType {
-        ValType::I64
-    }
-    fn from_val(val: &Val) -> Option<Self> {
-        val.i64().map(|v| v as u64)
-    }
-    fn into_val(self) -> Val {
-        Val::I64(self as i64)
-    }
-}
+wasm_ty!(i32, I32, i32, i32);
+wasm_ty!(i64, I64, i64, i64);
+wasm_ty!(f32, F32, f32, f32);
+wasm_ty!(f64, F64, f64, f64);
+wasm_ty!(u32, I32, i32, i32);
+wasm_ty!(u64, I64, i64, i64);
 
 /// What a typed host function may return: nothing, a value, a tuple, or a `Result` of those.
 pub trait WasmResults: Send + 'static {

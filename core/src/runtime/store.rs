@@ -248,16 +248,14 @@ impl StoreInner {
         let platform = self.engine.config().platform_optimizations;
         let entity = MemoryEntity::new(ty, &mut self.budget, platform)?;
         let bytes = entity.committed_bytes();
-        if let Err(e) = push_accounted(
-            &mut self.budget,
-            MemoryCategory::Runtime,
+        let budget = &mut self.budget;
+        push_entity(
+            budget,
             &mut self.memories,
             entity,
-        ) {
-            self.budget.release(MemoryCategory::LinearMemory, bytes);
-            return Err(e);
-        }
-        Ok(self.memories.len() as u32 - 1)
+            MemoryCategory::LinearMemory,
+            bytes,
+        )
     }
 
     pub(crate) fn new_table(&mut self, ty: TableType, init: Cell) -> Result<u32> {
@@ -272,16 +270,13 @@ impl StoreInner {
         }
         let entity = TableEntity::new(ty, init, max_elements, &mut self.budget)?;
         let bytes = vec_bytes(&entity.elements);
-        if let Err(e) = push_accounted(
+        push_entity(
             &mut self.budget,
-            MemoryCategory::Runtime,
             &mut self.tables,
             entity,
-        ) {
-            self.budget.release(MemoryCategory::Tables, bytes);
-            return Err(e);
-        }
-        Ok(self.tables.len() as u32 - 1)
+            MemoryCategory::Tables,
+            bytes,
+        )
     }
 
     /// Grows memory `memory` by `delta` pages: the old size, or `None` when it cannot grow
@@ -636,6 +631,23 @@ impl<T> AsContextMut for Caller<'_, T> {
     fn as_store_mut(&mut self) -> &mut Store<T> {
         self.store
     }
+}
+
+/// Adds a memory or table to the store's list (its slot charged as runtime data) and returns
+/// its index; if the slot does not fit, gives back the `bytes` of `category` the entity was
+/// charged when made.
+fn push_entity<E>(
+    budget: &mut Budget,
+    list: &mut Vec<E>,
+    entity: E,
+    category: MemoryCategory,
+    bytes: u64,
+) -> Result<u32> {
+    if let Err(e) = push_accounted(budget, MemoryCategory::Runtime, list, entity) {
+        budget.release(category, bytes);
+        return Err(e);
+    }
+    Ok(list.len() as u32 - 1)
 }
 
 /// What a grow pays for its new bytes: `fuel_for(bytes)` units of `fuel` when fuel is metered

@@ -86,6 +86,24 @@ fn print(mut caller: Caller<'_, u32>, ptr: i32, len: i32) -> wrt::Result<()> {
     Ok(())
 }
 
+/// Calls the guest's `run(N)` in a new store with `fuel`: the store, and the result or the trap.
+fn run_with_fuel(
+    engine: &Engine,
+    linker: &Linker<u32>,
+    module: &Module,
+    fuel: u64,
+) -> Result<(Store<u32>, Result<i32, Error>), Failure> {
+    let mut store = Store::new(engine, 0u32);
+    store.set_fuel(fuel)?;
+    let instance = linker.instantiate(&mut store, module)?;
+    let run = instance
+        .get_func(&store, "run")
+        .ok_or(Failure::Check("the guest exports `run`"))?;
+    let mut out = [Val::I32(0)];
+    let outcome = run.call(&mut store, &[Val::I32(N)], &mut out);
+    Ok((store, outcome.map(|()| out[0].i32().unwrap_or(-1))))
+}
+
 fn demo() -> Result<(), Failure> {
     hprintln!(
         "wrt on a Cortex-M4 (QEMU mps2-an386): arena {} bytes, guest module {} bytes",
@@ -116,15 +134,8 @@ fn demo() -> Result<(), Failure> {
     // Run 1: enough fuel.
     {
         hprintln!("run 1: run({N}) with fuel {FUEL} and a memory budget of {BUDGET} bytes");
-        let mut store = Store::new(&engine, 0u32);
-        store.set_fuel(FUEL)?;
-        let instance = linker.instantiate(&mut store, &module)?;
-        let run = instance
-            .get_func(&store, "run")
-            .ok_or(Failure::Check("the guest exports `run`"))?;
-        let mut out = [Val::I32(0)];
-        run.call(&mut store, &[Val::I32(N)], &mut out)?;
-        let result = out[0].i32().unwrap_or(-1);
+        let (store, outcome) = run_with_fuel(&engine, &linker, &module, FUEL)?;
+        let result = outcome?;
         let consumed = store.fuel_consumed();
         hprintln!("run 1: result {result} (expected {EXPECTED})");
         hprintln!(
@@ -171,15 +182,9 @@ fn demo() -> Result<(), Failure> {
     // Run 2: the same call with too little fuel.
     {
         hprintln!("run 2: run({N}) with fuel {SHORT_FUEL}");
-        let mut store = Store::new(&engine, 0u32);
-        store.set_fuel(SHORT_FUEL)?;
-        let instance = linker.instantiate(&mut store, &module)?;
-        let run = instance
-            .get_func(&store, "run")
-            .ok_or(Failure::Check("the guest exports `run`"))?;
-        let mut out = [Val::I32(0)];
-        match run.call(&mut store, &[Val::I32(N)], &mut out) {
-            Ok(()) => return Err(Failure::Check("run 2 runs out of fuel")),
+        let (store, outcome) = run_with_fuel(&engine, &linker, &module, SHORT_FUEL)?;
+        match outcome {
+            Ok(_) => return Err(Failure::Check("run 2 runs out of fuel")),
             Err(e) => {
                 hprintln!("run 2: trapped: {e}");
                 check(

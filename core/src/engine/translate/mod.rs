@@ -199,18 +199,46 @@ fn validate_operators<R: wasmparser::WasmModuleResources>(
     reader.set_features(*validator.features());
     let mut max_height = 0;
     while !reader.eof() {
-        let offset = reader.original_position();
-        let op = reader
-            .read_operator()
-            .map_err(|e| operator_read_error(e, body, offset))?;
-        validator
-            .op(offset, &op)
-            .map_err(|e| operator_error(e, &op, offset))?;
-        max_height = max_height.max(validator.operand_stack_height());
+        let (offset, op) = read_op(&mut reader, body)?;
+        validate_op(validator, offset, &op, &mut max_height)?;
     }
+    finish_validation(validator, reader.original_position(), max_height)
+}
+
+/// Reads a body's next operator (its locals read), with its offset.
+fn read_op<'a>(
+    reader: &mut wasmparser::BinaryReader<'a>,
+    body: &FunctionBody<'_>,
+) -> Result<(usize, Operator<'a>)> {
+    let offset = reader.original_position();
+    let op = reader
+        .read_operator()
+        .map_err(|e| operator_read_error(e, body, offset))?;
+    Ok((offset, op))
+}
+
+/// Validates one operator and raises `max_height` to the validator's operand stack.
+fn validate_op<R: wasmparser::WasmModuleResources>(
+    validator: &mut FuncValidator<R>,
+    offset: usize,
+    op: &Operator<'_>,
+    max_height: &mut u32,
+) -> Result<()> {
     validator
-        .finish(reader.original_position())
-        .map_err(invalid)?;
+        .op(offset, op)
+        .map_err(|e| operator_error(e, op, offset))?;
+    *max_height = (*max_height).max(validator.operand_stack_height());
+    Ok(())
+}
+
+/// The end of a body's validation: the validator's last checks, then the frame bound with the
+/// highest operand stack it reached.
+fn finish_validation<R: wasmparser::WasmModuleResources>(
+    validator: &mut FuncValidator<R>,
+    end: usize,
+    max_height: u32,
+) -> Result<()> {
+    validator.finish(end).map_err(invalid)?;
     check_frame_bound(validator.len_locals(), u64::from(max_height))
 }
 
@@ -327,15 +355,9 @@ pub(crate) fn translate_function(
 
     let mut max_height = 0;
     while !reader.eof() {
-        let offset = reader.original_position();
-        let op = reader
-            .read_operator()
-            .map_err(|e| operator_read_error(e, body, offset))?;
+        let (offset, op) = read_op(&mut reader, body)?;
         if let Some(validator) = validator.as_deref_mut() {
-            validator
-                .op(offset, &op)
-                .map_err(|e| operator_error(e, &op, offset))?;
-            max_height = max_height.max(validator.operand_stack_height());
+            validate_op(validator, offset, &op, &mut max_height)?;
         }
         t.translate(op)?;
         if t.over_limit {
@@ -343,10 +365,7 @@ pub(crate) fn translate_function(
         }
     }
     if let Some(validator) = validator {
-        validator
-            .finish(reader.original_position())
-            .map_err(invalid)?;
-        check_frame_bound(num_locals, u64::from(max_height))?;
+        finish_validation(validator, reader.original_position(), max_height)?;
     }
 
     if t.fuel {

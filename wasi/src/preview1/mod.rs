@@ -30,70 +30,37 @@ use crate::ctx::WasiCtx;
 use crate::memory::GuestMemory;
 use crate::trace;
 use crate::types::{fstflags, layout, rights, Errno, Filestat, TimeSpec, WasiResult};
-use wrt::{Caller, Error, FuncType, Linker, Val, ValType};
+use wrt::{Caller, Error, FuncType, Linker, Val, ValType, WasmTy};
 
 /// The import module name of WASI preview 1.
 pub const MODULE: &str = "wasi_snapshot_preview1";
 
 /// A Rust type a WASI function takes for one wasm parameter: `u32` for every `i32` (pointers,
 /// lengths, descriptors, flags), `u64` for unsigned `i64`s (offsets, timestamps, rights), `i64`
-/// for `$filedelta`.
-trait Param: Sized {
+/// for `$filedelta`. Values are decoded as for typed host functions ([`WasmTy`]); `TYPE` is the
+/// wasm type as a constant, for the table.
+trait Param: WasmTy {
     const TYPE: ValType;
-    fn from_val(val: &Val) -> Option<Self>;
 }
 
 impl Param for u32 {
     const TYPE: ValType = ValType::I32;
-    fn from_val(val: &Val) -> Option<Self> {
-        val.i32().map(|v| v as u32)
-    }
 }
 
 impl Param for u64 {
     const TYPE: ValType = ValType::I64;
-    fn from_val(val: &Val) -> Option<Self> {
-        val.i64().map(|v| v as u64)
-    }
 }
 
 impl Param for i64 {
     const TYPE: ValType = ValType::I64;
-    fn from_val(val: &Val) -> Option<Self> {
-        val.i64()
-    }
 }
 
-/// The parameters of one WASI function, as a tuple of [`Param`]s.
-trait Params: Sized {
-    const TYPES: &'static [ValType];
-    /// `None` when `args` do not have these types (the engine checks them first, so never).
-    fn from_vals(args: &[Val]) -> Option<Self>;
+/// The next argument of the function `name`, as a `P`.
+fn param<P: Param>(args: &mut core::slice::Iter<'_, Val>, name: &str) -> Result<P, Error> {
+    args.next()
+        .and_then(P::from_val)
+        .ok_or_else(|| wrong_arguments(name))
 }
-
-macro_rules! params_tuple {
-    ($($p:ident $i:tt),*) => {
-        impl<$($p: Param),*> Params for ($($p,)*) {
-            const TYPES: &'static [ValType] = &[$($p::TYPE),*];
-            fn from_vals(args: &[Val]) -> Option<Self> {
-                if args.len() != Self::TYPES.len() {
-                    return None;
-                }
-                Some(($($p::from_val(args.get($i)?)?,)*))
-            }
-        }
-    };
-}
-params_tuple!();
-params_tuple!(A 0);
-params_tuple!(A 0, B 1);
-params_tuple!(A 0, B 1, C 2);
-params_tuple!(A 0, B 1, C 2, D 3);
-params_tuple!(A 0, B 1, C 2, D 3, E 4);
-params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
-params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
-params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
-params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
 
 /// What a WASI function's handler returns, and what the guest gets from it.
 trait Outcome {
@@ -158,11 +125,14 @@ macro_rules! preview1_functions {
         const FUNCTIONS: &[Def] = &[$(
             Def {
                 name: stringify!($name),
-                params: <($($ty,)*) as Params>::TYPES,
+                params: &[$(<$ty as Param>::TYPE),*],
                 results: <preview1_functions!(@ret $($ret)?) as Outcome>::RESULTS,
                 call: |cx, mem, args| {
-                    let ($($arg,)*): ($($ty,)*) = Params::from_vals(args)
-                        .ok_or_else(|| wrong_arguments(stringify!($name)))?;
+                    let mut vals = args.iter();
+                    $(let $arg: $ty = param(&mut vals, stringify!($name))?;)*
+                    if vals.next().is_some() {
+                        return Err(wrong_arguments(stringify!($name)));
+                    }
                     let out: preview1_functions!(@ret $($ret)?) = preview1_functions!(
                         @call cx mem [$($mem)?] $name($($arg),*) $(=> $method($($shared),*))?
                     );

@@ -863,25 +863,24 @@ mod tests {
 
     #[test]
     fn os_errors_map_to_wasi_errnos() {
-        let os = |e: rustix::io::Errno| std::io::Error::from_raw_os_error(e.raw_os_error());
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::NOENT)), Errno::Noent);
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::ACCESS)), Errno::Acces);
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::PERM)), Errno::Perm);
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::EXIST)), Errno::Exist);
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::NOTDIR)), Errno::Notdir);
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::ISDIR)), Errno::Isdir);
-        assert_eq!(
-            errno_from_io(&os(rustix::io::Errno::NOTEMPTY)),
-            Errno::Notempty
-        );
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::LOOP)), Errno::Loop);
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::XDEV)), Errno::Xdev);
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::AGAIN)), Errno::Again);
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::NOTSUP)), Errno::Notsup);
-        assert_eq!(
-            errno_from_io(&os(rustix::io::Errno::NAMETOOLONG)),
-            Errno::Nametoolong
-        );
+        use rustix::io::Errno as Os;
+        for (os, errno) in [
+            (Os::NOENT, Errno::Noent),
+            (Os::ACCESS, Errno::Acces),
+            (Os::PERM, Errno::Perm),
+            (Os::EXIST, Errno::Exist),
+            (Os::NOTDIR, Errno::Notdir),
+            (Os::ISDIR, Errno::Isdir),
+            (Os::NOTEMPTY, Errno::Notempty),
+            (Os::LOOP, Errno::Loop),
+            (Os::XDEV, Errno::Xdev),
+            (Os::AGAIN, Errno::Again),
+            (Os::NOTSUP, Errno::Notsup),
+            (Os::NAMETOOLONG, Errno::Nametoolong),
+        ] {
+            let error = std::io::Error::from_raw_os_error(os.raw_os_error());
+            assert_eq!(errno_from_io(&error), errno, "{os:?}");
+        }
         assert_eq!(
             errno_from_rustix(rustix::io::Errno::CONNRESET),
             Errno::Connreset

@@ -4,7 +4,7 @@
 use super::args;
 use alloc::vec::Vec;
 
-use super::{time_specs, write_filestat};
+use super::{put, time_specs, write_filestat};
 use crate::backend::{HostObject, Object, Transfer};
 use crate::ctx::{require, Entry, Kind, WasiCtx};
 use crate::memory::{write_iovecs, GuestMemory, IoVec};
@@ -121,13 +121,18 @@ impl WasiCtx {
     ) -> WasiResult<()> {
         let e = self.entry(a.fd)?;
         let mut buf = [0u8; layout::FDSTAT_SIZE as usize];
-        buf[layout::FDSTAT_FILETYPE as usize] = e.filetype() as u8;
-        let f = layout::FDSTAT_FLAGS as usize;
-        buf[f..f + 2].copy_from_slice(&e.flags.to_le_bytes());
-        let b = layout::FDSTAT_RIGHTS_BASE as usize;
-        buf[b..b + 8].copy_from_slice(&e.rights_base.to_le_bytes());
-        let i = layout::FDSTAT_RIGHTS_INHERITING as usize;
-        buf[i..i + 8].copy_from_slice(&e.rights_inheriting.to_le_bytes());
+        put(&mut buf, layout::FDSTAT_FILETYPE, &[e.filetype() as u8]);
+        put(&mut buf, layout::FDSTAT_FLAGS, &e.flags.to_le_bytes());
+        put(
+            &mut buf,
+            layout::FDSTAT_RIGHTS_BASE,
+            &e.rights_base.to_le_bytes(),
+        );
+        put(
+            &mut buf,
+            layout::FDSTAT_RIGHTS_INHERITING,
+            &e.rights_inheriting.to_le_bytes(),
+        );
         mem.write_bytes(a.out, &buf)
     }
 
@@ -171,8 +176,7 @@ impl WasiCtx {
         let len = u32::try_from(name.len()).map_err(|_| Errno::Overflow)?;
         let mut buf = [0u8; layout::PRESTAT_SIZE as usize];
         buf[0] = preopentype::DIR;
-        let n = layout::PRESTAT_NAME_LEN as usize;
-        buf[n..n + 4].copy_from_slice(&len.to_le_bytes());
+        put(&mut buf, layout::PRESTAT_NAME_LEN, &len.to_le_bytes());
         mem.write_bytes(a.out, &buf)
     }
 

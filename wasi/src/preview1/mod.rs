@@ -378,21 +378,28 @@ pub(crate) fn time_specs(atim: u64, mtim: u64, flags: u16) -> WasiResult<(TimeSp
     ))
 }
 
+/// Stores one field of a guest structure being laid out in `buf`: its little-endian `bytes` at
+/// offset `at` (a `layout` constant).
+fn put(buf: &mut [u8], at: u32, bytes: &[u8]) {
+    let at = at as usize;
+    buf[at..at + bytes.len()].copy_from_slice(bytes);
+}
+
 /// Writes a `$filestat` at `ptr`.
 fn write_filestat(mem: &mut GuestMemory<'_>, ptr: u32, st: &Filestat) -> WasiResult<()> {
     let mut buf = [0u8; layout::FILESTAT_SIZE as usize];
-    let mut put = |at: u32, bytes: &[u8]| {
-        let at = at as usize;
-        buf[at..at + bytes.len()].copy_from_slice(bytes);
-    };
-    put(layout::FILESTAT_DEV, &st.dev.to_le_bytes());
-    put(layout::FILESTAT_INO, &st.ino.to_le_bytes());
-    put(layout::FILESTAT_FILETYPE, &[st.filetype as u8]);
-    put(layout::FILESTAT_NLINK, &st.nlink.to_le_bytes());
-    put(layout::FILESTAT_SIZE_FIELD, &st.size.to_le_bytes());
-    put(layout::FILESTAT_ATIM, &st.atim.to_le_bytes());
-    put(layout::FILESTAT_MTIM, &st.mtim.to_le_bytes());
-    put(layout::FILESTAT_CTIM, &st.ctim.to_le_bytes());
+    put(&mut buf, layout::FILESTAT_DEV, &st.dev.to_le_bytes());
+    put(&mut buf, layout::FILESTAT_INO, &st.ino.to_le_bytes());
+    put(&mut buf, layout::FILESTAT_FILETYPE, &[st.filetype as u8]);
+    put(&mut buf, layout::FILESTAT_NLINK, &st.nlink.to_le_bytes());
+    put(
+        &mut buf,
+        layout::FILESTAT_SIZE_FIELD,
+        &st.size.to_le_bytes(),
+    );
+    put(&mut buf, layout::FILESTAT_ATIM, &st.atim.to_le_bytes());
+    put(&mut buf, layout::FILESTAT_MTIM, &st.mtim.to_le_bytes());
+    put(&mut buf, layout::FILESTAT_CTIM, &st.ctim.to_le_bytes());
     mem.write_bytes(ptr, &buf)
 }
 

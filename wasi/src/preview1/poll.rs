@@ -1,7 +1,7 @@
 //! Waiting: `poll_oneoff` over clock deadlines and descriptor readiness. What can be waited on
 //! besides time depends on the backend (`Backend::poll_wait`).
 
-use super::args;
+use super::{args, put};
 use alloc::vec::Vec;
 
 use crate::backend::{Active, Backend, HostObject};
@@ -235,15 +235,12 @@ impl WasiCtx {
 
         for (i, ev) in events.iter().enumerate() {
             let mut buf = [0u8; layout::EVENT_SIZE as usize];
-            buf[0..8].copy_from_slice(&ev.userdata.to_le_bytes());
-            let e = layout::EVENT_ERROR as usize;
-            buf[e..e + 2].copy_from_slice(&ev.error.raw().to_le_bytes());
-            buf[layout::EVENT_TYPE as usize] = ev.ty;
+            put(&mut buf, layout::EVENT_USERDATA, &ev.userdata.to_le_bytes());
+            put(&mut buf, layout::EVENT_ERROR, &ev.error.raw().to_le_bytes());
+            put(&mut buf, layout::EVENT_TYPE, &[ev.ty]);
             if ev.ty != eventtype::CLOCK {
-                let nb = layout::EVENT_NBYTES as usize;
-                buf[nb..nb + 8].copy_from_slice(&ev.nbytes.to_le_bytes());
-                let fl = layout::EVENT_FLAGS as usize;
-                buf[fl..fl + 2].copy_from_slice(&ev.flags.to_le_bytes());
+                put(&mut buf, layout::EVENT_NBYTES, &ev.nbytes.to_le_bytes());
+                put(&mut buf, layout::EVENT_FLAGS, &ev.flags.to_le_bytes());
             }
             mem.write_bytes(a.output + (i as u32) * layout::EVENT_SIZE, &buf)?;
         }

@@ -61,11 +61,7 @@ impl FilesystemCapabilities {
     /// Grants read-write access to `host_path`, which the guest sees under the same name.
     pub fn add_allowed_path(&mut self, host_path: impl Into<String>) -> &mut Self {
         let host_path = host_path.into();
-        self.add_preopen(PreopenDir {
-            guest_path: host_path.clone(),
-            host_path,
-            read_only: false,
-        })
+        self.grant(host_path.clone(), host_path, false)
     }
 
     /// Grants read-write access to `host_path`, which the guest sees as `guest_path`.
@@ -74,21 +70,13 @@ impl FilesystemCapabilities {
         host_path: impl Into<String>,
         guest_path: impl Into<String>,
     ) -> &mut Self {
-        self.add_preopen(PreopenDir {
-            host_path: host_path.into(),
-            guest_path: guest_path.into(),
-            read_only: false,
-        })
+        self.grant(host_path.into(), guest_path.into(), false)
     }
 
     /// Grants read-only access to `host_path` under the same name.
     pub fn add_read_only_path(&mut self, host_path: impl Into<String>) -> &mut Self {
         let host_path = host_path.into();
-        self.add_preopen(PreopenDir {
-            guest_path: host_path.clone(),
-            host_path,
-            read_only: true,
-        })
+        self.grant(host_path.clone(), host_path, true)
     }
 
     /// Grants read-only access to `host_path`, which the guest sees as `guest_path`.
@@ -97,10 +85,14 @@ impl FilesystemCapabilities {
         host_path: impl Into<String>,
         guest_path: impl Into<String>,
     ) -> &mut Self {
+        self.grant(host_path.into(), guest_path.into(), true)
+    }
+
+    fn grant(&mut self, host_path: String, guest_path: String, read_only: bool) -> &mut Self {
         self.add_preopen(PreopenDir {
-            host_path: host_path.into(),
-            guest_path: guest_path.into(),
-            read_only: true,
+            host_path,
+            guest_path,
+            read_only,
         })
     }
 

@@ -36,6 +36,15 @@ pub(crate) struct Entry {
     pub(crate) read_only: bool,
 }
 
+/// `ENOTCAPABLE` unless `held` includes every right in `required`.
+pub(crate) fn require(held: u64, required: u64) -> WasiResult<()> {
+    if held & required == required {
+        Ok(())
+    } else {
+        Err(Errno::Notcapable)
+    }
+}
+
 impl Entry {
     pub(crate) fn new(kind: Kind, rights_base: u64, rights_inheriting: u64) -> Self {
         Entry {
@@ -50,11 +59,7 @@ impl Entry {
 
     /// `ENOTCAPABLE` unless every right in `required` is held.
     pub(crate) fn require(&self, required: u64) -> WasiResult<()> {
-        if self.rights_base & required == required {
-            Ok(())
-        } else {
-            Err(Errno::Notcapable)
-        }
+        require(self.rights_base, required)
     }
 
     pub(crate) fn filetype(&self) -> Filetype {
@@ -245,6 +250,19 @@ impl core::fmt::Debug for WasiCtxBuilder {
     }
 }
 
+/// The builder's setters of the standard streams, each a field of the same name.
+macro_rules! stream_setters {
+    ($($(#[$doc:meta])* $name:ident;)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(&mut self, stream: impl WasiStream + 'static) -> &mut Self {
+                self.$name = Some(Box::new(stream));
+                self
+            }
+        )*
+    };
+}
+
 impl WasiCtxBuilder {
     /// No capabilities, null standard streams, and the default platform (the host's clocks and
     /// entropy with `std`, none without).
@@ -292,22 +310,13 @@ impl WasiCtxBuilder {
         self
     }
 
-    /// Standard input (descriptor 0).
-    pub fn stdin(&mut self, stream: impl WasiStream + 'static) -> &mut Self {
-        self.stdin = Some(Box::new(stream));
-        self
-    }
-
-    /// Standard output (descriptor 1).
-    pub fn stdout(&mut self, stream: impl WasiStream + 'static) -> &mut Self {
-        self.stdout = Some(Box::new(stream));
-        self
-    }
-
-    /// Standard error (descriptor 2).
-    pub fn stderr(&mut self, stream: impl WasiStream + 'static) -> &mut Self {
-        self.stderr = Some(Box::new(stream));
-        self
+    stream_setters! {
+        /// Standard input (descriptor 0).
+        stdin;
+        /// Standard output (descriptor 1).
+        stdout;
+        /// Standard error (descriptor 2).
+        stderr;
     }
 
     /// Clocks, entropy and sleeping.

@@ -5,414 +5,123 @@
 
 use core::fmt;
 
-/// A WASI error number (`$errno` in the witx, a `u16`). Values are exactly the witx ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[repr(u16)]
-pub enum Errno {
-    /// No error occurred.
-    Success = 0,
-    /// Argument list too long.
-    TooBig = 1,
-    /// Permission denied.
-    Acces = 2,
-    /// Address in use.
-    Addrinuse = 3,
-    /// Address not available.
-    Addrnotavail = 4,
-    /// Address family not supported.
-    Afnosupport = 5,
-    /// Resource unavailable, or operation would block.
-    Again = 6,
-    /// Connection already in progress.
-    Already = 7,
-    /// Bad file descriptor.
-    Badf = 8,
-    /// Bad message.
-    Badmsg = 9,
-    /// Device or resource busy.
-    Busy = 10,
-    /// Operation canceled.
-    Canceled = 11,
-    /// No child processes.
-    Child = 12,
-    /// Connection aborted.
-    Connaborted = 13,
-    /// Connection refused.
-    Connrefused = 14,
-    /// Connection reset.
-    Connreset = 15,
-    /// Resource deadlock would occur.
-    Deadlk = 16,
-    /// Destination address required.
-    Destaddrreq = 17,
-    /// Mathematics argument out of domain of function.
-    Dom = 18,
-    /// Reserved (disk quota exceeded).
-    Dquot = 19,
-    /// File exists.
-    Exist = 20,
-    /// Bad address.
-    Fault = 21,
-    /// File too large.
-    Fbig = 22,
-    /// Host is unreachable.
-    Hostunreach = 23,
-    /// Identifier removed.
-    Idrm = 24,
-    /// Illegal byte sequence.
-    Ilseq = 25,
-    /// Operation in progress.
-    Inprogress = 26,
-    /// Interrupted function.
-    Intr = 27,
-    /// Invalid argument.
-    Inval = 28,
-    /// I/O error.
-    Io = 29,
-    /// Socket is connected.
-    Isconn = 30,
-    /// Is a directory.
-    Isdir = 31,
-    /// Too many levels of symbolic links.
-    Loop = 32,
-    /// File descriptor value too large.
-    Mfile = 33,
-    /// Too many links.
-    Mlink = 34,
-    /// Message too large.
-    Msgsize = 35,
-    /// Reserved (multihop attempted).
-    Multihop = 36,
-    /// Filename too long.
-    Nametoolong = 37,
-    /// Network is down.
-    Netdown = 38,
-    /// Connection aborted by network.
-    Netreset = 39,
-    /// Network unreachable.
-    Netunreach = 40,
-    /// Too many files open in system.
-    Nfile = 41,
-    /// No buffer space available.
-    Nobufs = 42,
-    /// No such device.
-    Nodev = 43,
-    /// No such file or directory.
-    Noent = 44,
-    /// Executable file format error.
-    Noexec = 45,
-    /// No locks available.
-    Nolck = 46,
-    /// Reserved (link has been severed).
-    Nolink = 47,
-    /// Not enough space.
-    Nomem = 48,
-    /// No message of the desired type.
-    Nomsg = 49,
-    /// Protocol not available.
-    Noprotoopt = 50,
-    /// No space left on device.
-    Nospc = 51,
-    /// Function not supported.
-    Nosys = 52,
-    /// The socket is not connected.
-    Notconn = 53,
-    /// Not a directory or a symbolic link to a directory.
-    Notdir = 54,
-    /// Directory not empty.
-    Notempty = 55,
-    /// State not recoverable.
-    Notrecoverable = 56,
-    /// Not a socket.
-    Notsock = 57,
-    /// Not supported, or operation not supported on socket.
-    Notsup = 58,
-    /// Inappropriate I/O control operation.
-    Notty = 59,
-    /// No such device or address.
-    Nxio = 60,
-    /// Value too large to be stored in data type.
-    Overflow = 61,
-    /// Previous owner died.
-    Ownerdead = 62,
-    /// Operation not permitted.
-    Perm = 63,
-    /// Broken pipe.
-    Pipe = 64,
-    /// Protocol error.
-    Proto = 65,
-    /// Protocol not supported.
-    Protonosupport = 66,
-    /// Protocol wrong type for socket.
-    Prototype = 67,
-    /// Result too large.
-    Range = 68,
-    /// Read-only file system.
-    Rofs = 69,
-    /// Invalid seek.
-    Spipe = 70,
-    /// No such process.
-    Srch = 71,
-    /// Reserved (stale file handle).
-    Stale = 72,
-    /// Connection timed out.
-    Timedout = 73,
-    /// Text file busy.
-    Txtbsy = 74,
-    /// Cross-device link.
-    Xdev = 75,
-    /// Extension: capabilities insufficient.
-    Notcapable = 76,
+/// Declares [`Errno`] from one list: each variant with its witx number, its C name and its
+/// description (also its doc comment).
+macro_rules! errnos {
+    ($($variant:ident = $raw:literal, $name:literal, $description:literal;)*) => {
+        /// A WASI error number (`$errno` in the witx, a `u16`). Values are exactly the witx ones.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[repr(u16)]
+        pub enum Errno {
+            $(
+                #[doc = concat!($description, ".")]
+                $variant = $raw,
+            )*
+        }
+
+        impl Errno {
+            /// Every errno, in numeric order (`ALL[n] as u16 == n`).
+            pub const ALL: [Errno; [$(Errno::$variant),*].len()] = [$(Errno::$variant),*];
+
+            /// The witx name in upper case with an `E` prefix, as C programs know it (`ENOENT`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Errno::$variant => $name,)*
+                }
+            }
+
+            /// A one-line description.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Errno::$variant => $description,)*
+                }
+            }
+        }
+    };
+}
+
+// Every errno, in witx order.
+errnos! {
+    Success = 0, "ESUCCESS", "No error occurred";
+    TooBig = 1, "E2BIG", "Argument list too long";
+    Acces = 2, "EACCES", "Permission denied";
+    Addrinuse = 3, "EADDRINUSE", "Address in use";
+    Addrnotavail = 4, "EADDRNOTAVAIL", "Address not available";
+    Afnosupport = 5, "EAFNOSUPPORT", "Address family not supported";
+    Again = 6, "EAGAIN", "Resource unavailable, or operation would block";
+    Already = 7, "EALREADY", "Connection already in progress";
+    Badf = 8, "EBADF", "Bad file descriptor";
+    Badmsg = 9, "EBADMSG", "Bad message";
+    Busy = 10, "EBUSY", "Device or resource busy";
+    Canceled = 11, "ECANCELED", "Operation canceled";
+    Child = 12, "ECHILD", "No child processes";
+    Connaborted = 13, "ECONNABORTED", "Connection aborted";
+    Connrefused = 14, "ECONNREFUSED", "Connection refused";
+    Connreset = 15, "ECONNRESET", "Connection reset";
+    Deadlk = 16, "EDEADLK", "Resource deadlock would occur";
+    Destaddrreq = 17, "EDESTADDRREQ", "Destination address required";
+    Dom = 18, "EDOM", "Mathematics argument out of domain of function";
+    Dquot = 19, "EDQUOT", "Reserved (disk quota exceeded)";
+    Exist = 20, "EEXIST", "File exists";
+    Fault = 21, "EFAULT", "Bad address";
+    Fbig = 22, "EFBIG", "File too large";
+    Hostunreach = 23, "EHOSTUNREACH", "Host is unreachable";
+    Idrm = 24, "EIDRM", "Identifier removed";
+    Ilseq = 25, "EILSEQ", "Illegal byte sequence";
+    Inprogress = 26, "EINPROGRESS", "Operation in progress";
+    Intr = 27, "EINTR", "Interrupted function";
+    Inval = 28, "EINVAL", "Invalid argument";
+    Io = 29, "EIO", "I/O error";
+    Isconn = 30, "EISCONN", "Socket is connected";
+    Isdir = 31, "EISDIR", "Is a directory";
+    Loop = 32, "ELOOP", "Too many levels of symbolic links";
+    Mfile = 33, "EMFILE", "File descriptor value too large";
+    Mlink = 34, "EMLINK", "Too many links";
+    Msgsize = 35, "EMSGSIZE", "Message too large";
+    Multihop = 36, "EMULTIHOP", "Reserved (multihop attempted)";
+    Nametoolong = 37, "ENAMETOOLONG", "Filename too long";
+    Netdown = 38, "ENETDOWN", "Network is down";
+    Netreset = 39, "ENETRESET", "Connection aborted by network";
+    Netunreach = 40, "ENETUNREACH", "Network unreachable";
+    Nfile = 41, "ENFILE", "Too many files open in system";
+    Nobufs = 42, "ENOBUFS", "No buffer space available";
+    Nodev = 43, "ENODEV", "No such device";
+    Noent = 44, "ENOENT", "No such file or directory";
+    Noexec = 45, "ENOEXEC", "Executable file format error";
+    Nolck = 46, "ENOLCK", "No locks available";
+    Nolink = 47, "ENOLINK", "Reserved (link has been severed)";
+    Nomem = 48, "ENOMEM", "Not enough space";
+    Nomsg = 49, "ENOMSG", "No message of the desired type";
+    Noprotoopt = 50, "ENOPROTOOPT", "Protocol not available";
+    Nospc = 51, "ENOSPC", "No space left on device";
+    Nosys = 52, "ENOSYS", "Function not supported";
+    Notconn = 53, "ENOTCONN", "The socket is not connected";
+    Notdir = 54, "ENOTDIR", "Not a directory or a symbolic link to a directory";
+    Notempty = 55, "ENOTEMPTY", "Directory not empty";
+    Notrecoverable = 56, "ENOTRECOVERABLE", "State not recoverable";
+    Notsock = 57, "ENOTSOCK", "Not a socket";
+    Notsup = 58, "ENOTSUP", "Not supported, or operation not supported on socket";
+    Notty = 59, "ENOTTY", "Inappropriate I/O control operation";
+    Nxio = 60, "ENXIO", "No such device or address";
+    Overflow = 61, "EOVERFLOW", "Value too large to be stored in data type";
+    Ownerdead = 62, "EOWNERDEAD", "Previous owner died";
+    Perm = 63, "EPERM", "Operation not permitted";
+    Pipe = 64, "EPIPE", "Broken pipe";
+    Proto = 65, "EPROTO", "Protocol error";
+    Protonosupport = 66, "EPROTONOSUPPORT", "Protocol not supported";
+    Prototype = 67, "EPROTOTYPE", "Protocol wrong type for socket";
+    Range = 68, "ERANGE", "Result too large";
+    Rofs = 69, "EROFS", "Read-only file system";
+    Spipe = 70, "ESPIPE", "Invalid seek";
+    Srch = 71, "ESRCH", "No such process";
+    Stale = 72, "ESTALE", "Reserved (stale file handle)";
+    Timedout = 73, "ETIMEDOUT", "Connection timed out";
+    Txtbsy = 74, "ETXTBSY", "Text file busy";
+    Xdev = 75, "EXDEV", "Cross-device link";
+    Notcapable = 76, "ENOTCAPABLE", "Extension: capabilities insufficient";
 }
 
 impl Errno {
-    /// Every errno, in numeric order (`ALL[n] as u16 == n`).
-    pub const ALL: [Errno; 77] = [
-        Errno::Success,
-        Errno::TooBig,
-        Errno::Acces,
-        Errno::Addrinuse,
-        Errno::Addrnotavail,
-        Errno::Afnosupport,
-        Errno::Again,
-        Errno::Already,
-        Errno::Badf,
-        Errno::Badmsg,
-        Errno::Busy,
-        Errno::Canceled,
-        Errno::Child,
-        Errno::Connaborted,
-        Errno::Connrefused,
-        Errno::Connreset,
-        Errno::Deadlk,
-        Errno::Destaddrreq,
-        Errno::Dom,
-        Errno::Dquot,
-        Errno::Exist,
-        Errno::Fault,
-        Errno::Fbig,
-        Errno::Hostunreach,
-        Errno::Idrm,
-        Errno::Ilseq,
-        Errno::Inprogress,
-        Errno::Intr,
-        Errno::Inval,
-        Errno::Io,
-        Errno::Isconn,
-        Errno::Isdir,
-        Errno::Loop,
-        Errno::Mfile,
-        Errno::Mlink,
-        Errno::Msgsize,
-        Errno::Multihop,
-        Errno::Nametoolong,
-        Errno::Netdown,
-        Errno::Netreset,
-        Errno::Netunreach,
-        Errno::Nfile,
-        Errno::Nobufs,
-        Errno::Nodev,
-        Errno::Noent,
-        Errno::Noexec,
-        Errno::Nolck,
-        Errno::Nolink,
-        Errno::Nomem,
-        Errno::Nomsg,
-        Errno::Noprotoopt,
-        Errno::Nospc,
-        Errno::Nosys,
-        Errno::Notconn,
-        Errno::Notdir,
-        Errno::Notempty,
-        Errno::Notrecoverable,
-        Errno::Notsock,
-        Errno::Notsup,
-        Errno::Notty,
-        Errno::Nxio,
-        Errno::Overflow,
-        Errno::Ownerdead,
-        Errno::Perm,
-        Errno::Pipe,
-        Errno::Proto,
-        Errno::Protonosupport,
-        Errno::Prototype,
-        Errno::Range,
-        Errno::Rofs,
-        Errno::Spipe,
-        Errno::Srch,
-        Errno::Stale,
-        Errno::Timedout,
-        Errno::Txtbsy,
-        Errno::Xdev,
-        Errno::Notcapable,
-    ];
-
-    /// The witx name in upper case with an `E` prefix, as C programs know it (`ENOENT`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Errno::Success => "ESUCCESS",
-            Errno::TooBig => "E2BIG",
-            Errno::Acces => "EACCES",
-            Errno::Addrinuse => "EADDRINUSE",
-            Errno::Addrnotavail => "EADDRNOTAVAIL",
-            Errno::Afnosupport => "EAFNOSUPPORT",
-            Errno::Again => "EAGAIN",
-            Errno::Already => "EALREADY",
-            Errno::Badf => "EBADF",
-            Errno::Badmsg => "EBADMSG",
-            Errno::Busy => "EBUSY",
-            Errno::Canceled => "ECANCELED",
-            Errno::Child => "ECHILD",
-            Errno::Connaborted => "ECONNABORTED",
-            Errno::Connrefused => "ECONNREFUSED",
-            Errno::Connreset => "ECONNRESET",
-            Errno::Deadlk => "EDEADLK",
-            Errno::Destaddrreq => "EDESTADDRREQ",
-            Errno::Dom => "EDOM",
-            Errno::Dquot => "EDQUOT",
-            Errno::Exist => "EEXIST",
-            Errno::Fault => "EFAULT",
-            Errno::Fbig => "EFBIG",
-            Errno::Hostunreach => "EHOSTUNREACH",
-            Errno::Idrm => "EIDRM",
-            Errno::Ilseq => "EILSEQ",
-            Errno::Inprogress => "EINPROGRESS",
-            Errno::Intr => "EINTR",
-            Errno::Inval => "EINVAL",
-            Errno::Io => "EIO",
-            Errno::Isconn => "EISCONN",
-            Errno::Isdir => "EISDIR",
-            Errno::Loop => "ELOOP",
-            Errno::Mfile => "EMFILE",
-            Errno::Mlink => "EMLINK",
-            Errno::Msgsize => "EMSGSIZE",
-            Errno::Multihop => "EMULTIHOP",
-            Errno::Nametoolong => "ENAMETOOLONG",
-            Errno::Netdown => "ENETDOWN",
-            Errno::Netreset => "ENETRESET",
-            Errno::Netunreach => "ENETUNREACH",
-            Errno::Nfile => "ENFILE",
-            Errno::Nobufs => "ENOBUFS",
-            Errno::Nodev => "ENODEV",
-            Errno::Noent => "ENOENT",
-            Errno::Noexec => "ENOEXEC",
-            Errno::Nolck => "ENOLCK",
-            Errno::Nolink => "ENOLINK",
-            Errno::Nomem => "ENOMEM",
-            Errno::Nomsg => "ENOMSG",
-            Errno::Noprotoopt => "ENOPROTOOPT",
-            Errno::Nospc => "ENOSPC",
-            Errno::Nosys => "ENOSYS",
-            Errno::Notconn => "ENOTCONN",
-            Errno::Notdir => "ENOTDIR",
-            Errno::Notempty => "ENOTEMPTY",
-            Errno::Notrecoverable => "ENOTRECOVERABLE",
-            Errno::Notsock => "ENOTSOCK",
-            Errno::Notsup => "ENOTSUP",
-            Errno::Notty => "ENOTTY",
-            Errno::Nxio => "ENXIO",
-            Errno::Overflow => "EOVERFLOW",
-            Errno::Ownerdead => "EOWNERDEAD",
-            Errno::Perm => "EPERM",
-            Errno::Pipe => "EPIPE",
-            Errno::Proto => "EPROTO",
-            Errno::Protonosupport => "EPROTONOSUPPORT",
-            Errno::Prototype => "EPROTOTYPE",
-            Errno::Range => "ERANGE",
-            Errno::Rofs => "EROFS",
-            Errno::Spipe => "ESPIPE",
-            Errno::Srch => "ESRCH",
-            Errno::Stale => "ESTALE",
-            Errno::Timedout => "ETIMEDOUT",
-            Errno::Txtbsy => "ETXTBSY",
-            Errno::Xdev => "EXDEV",
-            Errno::Notcapable => "ENOTCAPABLE",
-        }
-    }
-
-    /// A one-line description.
-    pub fn description(self) -> &'static str {
-        match self {
-            Errno::Success => "No error occurred",
-            Errno::TooBig => "Argument list too long",
-            Errno::Acces => "Permission denied",
-            Errno::Addrinuse => "Address in use",
-            Errno::Addrnotavail => "Address not available",
-            Errno::Afnosupport => "Address family not supported",
-            Errno::Again => "Resource unavailable, or operation would block",
-            Errno::Already => "Connection already in progress",
-            Errno::Badf => "Bad file descriptor",
-            Errno::Badmsg => "Bad message",
-            Errno::Busy => "Device or resource busy",
-            Errno::Canceled => "Operation canceled",
-            Errno::Child => "No child processes",
-            Errno::Connaborted => "Connection aborted",
-            Errno::Connrefused => "Connection refused",
-            Errno::Connreset => "Connection reset",
-            Errno::Deadlk => "Resource deadlock would occur",
-            Errno::Destaddrreq => "Destination address required",
-            Errno::Dom => "Mathematics argument out of domain of function",
-            Errno::Dquot => "Reserved (disk quota exceeded)",
-            Errno::Exist => "File exists",
-            Errno::Fault => "Bad address",
-            Errno::Fbig => "File too large",
-            Errno::Hostunreach => "Host is unreachable",
-            Errno::Idrm => "Identifier removed",
-            Errno::Ilseq => "Illegal byte sequence",
-            Errno::Inprogress => "Operation in progress",
-            Errno::Intr => "Interrupted function",
-            Errno::Inval => "Invalid argument",
-            Errno::Io => "I/O error",
-            Errno::Isconn => "Socket is connected",
-            Errno::Isdir => "Is a directory",
-            Errno::Loop => "Too many levels of symbolic links",
-            Errno::Mfile => "File descriptor value too large",
-            Errno::Mlink => "Too many links",
-            Errno::Msgsize => "Message too large",
-            Errno::Multihop => "Reserved (multihop attempted)",
-            Errno::Nametoolong => "Filename too long",
-            Errno::Netdown => "Network is down",
-            Errno::Netreset => "Connection aborted by network",
-            Errno::Netunreach => "Network unreachable",
-            Errno::Nfile => "Too many files open in system",
-            Errno::Nobufs => "No buffer space available",
-            Errno::Nodev => "No such device",
-            Errno::Noent => "No such file or directory",
-            Errno::Noexec => "Executable file format error",
-            Errno::Nolck => "No locks available",
-            Errno::Nolink => "Reserved (link has been severed)",
-            Errno::Nomem => "Not enough space",
-            Errno::Nomsg => "No message of the desired type",
-            Errno::Noprotoopt => "Protocol not available",
-            Errno::Nospc => "No space left on device",
-            Errno::Nosys => "Function not supported",
-            Errno::Notconn => "The socket is not connected",
-            Errno::Notdir => "Not a directory or a symbolic link to a directory",
-            Errno::Notempty => "Directory not empty",
-            Errno::Notrecoverable => "State not recoverable",
-            Errno::Notsock => "Not a socket",
-            Errno::Notsup => "Not supported, or operation not supported on socket",
-            Errno::Notty => "Inappropriate I/O control operation",
-            Errno::Nxio => "No such device or address",
-            Errno::Overflow => "Value too large to be stored in data type",
-            Errno::Ownerdead => "Previous owner died",
-            Errno::Perm => "Operation not permitted",
-            Errno::Pipe => "Broken pipe",
-            Errno::Proto => "Protocol error",
-            Errno::Protonosupport => "Protocol not supported",
-            Errno::Prototype => "Protocol wrong type for socket",
-            Errno::Range => "Result too large",
-            Errno::Rofs => "Read-only file system",
-            Errno::Spipe => "Invalid seek",
-            Errno::Srch => "No such process",
-            Errno::Stale => "Reserved (stale file handle)",
-            Errno::Timedout => "Connection timed out",
-            Errno::Txtbsy => "Text file busy",
-            Errno::Xdev => "Cross-device link",
-            Errno::Notcapable => "Extension: capabilities insufficient",
-        }
-    }
-
     /// The errno with this number, if there is one.
     pub fn from_raw(raw: u16) -> Option<Errno> {
         Errno::ALL.get(usize::from(raw)).copied()
@@ -662,80 +371,57 @@ pub mod preopentype {
     pub const DIR: u8 = 0;
 }
 
-/// `$signal` (`u8`): the numbers `proc_raise` takes.
-pub mod signal {
-    pub const NONE: u8 = 0;
-    pub const HUP: u8 = 1;
-    pub const INT: u8 = 2;
-    pub const QUIT: u8 = 3;
-    pub const ILL: u8 = 4;
-    pub const TRAP: u8 = 5;
-    pub const ABRT: u8 = 6;
-    pub const BUS: u8 = 7;
-    pub const FPE: u8 = 8;
-    pub const KILL: u8 = 9;
-    pub const USR1: u8 = 10;
-    pub const SEGV: u8 = 11;
-    pub const USR2: u8 = 12;
-    pub const PIPE: u8 = 13;
-    pub const ALRM: u8 = 14;
-    pub const TERM: u8 = 15;
-    pub const CHLD: u8 = 16;
-    pub const CONT: u8 = 17;
-    pub const STOP: u8 = 18;
-    pub const TSTP: u8 = 19;
-    pub const TTIN: u8 = 20;
-    pub const TTOU: u8 = 21;
-    pub const URG: u8 = 22;
-    pub const XCPU: u8 = 23;
-    pub const XFSZ: u8 = 24;
-    pub const VTALRM: u8 = 25;
-    pub const PROF: u8 = 26;
-    pub const WINCH: u8 = 27;
-    pub const POLL: u8 = 28;
-    pub const PWR: u8 = 29;
-    pub const SYS: u8 = 30;
+/// Declares the `signal` module from one list: each constant with its number and POSIX name.
+macro_rules! signals {
+    ($($constant:ident = $raw:literal, $name:literal;)*) => {
+        /// `$signal` (`u8`): the numbers `proc_raise` takes.
+        pub mod signal {
+            $(pub const $constant: u8 = $raw;)*
 
-    /// The POSIX name of a signal number.
-    pub fn name(sig: u8) -> &'static str {
-        const NAMES: [&str; 31] = [
-            "none",
-            "SIGHUP",
-            "SIGINT",
-            "SIGQUIT",
-            "SIGILL",
-            "SIGTRAP",
-            "SIGABRT",
-            "SIGBUS",
-            "SIGFPE",
-            "SIGKILL",
-            "SIGUSR1",
-            "SIGSEGV",
-            "SIGUSR2",
-            "SIGPIPE",
-            "SIGALRM",
-            "SIGTERM",
-            "SIGCHLD",
-            "SIGCONT",
-            "SIGSTOP",
-            "SIGTSTP",
-            "SIGTTIN",
-            "SIGTTOU",
-            "SIGURG",
-            "SIGXCPU",
-            "SIGXFSZ",
-            "SIGVTALRM",
-            "SIGPROF",
-            "SIGWINCH",
-            "SIGPOLL",
-            "SIGPWR",
-            "SIGSYS",
-        ];
-        NAMES
-            .get(usize::from(sig))
-            .copied()
-            .unwrap_or("unknown signal")
-    }
+            /// The POSIX name of a signal number.
+            pub fn name(sig: u8) -> &'static str {
+                match sig {
+                    $($raw => $name,)*
+                    _ => "unknown signal",
+                }
+            }
+        }
+    };
+}
+
+// Every signal, in witx order.
+signals! {
+    NONE = 0, "none";
+    HUP = 1, "SIGHUP";
+    INT = 2, "SIGINT";
+    QUIT = 3, "SIGQUIT";
+    ILL = 4, "SIGILL";
+    TRAP = 5, "SIGTRAP";
+    ABRT = 6, "SIGABRT";
+    BUS = 7, "SIGBUS";
+    FPE = 8, "SIGFPE";
+    KILL = 9, "SIGKILL";
+    USR1 = 10, "SIGUSR1";
+    SEGV = 11, "SIGSEGV";
+    USR2 = 12, "SIGUSR2";
+    PIPE = 13, "SIGPIPE";
+    ALRM = 14, "SIGALRM";
+    TERM = 15, "SIGTERM";
+    CHLD = 16, "SIGCHLD";
+    CONT = 17, "SIGCONT";
+    STOP = 18, "SIGSTOP";
+    TSTP = 19, "SIGTSTP";
+    TTIN = 20, "SIGTTIN";
+    TTOU = 21, "SIGTTOU";
+    URG = 22, "SIGURG";
+    XCPU = 23, "SIGXCPU";
+    XFSZ = 24, "SIGXFSZ";
+    VTALRM = 25, "SIGVTALRM";
+    PROF = 26, "SIGPROF";
+    WINCH = 27, "SIGWINCH";
+    POLL = 28, "SIGPOLL";
+    PWR = 29, "SIGPWR";
+    SYS = 30, "SIGSYS";
 }
 
 /// Sizes and field offsets of the structures in guest memory (all little-endian).

@@ -16,6 +16,40 @@ fn engine(config: Config) -> Engine {
     Engine::new(&config).unwrap()
 }
 
+/// Instantiates `HOST` in `store` with `double` as its import `env.double`.
+fn host_instance(e: &Engine, store: &Store, double: Box<HostFn>) -> Instance {
+    let linker = Linker::new(e).unwrap();
+    linker
+        .define_func(
+            "env",
+            "double",
+            &FuncType {
+                params: vec![ValKind::I32],
+                results: vec![ValKind::I32],
+            },
+            double,
+        )
+        .unwrap();
+    let module = Module::new(e, HOST.as_bytes()).unwrap();
+    linker.instantiate(store, &module).unwrap()
+}
+
+/// The exported function `name` of `instance`.
+fn func(store: &Store, instance: Instance, name: &str) -> Func {
+    let Extern::Func(f) = store.instance_export(instance, name).unwrap() else {
+        panic!("{name} is not a function")
+    };
+    f
+}
+
+/// The exported memory `name` of `instance`.
+fn memory(store: &Store, instance: Instance, name: &str) -> Memory {
+    let Extern::Memory(m) = store.instance_export(instance, name).unwrap() else {
+        panic!("{name} is not a memory")
+    };
+    m
+}
+
 #[test]
 fn module_info_lists_imports_and_exports() {
     let e = engine(Config::default());
@@ -78,43 +112,30 @@ fn module_info_gives_every_kind_its_type() {
 fn host_functions_run_with_the_caller_context() {
     let e = engine(Config::default());
     let store = Store::new(&e).unwrap();
-    let linker = Linker::new(&e).unwrap();
     let calls = Arc::new(AtomicU32::new(0));
     let seen = calls.clone();
-    linker
-        .define_func(
-            "env",
-            "double",
-            &FuncType {
-                params: vec![ValKind::I32],
-                results: vec![ValKind::I32],
-            },
-            Box::new(move |caller, args, results| {
-                seen.fetch_add(1, Ordering::SeqCst);
-                let mem = caller.memory().map_err(|e| e.to_string())?;
-                // The store's own operations use the caller's context here.
-                caller
-                    .store()
-                    .memory_write(mem, 0, &[7])
-                    .map_err(|e| e.to_string())?;
-                let Val::I32(x) = args[0] else {
-                    return Err("not an i32".into());
-                };
-                results[0] = Val::I32(x * 2);
-                Ok(())
-            }),
-        )
-        .unwrap();
-    let module = Module::new(&e, HOST.as_bytes()).unwrap();
-    let instance = linker.instantiate(&store, &module).unwrap();
-    let Extern::Func(run) = store.instance_export(instance, "run").unwrap() else {
-        panic!("not a function")
-    };
+    let instance = host_instance(
+        &e,
+        &store,
+        Box::new(move |caller, args, results| {
+            seen.fetch_add(1, Ordering::SeqCst);
+            let mem = caller.memory().map_err(|e| e.to_string())?;
+            // The store's own operations use the caller's context here.
+            caller
+                .store()
+                .memory_write(mem, 0, &[7])
+                .map_err(|e| e.to_string())?;
+            let Val::I32(x) = args[0] else {
+                return Err("not an i32".into());
+            };
+            results[0] = Val::I32(x * 2);
+            Ok(())
+        }),
+    );
+    let run = func(&store, instance, "run");
     assert_eq!(store.call(run, &[Val::I32(21)]).unwrap(), [Val::I32(42)]);
     assert_eq!(calls.load(Ordering::SeqCst), 1);
-    let Extern::Memory(mem) = store.instance_export(instance, "memory").unwrap() else {
-        panic!("not a memory")
-    };
+    let mem = memory(&store, instance, "memory");
     assert_eq!(store.memory_read(mem, 0, 1).unwrap(), [7]);
 }
 
@@ -122,31 +143,14 @@ fn host_functions_run_with_the_caller_context() {
 fn host_errors_and_traps_keep_their_codes() {
     let e = engine(Config::default());
     let store = Store::new(&e).unwrap();
-    let linker = Linker::new(&e).unwrap();
-    linker
-        .define_func(
-            "env",
-            "double",
-            &FuncType {
-                params: vec![ValKind::I32],
-                results: vec![ValKind::I32],
-            },
-            Box::new(|_, _, _| Err("no".into())),
-        )
-        .unwrap();
-    let module = Module::new(&e, HOST.as_bytes()).unwrap();
-    let instance = linker.instantiate(&store, &module).unwrap();
-    let Extern::Func(run) = store.instance_export(instance, "run").unwrap() else {
-        panic!()
-    };
+    let instance = host_instance(&e, &store, Box::new(|_, _, _| Err("no".into())));
+    let run = func(&store, instance, "run");
     let err = store.call(run, &[Val::I32(1)]).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Host);
     assert_eq!(err.message(), "host error: no");
     let bad = Module::new(&e, b"(module (func (export \"f\") unreachable))").unwrap();
     let i = Linker::new(&e).unwrap().instantiate(&store, &bad).unwrap();
-    let Extern::Func(f) = store.instance_export(i, "f").unwrap() else {
-        panic!()
-    };
+    let f = func(&store, i, "f");
     let err = store.call(f, &[]).unwrap_err();
     assert_eq!(err.code(), consts::WRT_ERROR_TRAP);
     assert_eq!(trap_name(err.trap_code()), "unreachable");
@@ -162,9 +166,7 @@ fn fuel_runs_out_with_a_trap_code() {
     store.fuel_set(50).unwrap();
     let m = Module::new(&e, b"(module (func (export \"f\") (loop $l (br $l))))").unwrap();
     let i = Linker::new(&e).unwrap().instantiate(&store, &m).unwrap();
-    let Extern::Func(f) = store.instance_export(i, "f").unwrap() else {
-        panic!()
-    };
+    let f = func(&store, i, "f");
     let err = store.call(f, &[]).unwrap_err();
     assert!(err.is_out_of_fuel(), "{err:?}");
     assert!(store.fuel_consumed().unwrap() > 0);
@@ -174,26 +176,9 @@ fn fuel_runs_out_with_a_trap_code() {
 fn open_views_stop_execution_and_growth() {
     let e = engine(Config::default());
     let store = Store::new(&e).unwrap();
-    let linker = Linker::new(&e).unwrap();
-    linker
-        .define_func(
-            "env",
-            "double",
-            &FuncType {
-                params: vec![ValKind::I32],
-                results: vec![ValKind::I32],
-            },
-            Box::new(|_, _, _| Ok(())),
-        )
-        .unwrap();
-    let module = Module::new(&e, HOST.as_bytes()).unwrap();
-    let instance = linker.instantiate(&store, &module).unwrap();
-    let Extern::Memory(mem) = store.instance_export(instance, "memory").unwrap() else {
-        panic!()
-    };
-    let Extern::Func(peek) = store.instance_export(instance, "peek").unwrap() else {
-        panic!()
-    };
+    let instance = host_instance(&e, &store, Box::new(|_, _, _| Ok(())));
+    let mem = memory(&store, instance, "memory");
+    let peek = func(&store, instance, "peek");
     let (ptr, len) = store.view_begin(mem).unwrap();
     assert_eq!(len, 65536);
     // SAFETY: the view keeps the memory in place until `view_end`.
@@ -228,9 +213,7 @@ fn wasi_output_is_captured() {
     );
     let module = Module::new(&e, &std::fs::read(path).unwrap()).unwrap();
     let instance = linker.instantiate(&store, &module).unwrap();
-    let Extern::Func(start) = store.instance_export(instance, "_start").unwrap() else {
-        panic!()
-    };
+    let start = func(&store, instance, "_start");
     store.call(start, &[]).unwrap();
     assert_eq!(
         String::from_utf8(store.wasi_take_stdout().unwrap()).unwrap(),
@@ -261,9 +244,7 @@ fn translation_settings_reach_the_engine() {
         .unwrap();
         let i = Linker::new(&e).unwrap().instantiate(&store, &m).unwrap();
         let before = code_bytes(&store);
-        let Extern::Func(f) = store.instance_export(i, "f").unwrap() else {
-            panic!()
-        };
+        let f = func(&store, i, "f");
         assert_eq!(store.call(f, &[]).unwrap(), [Val::I32(7)]);
         (before, code_bytes(&store))
     };

@@ -23,7 +23,7 @@ use cap_fs_ext::{
 use cap_std::fs::{Dir, File, FileExt, FileType, FileTypeExt, Metadata, MetadataExt, OpenOptions};
 use rustix::fs::DirEntryExt;
 
-use super::{Backend, HostDir, HostObject, OpenRequest, RelPath};
+use super::{Backend, HostDir, HostObject, OpenRequest, RelPath, Transfer};
 use crate::ctx::{Kind, WasiCtx};
 use crate::memory::{read_full, write_iovecs, GuestMemory, IoVec};
 use crate::types::{
@@ -441,14 +441,15 @@ impl HostObject for HostKind {
         }
     }
 
-    fn read(
+    fn transfer(
         &mut self,
+        way: Transfer,
         mem: &mut GuestMemory<'_>,
         iovs: &[IoVec],
         offset: Option<u64>,
     ) -> WasiResult<u32> {
-        match self {
-            HostKind::File(f) => {
+        match (self, way) {
+            (HostKind::File(f), Transfer::Read) => {
                 let mut total: u64 = 0;
                 for v in iovs.iter().filter(|v| v.len > 0) {
                     let buf = mem.slice_mut(v.ptr, v.len)?;
@@ -470,31 +471,7 @@ impl HostObject for HostKind {
                 }
                 Ok(u32::try_from(total).unwrap_or(u32::MAX))
             }
-            HostKind::Dir(_) => Err(Errno::Isdir),
-            HostKind::Listener(_) => Err(Errno::Notconn),
-            HostKind::Socket(s) => {
-                if offset.is_some() {
-                    return Err(Errno::Spipe);
-                }
-                match iovs.iter().find(|v| v.len > 0) {
-                    Some(v) => {
-                        let buf = mem.slice_mut(v.ptr, v.len)?;
-                        Ok(retry(|| s.read(buf))? as u32)
-                    }
-                    None => Ok(0),
-                }
-            }
-        }
-    }
-
-    fn write(
-        &mut self,
-        mem: &mut GuestMemory<'_>,
-        iovs: &[IoVec],
-        offset: Option<u64>,
-    ) -> WasiResult<u32> {
-        match self {
-            HostKind::File(f) => match offset {
+            (HostKind::File(f), Transfer::Write) => match offset {
                 None => write_iovecs(mem, iovs, |d| retry(|| (&f.file).write(d))),
                 Some(base) => {
                     let mut at = base;
@@ -505,12 +482,17 @@ impl HostObject for HostKind {
                     })
                 }
             },
-            HostKind::Dir(_) => Err(Errno::Isdir),
-            HostKind::Listener(_) => Err(Errno::Notconn),
-            HostKind::Socket(s) => {
-                if offset.is_some() {
-                    return Err(Errno::Spipe);
+            (HostKind::Dir(_), _) => Err(Errno::Isdir),
+            (HostKind::Listener(_), _) => Err(Errno::Notconn),
+            (HostKind::Socket(_), _) if offset.is_some() => Err(Errno::Spipe),
+            (HostKind::Socket(s), Transfer::Read) => match iovs.iter().find(|v| v.len > 0) {
+                Some(v) => {
+                    let buf = mem.slice_mut(v.ptr, v.len)?;
+                    Ok(retry(|| s.read(buf))? as u32)
                 }
+                None => Ok(0),
+            },
+            (HostKind::Socket(s), Transfer::Write) => {
                 write_iovecs(mem, iovs, |d| retry(|| s.write(d)))
             }
         }
@@ -881,25 +863,24 @@ mod tests {
 
     #[test]
     fn os_errors_map_to_wasi_errnos() {
-        let os = |e: rustix::io::Errno| std::io::Error::from_raw_os_error(e.raw_os_error());
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::NOENT)), Errno::Noent);
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::ACCESS)), Errno::Acces);
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::PERM)), Errno::Perm);
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::EXIST)), Errno::Exist);
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::NOTDIR)), Errno::Notdir);
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::ISDIR)), Errno::Isdir);
-        assert_eq!(
-            errno_from_io(&os(rustix::io::Errno::NOTEMPTY)),
-            Errno::Notempty
-        );
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::LOOP)), Errno::Loop);
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::XDEV)), Errno::Xdev);
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::AGAIN)), Errno::Again);
-        assert_eq!(errno_from_io(&os(rustix::io::Errno::NOTSUP)), Errno::Notsup);
-        assert_eq!(
-            errno_from_io(&os(rustix::io::Errno::NAMETOOLONG)),
-            Errno::Nametoolong
-        );
+        use rustix::io::Errno as Os;
+        for (os, errno) in [
+            (Os::NOENT, Errno::Noent),
+            (Os::ACCESS, Errno::Acces),
+            (Os::PERM, Errno::Perm),
+            (Os::EXIST, Errno::Exist),
+            (Os::NOTDIR, Errno::Notdir),
+            (Os::ISDIR, Errno::Isdir),
+            (Os::NOTEMPTY, Errno::Notempty),
+            (Os::LOOP, Errno::Loop),
+            (Os::XDEV, Errno::Xdev),
+            (Os::AGAIN, Errno::Again),
+            (Os::NOTSUP, Errno::Notsup),
+            (Os::NAMETOOLONG, Errno::Nametoolong),
+        ] {
+            let error = std::io::Error::from_raw_os_error(os.raw_os_error());
+            assert_eq!(errno_from_io(&error), errno, "{os:?}");
+        }
         assert_eq!(
             errno_from_rustix(rustix::io::Errno::CONNRESET),
             Errno::Connreset

@@ -71,6 +71,13 @@ pub(crate) trait Backend {
     ) -> WasiResult<(Vec<Woken>, u64)>;
 }
 
+/// Which way `fd_read`/`fd_write`, their positioned forms and `sock_send` move bytes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Transfer {
+    Read,
+    Write,
+}
+
 /// A file, directory or socket of the host, behind a guest descriptor. Operations that do not
 /// apply to the kind of object fail with the errno a POSIX host gives (`EISDIR`, `ESPIPE`...).
 pub(crate) trait HostObject: Sized + Send {
@@ -106,19 +113,11 @@ pub(crate) trait HostObject: Sized + Send {
 
     fn sync(&mut self, data_only: bool) -> WasiResult<()>;
 
-    /// Reads into the guest buffers `iovs` (already checked to lie in `mem`) at the current
-    /// position, or at `offset` without moving it. Returns the bytes read.
-    fn read(
+    /// Reads into (or writes, as `way` says) the guest buffers `iovs` (already checked to lie in
+    /// `mem`) at the current position, or at `offset` without moving it. Returns the bytes moved.
+    fn transfer(
         &mut self,
-        mem: &mut GuestMemory<'_>,
-        iovs: &[IoVec],
-        offset: Option<u64>,
-    ) -> WasiResult<u32>;
-
-    /// Writes the guest buffers `iovs` at the current position, or at `offset` without moving
-    /// it. Returns the bytes written.
-    fn write(
-        &mut self,
+        way: Transfer,
         mem: &mut GuestMemory<'_>,
         iovs: &[IoVec],
         offset: Option<u64>,

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 
 use wrt::Error;
 
-use super::{Backend, HostDir, HostObject, OpenRequest, RelPath};
+use super::{Backend, HostDir, HostObject, OpenRequest, RelPath, Transfer};
 use crate::ctx::WasiCtx;
 use crate::memory::{GuestMemory, IoVec};
 use crate::types::{
@@ -49,120 +49,67 @@ impl Backend for NoHost {
     }
 }
 
+/// Writes each method of a trait for [`Nothing`]: none can be called, as there is no value to
+/// call it on.
+macro_rules! uncallable {
+    () => {};
+    (fn $name:ident(&mut $s:ident $(, $a:ident: $t:ty)*) -> $r:ty; $($rest:tt)*) => {
+        fn $name(&mut $s $(, $a: $t)*) -> $r {
+            match *$s {}
+        }
+        uncallable!($($rest)*);
+    };
+    (fn $name:ident(&$s:ident $(, $a:ident: $t:ty)*) -> $r:ty; $($rest:tt)*) => {
+        fn $name(&$s $(, $a: $t)*) -> $r {
+            match *$s {}
+        }
+        uncallable!($($rest)*);
+    };
+}
+
 impl HostObject for Nothing {
     type Dir = Nothing;
 
-    fn as_dir(&self) -> Option<&Nothing> {
-        match *self {}
-    }
-    fn filetype(&self) -> Filetype {
-        match *self {}
-    }
-    fn is_listener(&self) -> bool {
-        match *self {}
-    }
-    fn is_socket(&self) -> bool {
-        match *self {}
-    }
-    fn set_flags(&mut self, _flags: u16) -> WasiResult<()> {
-        match *self {}
-    }
-    fn filestat(&mut self) -> WasiResult<Filestat> {
-        match *self {}
-    }
-    fn set_size(&mut self, _size: u64) -> WasiResult<()> {
-        match *self {}
-    }
-    fn set_times(&mut self, _atim: TimeSpec, _mtim: TimeSpec) -> WasiResult<()> {
-        match *self {}
-    }
-    fn advise(&mut self, _offset: u64, _len: u64, _advice: u8) -> WasiResult<()> {
-        match *self {}
-    }
-    fn allocate(&mut self, _end: u64) -> WasiResult<()> {
-        match *self {}
-    }
-    fn sync(&mut self, _data_only: bool) -> WasiResult<()> {
-        match *self {}
-    }
-    fn read(
-        &mut self,
-        _mem: &mut GuestMemory<'_>,
-        _iovs: &[IoVec],
-        _offset: Option<u64>,
-    ) -> WasiResult<u32> {
-        match *self {}
-    }
-    fn write(
-        &mut self,
-        _mem: &mut GuestMemory<'_>,
-        _iovs: &[IoVec],
-        _offset: Option<u64>,
-    ) -> WasiResult<u32> {
-        match *self {}
-    }
-    fn seek(&mut self, _offset: i64, _how: u8) -> WasiResult<u64> {
-        match *self {}
-    }
-    fn readdir(&mut self, _cookie: u64) -> WasiResult<&[DirEntryInfo]> {
-        match *self {}
-    }
-    fn readiness(&mut self, _read: bool) -> Readiness {
-        match *self {}
-    }
-    fn accept(&mut self, _nonblocking: bool, _flags: u16) -> WasiResult<Nothing> {
-        match *self {}
-    }
-    fn recv(
-        &mut self,
-        _mem: &mut GuestMemory<'_>,
-        _iovs: &[IoVec],
-        _flags: u16,
-    ) -> WasiResult<u32> {
-        match *self {}
-    }
-    fn shutdown(&mut self, _how: u8) -> WasiResult<()> {
-        match *self {}
+    uncallable! {
+        fn as_dir(&self) -> Option<&Nothing>;
+        fn filetype(&self) -> Filetype;
+        fn is_listener(&self) -> bool;
+        fn is_socket(&self) -> bool;
+        fn set_flags(&mut self, _flags: u16) -> WasiResult<()>;
+        fn filestat(&mut self) -> WasiResult<Filestat>;
+        fn set_size(&mut self, _size: u64) -> WasiResult<()>;
+        fn set_times(&mut self, _atim: TimeSpec, _mtim: TimeSpec) -> WasiResult<()>;
+        fn advise(&mut self, _offset: u64, _len: u64, _advice: u8) -> WasiResult<()>;
+        fn allocate(&mut self, _end: u64) -> WasiResult<()>;
+        fn sync(&mut self, _data_only: bool) -> WasiResult<()>;
+        fn transfer(
+            &mut self, _way: Transfer, _mem: &mut GuestMemory<'_>, _iovs: &[IoVec],
+            _offset: Option<u64>
+        ) -> WasiResult<u32>;
+        fn seek(&mut self, _offset: i64, _how: u8) -> WasiResult<u64>;
+        fn readdir(&mut self, _cookie: u64) -> WasiResult<&[DirEntryInfo]>;
+        fn readiness(&mut self, _read: bool) -> Readiness;
+        fn accept(&mut self, _nonblocking: bool, _flags: u16) -> WasiResult<Nothing>;
+        fn recv(&mut self, _mem: &mut GuestMemory<'_>, _iovs: &[IoVec], _flags: u16)
+            -> WasiResult<u32>;
+        fn shutdown(&mut self, _how: u8) -> WasiResult<()>;
     }
 }
 
 impl HostDir for Nothing {
     type Object = Nothing;
 
-    fn create_directory_at(&self, _path: RelPath<'_>) -> WasiResult<()> {
-        match *self {}
-    }
-    fn filestat_at(&self, _path: RelPath<'_>, _follow: bool) -> WasiResult<Filestat> {
-        match *self {}
-    }
-    fn set_times_at(
-        &self,
-        _path: RelPath<'_>,
-        _follow: bool,
-        _atim: TimeSpec,
-        _mtim: TimeSpec,
-    ) -> WasiResult<()> {
-        match *self {}
-    }
-    fn link_at(&self, _old: RelPath<'_>, _to: &Nothing, _new: RelPath<'_>) -> WasiResult<()> {
-        match *self {}
-    }
-    fn open_at(&self, _path: RelPath<'_>, _how: &OpenRequest) -> WasiResult<Nothing> {
-        match *self {}
-    }
-    fn readlink_at(&self, _path: RelPath<'_>) -> WasiResult<Vec<u8>> {
-        match *self {}
-    }
-    fn remove_directory_at(&self, _path: RelPath<'_>) -> WasiResult<()> {
-        match *self {}
-    }
-    fn rename_at(&self, _old: RelPath<'_>, _to: &Nothing, _new: RelPath<'_>) -> WasiResult<()> {
-        match *self {}
-    }
-    fn symlink_at(&self, _target: RelPath<'_>, _new: RelPath<'_>) -> WasiResult<()> {
-        match *self {}
-    }
-    fn unlink_file_at(&self, _path: RelPath<'_>) -> WasiResult<()> {
-        match *self {}
+    uncallable! {
+        fn create_directory_at(&self, _path: RelPath<'_>) -> WasiResult<()>;
+        fn filestat_at(&self, _path: RelPath<'_>, _follow: bool) -> WasiResult<Filestat>;
+        fn set_times_at(&self, _path: RelPath<'_>, _follow: bool, _atim: TimeSpec, _mtim: TimeSpec)
+            -> WasiResult<()>;
+        fn link_at(&self, _old: RelPath<'_>, _to: &Nothing, _new: RelPath<'_>) -> WasiResult<()>;
+        fn open_at(&self, _path: RelPath<'_>, _how: &OpenRequest) -> WasiResult<Nothing>;
+        fn readlink_at(&self, _path: RelPath<'_>) -> WasiResult<Vec<u8>>;
+        fn remove_directory_at(&self, _path: RelPath<'_>) -> WasiResult<()>;
+        fn rename_at(&self, _old: RelPath<'_>, _to: &Nothing, _new: RelPath<'_>) -> WasiResult<()>;
+        fn symlink_at(&self, _target: RelPath<'_>, _new: RelPath<'_>) -> WasiResult<()>;
+        fn unlink_file_at(&self, _path: RelPath<'_>) -> WasiResult<()>;
     }
 }

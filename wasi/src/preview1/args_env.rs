@@ -7,15 +7,32 @@ use crate::ctx::WasiCtx;
 use crate::memory::GuestMemory;
 use crate::types::{Errno, WasiResult};
 
+/// Which list of strings `args_*`/`environ_*` read.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Strings {
+    Args,
+    Env,
+}
+
 impl WasiCtx {
-    fn put_strings(
-        list: &[String],
+    fn strings(&self, which: Strings) -> &[String] {
+        match which {
+            Strings::Args => &self.args,
+            Strings::Env => &self.env,
+        }
+    }
+
+    /// `args_get`, `environ_get`: the pointers to the strings at `ptrs`, the strings (each
+    /// NUL-terminated) at `buf`.
+    pub(super) fn strings_get(
+        &mut self,
         mem: &mut GuestMemory<'_>,
+        which: Strings,
         ptrs: u32,
         buf: u32,
     ) -> WasiResult<()> {
         let mut at = buf;
-        for (i, s) in list.iter().enumerate() {
+        for (i, s) in self.strings(which).iter().enumerate() {
             let slot = ptrs
                 .checked_add((i as u32).checked_mul(4).ok_or(Errno::Fault)?)
                 .ok_or(Errno::Fault)?;
@@ -28,49 +45,19 @@ impl WasiCtx {
         Ok(())
     }
 
-    fn sizes(list: &[alloc::string::String]) -> WasiResult<(u32, u32)> {
-        let count = u32::try_from(list.len()).map_err(|_| Errno::Overflow)?;
-        let bytes = list.iter().map(|s| s.len() + 1).sum::<usize>();
-        let bytes = u32::try_from(bytes).map_err(|_| Errno::Overflow)?;
-        Ok((count, bytes))
-    }
-
-    pub(crate) fn args_get(
+    /// `args_sizes_get`, `environ_sizes_get`: the number of strings at `count`, the bytes they
+    /// take with their NULs at `size`.
+    pub(super) fn strings_sizes_get(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        argv: u32,
-        buf: u32,
-    ) -> WasiResult<()> {
-        Self::put_strings(&self.args, mem, argv, buf)
-    }
-
-    pub(crate) fn args_sizes_get(
-        &mut self,
-        mem: &mut GuestMemory<'_>,
-        argc: u32,
-        size: u32,
-    ) -> WasiResult<()> {
-        let (n, bytes) = Self::sizes(&self.args)?;
-        mem.write_u32(argc, n)?;
-        mem.write_u32(size, bytes)
-    }
-
-    pub(crate) fn environ_get(
-        &mut self,
-        mem: &mut GuestMemory<'_>,
-        environ: u32,
-        buf: u32,
-    ) -> WasiResult<()> {
-        Self::put_strings(&self.env, mem, environ, buf)
-    }
-
-    pub(crate) fn environ_sizes_get(
-        &mut self,
-        mem: &mut GuestMemory<'_>,
+        which: Strings,
         count: u32,
         size: u32,
     ) -> WasiResult<()> {
-        let (n, bytes) = Self::sizes(&self.env)?;
+        let list = self.strings(which);
+        let n = u32::try_from(list.len()).map_err(|_| Errno::Overflow)?;
+        let bytes = list.iter().map(|s| s.len() + 1).sum::<usize>();
+        let bytes = u32::try_from(bytes).map_err(|_| Errno::Overflow)?;
         mem.write_u32(count, n)?;
         mem.write_u32(size, bytes)
     }

@@ -1,24 +1,18 @@
 //! Descriptors: the `fd_*` functions (closing, renumbering, status and rights, preopens,
 //! metadata, reading, writing, seeking and listing directories), on streams and host objects.
 
+use super::args;
 use alloc::vec::Vec;
 
-use super::{time_specs, write_filestat};
-use crate::backend::HostObject;
-use crate::ctx::{Kind, WasiCtx};
+use super::{put, time_specs, write_filestat};
+use crate::backend::{HostObject, Object, Transfer};
+use crate::ctx::{require, Entry, Kind, WasiCtx};
 use crate::memory::{write_iovecs, GuestMemory, IoVec};
 use crate::platform::WasiStream;
 use crate::types::{
     advice, fdflags, layout, preopentype, rights, whence, DirEntryInfo, Errno, Filestat, Filetype,
     WasiResult,
 };
-
-/// Which way `fd_read`/`fd_write` and their positioned forms move bytes.
-#[derive(Debug, Clone, Copy)]
-enum Transfer {
-    Read,
-    Write,
-}
 
 /// Serializes directory entries starting at index `cookie` into a buffer of `buf_len` bytes, the
 /// last one truncated if it does not fit (the guest then retries with a larger buffer).
@@ -63,48 +57,89 @@ fn stream_read(
 }
 
 impl WasiCtx {
-    pub(crate) fn fd_close(&mut self, fd: u32) -> WasiResult<()> {
-        let mut entry = self.table.remove(&fd).ok_or(Errno::Badf)?;
+    pub(crate) fn fd_close(&mut self, a: args::fd_close) -> WasiResult<()> {
+        let mut entry = self.table.remove(&a.fd).ok_or(Errno::Badf)?;
         if let Kind::Stream(s) = &mut entry.kind {
             let _ = s.flush();
         }
         Ok(())
     }
 
-    pub(crate) fn fd_renumber(&mut self, from: u32, to: u32) -> WasiResult<()> {
-        if !self.table.contains_key(&from) || !self.table.contains_key(&to) {
+    /// The host object behind `fd` and the rights it holds; a stream there is `stream`.
+    pub(super) fn host(&mut self, fd: u32, stream: Errno) -> WasiResult<(&mut Object, u64)> {
+        let e = self.entry_mut(fd)?;
+        let held = e.rights_base;
+        match &mut e.kind {
+            Kind::Stream(_) => Err(stream),
+            Kind::Host(h) => Ok((h, held)),
+        }
+    }
+
+    /// The host object behind `fd` after checking it holds `right`; a stream there is
+    /// `stream`.
+    fn host_with(&mut self, fd: u32, right: u64, stream: Errno) -> WasiResult<&mut Object> {
+        let e = self.entry_mut(fd)?;
+        e.require(right)?;
+        match &mut e.kind {
+            Kind::Stream(_) => Err(stream),
+            Kind::Host(h) => Ok(h),
+        }
+    }
+
+    /// Opens `entry` as a new descriptor and stores its number at `out`; if that store
+    /// faults, the descriptor is closed again.
+    pub(super) fn install(
+        &mut self,
+        mem: &mut GuestMemory<'_>,
+        entry: Entry,
+        out: u32,
+    ) -> WasiResult<()> {
+        let new_fd = self.insert(entry)?;
+        if let Err(e) = mem.write_u32(out, new_fd) {
+            let _ = self.fd_close(args::fd_close { fd: new_fd });
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn fd_renumber(&mut self, a: args::fd_renumber) -> WasiResult<()> {
+        if !self.table.contains_key(&a.from) || !self.table.contains_key(&a.to) {
             return Err(Errno::Badf);
         }
-        if from == to {
+        if a.from == a.to {
             return Ok(());
         }
-        let entry = self.table.remove(&from).ok_or(Errno::Badf)?;
-        self.table.insert(to, entry);
+        let entry = self.table.remove(&a.from).ok_or(Errno::Badf)?;
+        self.table.insert(a.to, entry);
         Ok(())
     }
 
     pub(crate) fn fd_fdstat_get(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        out: u32,
+        a: args::fd_fdstat_get,
     ) -> WasiResult<()> {
-        let e = self.entry(fd)?;
+        let e = self.entry(a.fd)?;
         let mut buf = [0u8; layout::FDSTAT_SIZE as usize];
-        buf[layout::FDSTAT_FILETYPE as usize] = e.filetype() as u8;
-        let f = layout::FDSTAT_FLAGS as usize;
-        buf[f..f + 2].copy_from_slice(&e.flags.to_le_bytes());
-        let b = layout::FDSTAT_RIGHTS_BASE as usize;
-        buf[b..b + 8].copy_from_slice(&e.rights_base.to_le_bytes());
-        let i = layout::FDSTAT_RIGHTS_INHERITING as usize;
-        buf[i..i + 8].copy_from_slice(&e.rights_inheriting.to_le_bytes());
-        mem.write_bytes(out, &buf)
+        put(&mut buf, layout::FDSTAT_FILETYPE, &[e.filetype() as u8]);
+        put(&mut buf, layout::FDSTAT_FLAGS, &e.flags.to_le_bytes());
+        put(
+            &mut buf,
+            layout::FDSTAT_RIGHTS_BASE,
+            &e.rights_base.to_le_bytes(),
+        );
+        put(
+            &mut buf,
+            layout::FDSTAT_RIGHTS_INHERITING,
+            &e.rights_inheriting.to_le_bytes(),
+        );
+        mem.write_bytes(a.out, &buf)
     }
 
-    pub(crate) fn fd_fdstat_set_flags(&mut self, fd: u32, flags: u32) -> WasiResult<()> {
-        let e = self.entry_mut(fd)?;
+    pub(crate) fn fd_fdstat_set_flags(&mut self, a: args::fd_fdstat_set_flags) -> WasiResult<()> {
+        let e = self.entry_mut(a.fd)?;
         e.require(rights::FD_FDSTAT_SET_FLAGS)?;
-        let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
+        let flags = u16::try_from(a.flags).map_err(|_| Errno::Inval)?;
         if flags & !fdflags::ALL != 0 {
             return Err(Errno::Inval);
         }
@@ -121,59 +156,49 @@ impl WasiCtx {
         Ok(())
     }
 
-    pub(crate) fn fd_fdstat_set_rights(
-        &mut self,
-        fd: u32,
-        base: u64,
-        inheriting: u64,
-    ) -> WasiResult<()> {
-        let e = self.entry_mut(fd)?;
-        if base & !e.rights_base != 0 || inheriting & !e.rights_inheriting != 0 {
+    pub(crate) fn fd_fdstat_set_rights(&mut self, a: args::fd_fdstat_set_rights) -> WasiResult<()> {
+        let e = self.entry_mut(a.fd)?;
+        if a.base & !e.rights_base != 0 || a.inheriting & !e.rights_inheriting != 0 {
             return Err(Errno::Notcapable);
         }
-        e.rights_base = base;
-        e.rights_inheriting = inheriting;
+        e.rights_base = a.base;
+        e.rights_inheriting = a.inheriting;
         Ok(())
     }
 
     pub(crate) fn fd_prestat_get(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        out: u32,
+        a: args::fd_prestat_get,
     ) -> WasiResult<()> {
-        let e = self.entry(fd)?;
+        let e = self.entry(a.fd)?;
         let name = e.preopen.as_ref().ok_or(Errno::Badf)?;
         let len = u32::try_from(name.len()).map_err(|_| Errno::Overflow)?;
         let mut buf = [0u8; layout::PRESTAT_SIZE as usize];
         buf[0] = preopentype::DIR;
-        let n = layout::PRESTAT_NAME_LEN as usize;
-        buf[n..n + 4].copy_from_slice(&len.to_le_bytes());
-        mem.write_bytes(out, &buf)
+        put(&mut buf, layout::PRESTAT_NAME_LEN, &len.to_le_bytes());
+        mem.write_bytes(a.out, &buf)
     }
 
     pub(crate) fn fd_prestat_dir_name(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        path: u32,
-        len: u32,
+        a: args::fd_prestat_dir_name,
     ) -> WasiResult<()> {
-        let e = self.entry(fd)?;
+        let e = self.entry(a.fd)?;
         let name = e.preopen.as_ref().ok_or(Errno::Badf)?;
-        if (len as usize) < name.len() {
+        if (a.len as usize) < name.len() {
             return Err(Errno::Nametoolong);
         }
-        mem.write_bytes(path, name.as_bytes())
+        mem.write_bytes(a.path, name.as_bytes())
     }
 
     pub(crate) fn fd_filestat_get(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        out: u32,
+        a: args::fd_filestat_get,
     ) -> WasiResult<()> {
-        let e = self.entry_mut(fd)?;
+        let e = self.entry_mut(a.fd)?;
         e.require(rights::FD_FILESTAT_GET)?;
         let st = match &mut e.kind {
             Kind::Stream(s) => Filestat {
@@ -182,65 +207,46 @@ impl WasiCtx {
             },
             Kind::Host(h) => h.filestat()?,
         };
-        write_filestat(mem, out, &st)
+        write_filestat(mem, a.out, &st)
     }
 
-    pub(crate) fn fd_filestat_set_size(&mut self, fd: u32, size: u64) -> WasiResult<()> {
-        let e = self.entry_mut(fd)?;
-        e.require(rights::FD_FILESTAT_SET_SIZE)?;
-        match &mut e.kind {
-            Kind::Stream(_) => Err(Errno::Inval),
-            Kind::Host(h) => h.set_size(size),
-        }
+    pub(crate) fn fd_filestat_set_size(&mut self, a: args::fd_filestat_set_size) -> WasiResult<()> {
+        self.host_with(a.fd, rights::FD_FILESTAT_SET_SIZE, Errno::Inval)?
+            .set_size(a.size)
     }
 
     pub(crate) fn fd_filestat_set_times(
         &mut self,
-        fd: u32,
-        atim: u64,
-        mtim: u64,
-        flags: u32,
+        a: args::fd_filestat_set_times,
     ) -> WasiResult<()> {
-        let e = self.entry_mut(fd)?;
+        let e = self.entry_mut(a.fd)?;
         e.require(rights::FD_FILESTAT_SET_TIMES)?;
-        let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
-        let (a, m) = time_specs(atim, mtim, flags)?;
+        let flags = u16::try_from(a.flags).map_err(|_| Errno::Inval)?;
+        let (atim, mtim) = time_specs(a.atim, a.mtim, flags)?;
         if e.read_only {
             return Err(Errno::Notcapable);
         }
         match &mut e.kind {
             Kind::Stream(_) => Err(Errno::Inval),
-            Kind::Host(h) => h.set_times(a, m),
+            Kind::Host(h) => h.set_times(atim, mtim),
         }
     }
 
-    pub(crate) fn fd_advise(
-        &mut self,
-        fd: u32,
-        offset: u64,
-        len: u64,
-        advice: u32,
-    ) -> WasiResult<()> {
-        let e = self.entry_mut(fd)?;
-        if let Kind::Stream(_) = e.kind {
-            return Err(Errno::Spipe);
-        }
-        e.require(rights::FD_ADVISE)?;
-        let advice = u8::try_from(advice).map_err(|_| Errno::Inval)?;
+    pub(crate) fn fd_advise(&mut self, a: args::fd_advise) -> WasiResult<()> {
+        let (h, held) = self.host(a.fd, Errno::Spipe)?;
+        require(held, rights::FD_ADVISE)?;
+        let advice = u8::try_from(a.advice).map_err(|_| Errno::Inval)?;
         if advice > advice::NOREUSE {
             return Err(Errno::Inval);
         }
-        match &mut e.kind {
-            Kind::Stream(_) => Err(Errno::Spipe),
-            Kind::Host(h) => h.advise(offset, len, advice),
-        }
+        h.advise(a.offset, a.len, advice)
     }
 
-    pub(crate) fn fd_allocate(&mut self, fd: u32, offset: u64, len: u64) -> WasiResult<()> {
-        let e = self.entry_mut(fd)?;
+    pub(crate) fn fd_allocate(&mut self, a: args::fd_allocate) -> WasiResult<()> {
+        let e = self.entry_mut(a.fd)?;
         e.require(rights::FD_ALLOCATE)?;
-        let end = offset.checked_add(len).ok_or(Errno::Fbig)?;
-        if len == 0 {
+        let end = a.offset.checked_add(a.len).ok_or(Errno::Fbig)?;
+        if a.len == 0 {
             return Err(Errno::Inval);
         }
         match &mut e.kind {
@@ -249,83 +255,16 @@ impl WasiCtx {
         }
     }
 
-    pub(crate) fn fd_datasync(&mut self, fd: u32) -> WasiResult<()> {
-        let e = self.entry_mut(fd)?;
-        e.require(rights::FD_DATASYNC)?;
-        match &mut e.kind {
-            Kind::Stream(_) => Err(Errno::Inval),
-            Kind::Host(h) => h.sync(true),
-        }
-    }
-
-    pub(crate) fn fd_sync(&mut self, fd: u32) -> WasiResult<()> {
-        let e = self.entry_mut(fd)?;
-        e.require(rights::FD_SYNC)?;
-        match &mut e.kind {
-            Kind::Stream(_) => Err(Errno::Inval),
-            Kind::Host(h) => h.sync(false),
-        }
-    }
-
-    pub(crate) fn fd_read(
-        &mut self,
-        mem: &mut GuestMemory<'_>,
-        fd: u32,
-        iovs: u32,
-        iovs_len: u32,
-        nread: u32,
-    ) -> WasiResult<()> {
-        self.transfer(mem, Transfer::Read, fd, iovs, iovs_len, None, nread)
-    }
-
-    pub(crate) fn fd_pread(
-        &mut self,
-        mem: &mut GuestMemory<'_>,
-        fd: u32,
-        iovs: u32,
-        iovs_len: u32,
-        offset: u64,
-        nread: u32,
-    ) -> WasiResult<()> {
-        self.transfer(mem, Transfer::Read, fd, iovs, iovs_len, Some(offset), nread)
-    }
-
-    pub(crate) fn fd_write(
-        &mut self,
-        mem: &mut GuestMemory<'_>,
-        fd: u32,
-        iovs: u32,
-        iovs_len: u32,
-        nwritten: u32,
-    ) -> WasiResult<()> {
-        self.transfer(mem, Transfer::Write, fd, iovs, iovs_len, None, nwritten)
-    }
-
-    pub(crate) fn fd_pwrite(
-        &mut self,
-        mem: &mut GuestMemory<'_>,
-        fd: u32,
-        iovs: u32,
-        iovs_len: u32,
-        offset: u64,
-        nwritten: u32,
-    ) -> WasiResult<()> {
-        self.transfer(
-            mem,
-            Transfer::Write,
-            fd,
-            iovs,
-            iovs_len,
-            Some(offset),
-            nwritten,
-        )
+    /// `fd_datasync` (`data_only`, with the right `right`) and `fd_sync`.
+    pub(super) fn sync(&mut self, fd: u32, right: u64, data_only: bool) -> WasiResult<()> {
+        self.host_with(fd, right, Errno::Inval)?.sync(data_only)
     }
 
     /// Moves bytes between `fd` and the guest buffers listed by the iovecs at `iovs`: at the
     /// current position, or at `offset` (which streams cannot do) without moving it. Stores the
     /// byte count at `out`.
     #[allow(clippy::too_many_arguments)]
-    fn transfer(
+    pub(super) fn transfer(
         &mut self,
         mem: &mut GuestMemory<'_>,
         way: Transfer,
@@ -336,32 +275,25 @@ impl WasiCtx {
         out: u32,
     ) -> WasiResult<()> {
         let iovs = mem.read_iovecs(iovs, iovs_len)?;
-        let e = self.entry_mut(fd)?;
         let right = match way {
             Transfer::Read => rights::FD_READ,
             Transfer::Write => rights::FD_WRITE,
         };
         let n = match offset {
             None => {
+                let e = self.entry_mut(fd)?;
                 e.require(right)?;
                 match (&mut e.kind, way) {
                     (Kind::Stream(s), Transfer::Read) => stream_read(s.as_mut(), mem, &iovs)?,
                     (Kind::Stream(s), Transfer::Write) => write_iovecs(mem, &iovs, |d| s.write(d))?,
-                    (Kind::Host(h), Transfer::Read) => h.read(mem, &iovs, None)?,
-                    (Kind::Host(h), Transfer::Write) => h.write(mem, &iovs, None)?,
+                    (Kind::Host(h), way) => h.transfer(way, mem, &iovs, None)?,
                 }
             }
             Some(offset) => {
                 // Streams cannot be positioned: ESPIPE before any rights check.
-                let rights_ok = e.require(right | rights::FD_SEEK);
-                let Kind::Host(h) = &mut e.kind else {
-                    return Err(Errno::Spipe);
-                };
-                rights_ok?;
-                match way {
-                    Transfer::Read => h.read(mem, &iovs, Some(offset))?,
-                    Transfer::Write => h.write(mem, &iovs, Some(offset))?,
-                }
+                let (h, held) = self.host(fd, Errno::Spipe)?;
+                require(held, right | rights::FD_SEEK)?;
+                h.transfer(way, mem, &iovs, Some(offset))?
             }
         };
         mem.write_u32(out, n)
@@ -370,74 +302,48 @@ impl WasiCtx {
     pub(crate) fn fd_seek(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        offset: i64,
-        whence: u32,
-        out: u32,
+        a: args::fd_seek,
     ) -> WasiResult<()> {
-        let e = self.entry_mut(fd)?;
-        if let Kind::Stream(_) = e.kind {
-            return Err(Errno::Spipe);
-        }
-        let whence = u8::try_from(whence).map_err(|_| Errno::Inval)?;
-        if whence == whence::CUR && offset == 0 {
+        let (h, held) = self.host(a.fd, Errno::Spipe)?;
+        let whence = u8::try_from(a.whence).map_err(|_| Errno::Inval)?;
+        if whence == whence::CUR && a.offset == 0 {
             // Asking where we are needs only `fd_tell` (this is how `ftell` is implemented).
-            if e.rights_base & (rights::FD_SEEK | rights::FD_TELL) == 0 {
+            if held & (rights::FD_SEEK | rights::FD_TELL) == 0 {
                 return Err(Errno::Notcapable);
             }
         } else {
-            e.require(rights::FD_SEEK)?;
+            require(held, rights::FD_SEEK)?;
         }
         if whence > whence::END {
             return Err(Errno::Inval);
         }
-        let pos = match &mut e.kind {
-            Kind::Stream(_) => return Err(Errno::Spipe),
-            Kind::Host(h) => h.seek(offset, whence)?,
-        };
-        mem.write_u64(out, pos)
+        mem.write_u64(a.out, h.seek(a.offset, whence)?)
     }
 
     pub(crate) fn fd_tell(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        out: u32,
+        a: args::fd_tell,
     ) -> WasiResult<()> {
-        let e = self.entry_mut(fd)?;
-        if let Kind::Stream(_) = e.kind {
-            return Err(Errno::Spipe);
-        }
-        e.require(rights::FD_TELL)?;
-        let pos = match &mut e.kind {
-            Kind::Stream(_) => return Err(Errno::Spipe),
-            Kind::Host(h) => h.seek(0, whence::CUR)?,
-        };
-        mem.write_u64(out, pos)
+        let (h, held) = self.host(a.fd, Errno::Spipe)?;
+        require(held, rights::FD_TELL)?;
+        mem.write_u64(a.out, h.seek(0, whence::CUR)?)
     }
 
     pub(crate) fn fd_readdir(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        buf: u32,
-        buf_len: u32,
-        cookie: u64,
-        bufused: u32,
+        a: args::fd_readdir,
     ) -> WasiResult<()> {
         // Check the output buffer before touching the directory.
-        mem.slice(buf, buf_len)?;
-        let e = self.entry_mut(fd)?;
-        if e.filetype() != Filetype::Directory {
+        mem.slice(a.buf, a.buf_len)?;
+        if self.entry(a.fd)?.filetype() != Filetype::Directory {
             return Err(Errno::Notdir);
         }
-        e.require(rights::FD_READDIR)?;
-        let bytes = match &mut e.kind {
-            Kind::Stream(_) => return Err(Errno::Notdir),
-            Kind::Host(h) => encode_dirents(h.readdir(cookie)?, cookie, buf_len),
-        };
-        mem.write_bytes(buf, &bytes)?;
-        mem.write_u32(bufused, bytes.len() as u32)
+        let h = self.host_with(a.fd, rights::FD_READDIR, Errno::Notdir)?;
+        let bytes = encode_dirents(h.readdir(a.cookie)?, a.cookie, a.buf_len);
+        mem.write_bytes(a.buf, &bytes)?;
+        mem.write_u32(a.bufused, bytes.len() as u32)
     }
 }
 

@@ -19,76 +19,48 @@ mod proc;
 mod random;
 mod sock;
 
+use args_env::Strings;
+use clocks::ClockReading;
+use path::{PathChange, TwoPaths};
+
 use alloc::format;
 
+use crate::backend::Transfer;
 use crate::ctx::WasiCtx;
 use crate::memory::GuestMemory;
 use crate::trace;
-use crate::types::{fstflags, layout, Errno, Filestat, TimeSpec, WasiResult};
-use wrt::{Caller, Error, FuncType, Linker, Val, ValType};
+use crate::types::{fstflags, layout, rights, Errno, Filestat, TimeSpec, WasiResult};
+use wrt::{Caller, Error, FuncType, Linker, Val, ValType, WasmTy};
 
 /// The import module name of WASI preview 1.
 pub const MODULE: &str = "wasi_snapshot_preview1";
 
 /// A Rust type a WASI function takes for one wasm parameter: `u32` for every `i32` (pointers,
 /// lengths, descriptors, flags), `u64` for unsigned `i64`s (offsets, timestamps, rights), `i64`
-/// for `$filedelta`.
-trait Param: Sized {
+/// for `$filedelta`. Values are decoded as for typed host functions ([`WasmTy`]); `TYPE` is the
+/// wasm type as a constant, for the table.
+trait Param: WasmTy {
     const TYPE: ValType;
-    fn from_val(val: &Val) -> Option<Self>;
 }
 
 impl Param for u32 {
     const TYPE: ValType = ValType::I32;
-    fn from_val(val: &Val) -> Option<Self> {
-        val.i32().map(|v| v as u32)
-    }
 }
 
 impl Param for u64 {
     const TYPE: ValType = ValType::I64;
-    fn from_val(val: &Val) -> Option<Self> {
-        val.i64().map(|v| v as u64)
-    }
 }
 
 impl Param for i64 {
     const TYPE: ValType = ValType::I64;
-    fn from_val(val: &Val) -> Option<Self> {
-        val.i64()
-    }
 }
 
-/// The parameters of one WASI function, as a tuple of [`Param`]s.
-trait Params: Sized {
-    const TYPES: &'static [ValType];
-    /// `None` when `args` do not have these types (the engine checks them first, so never).
-    fn from_vals(args: &[Val]) -> Option<Self>;
+/// The next argument of the function `name`, as a `P`.
+fn param<P: Param>(args: &mut core::slice::Iter<'_, Val>, name: &str) -> Result<P, Error> {
+    args.next()
+        .and_then(P::from_val)
+        .ok_or_else(|| wrong_arguments(name))
 }
-
-macro_rules! params_tuple {
-    ($($p:ident $i:tt),*) => {
-        impl<$($p: Param),*> Params for ($($p,)*) {
-            const TYPES: &'static [ValType] = &[$($p::TYPE),*];
-            fn from_vals(args: &[Val]) -> Option<Self> {
-                if args.len() != Self::TYPES.len() {
-                    return None;
-                }
-                Some(($($p::from_val(args.get($i)?)?,)*))
-            }
-        }
-    };
-}
-params_tuple!();
-params_tuple!(A 0);
-params_tuple!(A 0, B 1);
-params_tuple!(A 0, B 1, C 2);
-params_tuple!(A 0, B 1, C 2, D 3);
-params_tuple!(A 0, B 1, C 2, D 3, E 4);
-params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
-params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
-params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
-params_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
 
 /// What a WASI function's handler returns, and what the guest gets from it.
 trait Outcome {
@@ -135,22 +107,35 @@ struct Def {
     call: Handler,
 }
 
-/// Declares the functions of `wasi_snapshot_preview1`, each once: its name (that of its
-/// `WasiCtx` method), `[mem]` when the method takes the guest memory, its parameters with their
-/// Rust types, and, when it is not `WasiResult<()>`, what the method returns. Builds
-/// `FUNCTIONS`, from which the linker definitions and their types come.
+/// Declares the functions of `wasi_snapshot_preview1`, each once: its name, `[mem]` when the
+/// method takes the guest memory, its parameters with their Rust types, when it is not
+/// `WasiResult<()>` what the method returns, and, when the function shares its `WasiCtx` method
+/// with others, `=> method(arguments)` (otherwise the method has the function's name and takes
+/// the parameters as they are). Builds `FUNCTIONS`, from which the linker definitions and their
+/// types come.
 macro_rules! preview1_functions {
-    ($($name:ident $([$mem:ident])? ($($arg:ident: $ty:ty),*) $(-> $ret:ty)?;)*) => {
+    ($($name:ident $([$mem:ident])? ($($arg:ident: $ty:ty),*) $(-> $ret:ty)?
+        $(=> $method:ident($($shared:expr),*))?;)*) => {
+        /// The parameters of each function that has a method of its own, as the guest passed
+        /// them (a struct named after the function).
+        pub(crate) mod args {
+            $(preview1_functions!(@args $name($($arg: $ty),*) $(=> $method)?);)*
+        }
+
         const FUNCTIONS: &[Def] = &[$(
             Def {
                 name: stringify!($name),
-                params: <($($ty,)*) as Params>::TYPES,
+                params: &[$(<$ty as Param>::TYPE),*],
                 results: <preview1_functions!(@ret $($ret)?) as Outcome>::RESULTS,
                 call: |cx, mem, args| {
-                    let ($($arg,)*): ($($ty,)*) = Params::from_vals(args)
-                        .ok_or_else(|| wrong_arguments(stringify!($name)))?;
-                    let out: preview1_functions!(@ret $($ret)?) =
-                        preview1_functions!(@call cx mem $name [$($mem)?] ($($arg),*));
+                    let mut vals = args.iter();
+                    $(let $arg: $ty = param(&mut vals, stringify!($name))?;)*
+                    if vals.next().is_some() {
+                        return Err(wrong_arguments(stringify!($name)));
+                    }
+                    let out: preview1_functions!(@ret $($ret)?) = preview1_functions!(
+                        @call cx mem [$($mem)?] $name($($arg),*) $(=> $method($($shared),*))?
+                    );
                     out.finish()
                 },
             },
@@ -158,45 +143,67 @@ macro_rules! preview1_functions {
     };
     (@ret) => { WasiResult<()> };
     (@ret $ret:ty) => { $ret };
-    (@call $cx:ident $m:ident $name:ident [] ($($arg:ident),*)) => {{
+    (@args $name:ident($($arg:ident: $ty:ty),*)) => {
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy)]
+        pub(crate) struct $name {
+            $(pub(crate) $arg: $ty,)*
+        }
+    };
+    (@args $name:ident($($arg:ident: $ty:ty),*) => $method:ident) => {};
+    (@call $cx:ident $m:ident [$($mem:ident)?] $name:ident($($arg:ident),*)) => {
+        preview1_functions!(@invoke $cx $m [$($mem)?] $name(args::$name { $($arg),* }))
+    };
+    (@call $cx:ident $m:ident [$($mem:ident)?] $name:ident($($arg:ident),*)
+        => $method:ident($($e:expr),*)) => {
+        preview1_functions!(@invoke $cx $m [$($mem)?] $method($($e),*))
+    };
+    (@invoke $cx:ident $m:ident [] $method:ident($($e:expr),*)) => {{
         let _ = $m;
-        $cx.$name($($arg),*)
+        $cx.$method($($e),*)
     }};
-    (@call $cx:ident $m:ident $name:ident [$mem:ident] ($($arg:ident),*)) => {
-        $cx.$name($m, $($arg),*)
+    (@invoke $cx:ident $m:ident [$mem:ident] $method:ident($($e:expr),*)) => {
+        $cx.$method($m, $($e),*)
     };
 }
 
 // Every function, in witx order.
 preview1_functions! {
-    args_get[mem](argv: u32, buf: u32);
-    args_sizes_get[mem](argc: u32, size: u32);
-    environ_get[mem](environ: u32, buf: u32);
-    environ_sizes_get[mem](count: u32, size: u32);
-    clock_res_get[mem](id: u32, out: u32);
-    clock_time_get[mem](id: u32, precision: u64, out: u32);
+    args_get[mem](argv: u32, buf: u32) => strings_get(Strings::Args, argv, buf);
+    args_sizes_get[mem](argc: u32, size: u32) => strings_sizes_get(Strings::Args, argc, size);
+    environ_get[mem](environ: u32, buf: u32) => strings_get(Strings::Env, environ, buf);
+    environ_sizes_get[mem](count: u32, size: u32)
+        => strings_sizes_get(Strings::Env, count, size);
+    clock_res_get[mem](id: u32, out: u32) => clock_get(ClockReading::Resolution, id, out);
+    clock_time_get[mem](id: u32, _precision: u64, out: u32)
+        => clock_get(ClockReading::Time, id, out);
     fd_advise(fd: u32, offset: u64, len: u64, advice: u32);
     fd_allocate(fd: u32, offset: u64, len: u64);
     fd_close(fd: u32);
-    fd_datasync(fd: u32);
+    fd_datasync(fd: u32) => sync(fd, rights::FD_DATASYNC, true);
     fd_fdstat_get[mem](fd: u32, out: u32);
     fd_fdstat_set_flags(fd: u32, flags: u32);
     fd_fdstat_set_rights(fd: u32, base: u64, inheriting: u64);
     fd_filestat_get[mem](fd: u32, out: u32);
     fd_filestat_set_size(fd: u32, size: u64);
     fd_filestat_set_times(fd: u32, atim: u64, mtim: u64, flags: u32);
-    fd_pread[mem](fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32);
+    fd_pread[mem](fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32)
+        => transfer(Transfer::Read, fd, iovs, iovs_len, Some(offset), nread);
     fd_prestat_get[mem](fd: u32, out: u32);
     fd_prestat_dir_name[mem](fd: u32, path: u32, len: u32);
-    fd_pwrite[mem](fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32);
-    fd_read[mem](fd: u32, iovs: u32, iovs_len: u32, nread: u32);
+    fd_pwrite[mem](fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32)
+        => transfer(Transfer::Write, fd, iovs, iovs_len, Some(offset), nwritten);
+    fd_read[mem](fd: u32, iovs: u32, iovs_len: u32, nread: u32)
+        => transfer(Transfer::Read, fd, iovs, iovs_len, None, nread);
     fd_readdir[mem](fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32);
     fd_renumber(from: u32, to: u32);
     fd_seek[mem](fd: u32, offset: i64, whence: u32, out: u32);
-    fd_sync(fd: u32);
+    fd_sync(fd: u32) => sync(fd, rights::FD_SYNC, false);
     fd_tell[mem](fd: u32, out: u32);
-    fd_write[mem](fd: u32, iovs: u32, iovs_len: u32, nwritten: u32);
-    path_create_directory[mem](fd: u32, path: u32, len: u32);
+    fd_write[mem](fd: u32, iovs: u32, iovs_len: u32, nwritten: u32)
+        => transfer(Transfer::Write, fd, iovs, iovs_len, None, nwritten);
+    path_create_directory[mem](fd: u32, path: u32, len: u32)
+        => path_change(fd, path, len, PathChange::CreateDirectory);
     path_filestat_get[mem](fd: u32, flags: u32, path: u32, len: u32, out: u32);
     path_filestat_set_times[mem](
         fd: u32, flags: u32, path: u32, len: u32, atim: u64, mtim: u64, fst: u32
@@ -204,18 +211,22 @@ preview1_functions! {
     path_link[mem](
         old_fd: u32, old_flags: u32, old_path: u32, old_len: u32, new_fd: u32, new_path: u32,
         new_len: u32
+    ) => path_link_or_rename(
+        TwoPaths::Link { old_flags }, old_fd, old_path, old_len, new_fd, new_path, new_len
     );
     path_open[mem](
         fd: u32, dirflags: u32, path: u32, len: u32, oflags: u32, base: u64, inheriting: u64,
         fdflags: u32, out: u32
     );
     path_readlink[mem](fd: u32, path: u32, len: u32, buf: u32, buf_len: u32, bufused: u32);
-    path_remove_directory[mem](fd: u32, path: u32, len: u32);
+    path_remove_directory[mem](fd: u32, path: u32, len: u32)
+        => path_change(fd, path, len, PathChange::RemoveDirectory);
     path_rename[mem](
         fd: u32, old_path: u32, old_len: u32, new_fd: u32, new_path: u32, new_len: u32
-    );
+    ) => path_link_or_rename(TwoPaths::Rename, fd, old_path, old_len, new_fd, new_path, new_len);
     path_symlink[mem](old_path: u32, old_len: u32, fd: u32, new_path: u32, new_len: u32);
-    path_unlink_file[mem](fd: u32, path: u32, len: u32);
+    path_unlink_file[mem](fd: u32, path: u32, len: u32)
+        => path_change(fd, path, len, PathChange::UnlinkFile);
     poll_oneoff[mem](input: u32, output: u32, n: u32, nevents: u32);
     proc_exit(code: u32) -> Error;
     proc_raise(sig: u32) -> Result<Errno, Error>;
@@ -250,6 +261,33 @@ fn func_type(d: &Def) -> FuncType {
 #[cfg(test)]
 pub(crate) fn function_arities() -> impl Iterator<Item = (&'static str, usize)> {
     FUNCTIONS.iter().map(|d| (d.name, d.params.len()))
+}
+
+/// Runs the function `name` of the table with `args` (each the bits of its wasm value), as
+/// `dispatch` does, for unit tests that call functions the table shares a method between.
+#[cfg(test)]
+pub(crate) fn call_by_name(
+    cx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    name: &str,
+    args: &[u64],
+) -> WasiResult<()> {
+    let d = FUNCTIONS.iter().find(|d| d.name == name).unwrap();
+    let vals: alloc::vec::Vec<Val> = d
+        .params
+        .iter()
+        .zip(args)
+        .map(|(t, &a)| match t {
+            ValType::I64 => Val::I64(a as i64),
+            _ => Val::I32(a as u32 as i32),
+        })
+        .collect();
+    assert_eq!(vals.len(), args.len(), "{name}: wrong number of arguments");
+    match (d.call)(cx, mem, &vals).unwrap() {
+        Some(Errno::Success) => Ok(()),
+        Some(errno) => Err(errno),
+        None => panic!("{name} does not return"),
+    }
 }
 
 /// Runs one WASI function for a call from wasm (and traces it when the context asks).
@@ -340,21 +378,28 @@ pub(crate) fn time_specs(atim: u64, mtim: u64, flags: u16) -> WasiResult<(TimeSp
     ))
 }
 
+/// Stores one field of a guest structure being laid out in `buf`: its little-endian `bytes` at
+/// offset `at` (a `layout` constant).
+fn put(buf: &mut [u8], at: u32, bytes: &[u8]) {
+    let at = at as usize;
+    buf[at..at + bytes.len()].copy_from_slice(bytes);
+}
+
 /// Writes a `$filestat` at `ptr`.
 fn write_filestat(mem: &mut GuestMemory<'_>, ptr: u32, st: &Filestat) -> WasiResult<()> {
     let mut buf = [0u8; layout::FILESTAT_SIZE as usize];
-    let mut put = |at: u32, bytes: &[u8]| {
-        let at = at as usize;
-        buf[at..at + bytes.len()].copy_from_slice(bytes);
-    };
-    put(layout::FILESTAT_DEV, &st.dev.to_le_bytes());
-    put(layout::FILESTAT_INO, &st.ino.to_le_bytes());
-    put(layout::FILESTAT_FILETYPE, &[st.filetype as u8]);
-    put(layout::FILESTAT_NLINK, &st.nlink.to_le_bytes());
-    put(layout::FILESTAT_SIZE_FIELD, &st.size.to_le_bytes());
-    put(layout::FILESTAT_ATIM, &st.atim.to_le_bytes());
-    put(layout::FILESTAT_MTIM, &st.mtim.to_le_bytes());
-    put(layout::FILESTAT_CTIM, &st.ctim.to_le_bytes());
+    put(&mut buf, layout::FILESTAT_DEV, &st.dev.to_le_bytes());
+    put(&mut buf, layout::FILESTAT_INO, &st.ino.to_le_bytes());
+    put(&mut buf, layout::FILESTAT_FILETYPE, &[st.filetype as u8]);
+    put(&mut buf, layout::FILESTAT_NLINK, &st.nlink.to_le_bytes());
+    put(
+        &mut buf,
+        layout::FILESTAT_SIZE_FIELD,
+        &st.size.to_le_bytes(),
+    );
+    put(&mut buf, layout::FILESTAT_ATIM, &st.atim.to_le_bytes());
+    put(&mut buf, layout::FILESTAT_MTIM, &st.mtim.to_le_bytes());
+    put(&mut buf, layout::FILESTAT_CTIM, &st.ctim.to_le_bytes());
     mem.write_bytes(ptr, &buf)
 }
 

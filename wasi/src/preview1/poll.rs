@@ -1,6 +1,7 @@
 //! Waiting: `poll_oneoff` over clock deadlines and descriptor readiness. What can be waited on
 //! besides time depends on the backend (`Backend::poll_wait`).
 
+use super::{args, put};
 use alloc::vec::Vec;
 
 use crate::backend::{Active, Backend, HostObject};
@@ -136,20 +137,17 @@ impl WasiCtx {
     pub(crate) fn poll_oneoff(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        input: u32,
-        output: u32,
-        n: u32,
-        nevents: u32,
+        a: args::poll_oneoff,
     ) -> WasiResult<()> {
-        if n == 0 {
+        if a.n == 0 {
             return Err(Errno::Inval);
         }
-        let subs = self.read_subscriptions(mem, input, n)?;
+        let subs = self.read_subscriptions(mem, a.input, a.n)?;
         mem.slice(
-            output,
-            n.checked_mul(layout::EVENT_SIZE).ok_or(Errno::Fault)?,
+            a.output,
+            a.n.checked_mul(layout::EVENT_SIZE).ok_or(Errno::Fault)?,
         )?;
-        mem.slice(nevents, 4)?;
+        mem.slice(a.nevents, 4)?;
 
         let start = self.platform.clock_time(ClockId::Monotonic).ok();
         let mut slept: u64 = 0;
@@ -237,18 +235,15 @@ impl WasiCtx {
 
         for (i, ev) in events.iter().enumerate() {
             let mut buf = [0u8; layout::EVENT_SIZE as usize];
-            buf[0..8].copy_from_slice(&ev.userdata.to_le_bytes());
-            let e = layout::EVENT_ERROR as usize;
-            buf[e..e + 2].copy_from_slice(&ev.error.raw().to_le_bytes());
-            buf[layout::EVENT_TYPE as usize] = ev.ty;
+            put(&mut buf, layout::EVENT_USERDATA, &ev.userdata.to_le_bytes());
+            put(&mut buf, layout::EVENT_ERROR, &ev.error.raw().to_le_bytes());
+            put(&mut buf, layout::EVENT_TYPE, &[ev.ty]);
             if ev.ty != eventtype::CLOCK {
-                let nb = layout::EVENT_NBYTES as usize;
-                buf[nb..nb + 8].copy_from_slice(&ev.nbytes.to_le_bytes());
-                let fl = layout::EVENT_FLAGS as usize;
-                buf[fl..fl + 2].copy_from_slice(&ev.flags.to_le_bytes());
+                put(&mut buf, layout::EVENT_NBYTES, &ev.nbytes.to_le_bytes());
+                put(&mut buf, layout::EVENT_FLAGS, &ev.flags.to_le_bytes());
             }
-            mem.write_bytes(output + (i as u32) * layout::EVENT_SIZE, &buf)?;
+            mem.write_bytes(a.output + (i as u32) * layout::EVENT_SIZE, &buf)?;
         }
-        mem.write_u32(nevents, events.len() as u32)
+        mem.write_u32(a.nevents, events.len() as u32)
     }
 }

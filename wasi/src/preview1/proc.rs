@@ -1,5 +1,6 @@
 //! The process: `proc_exit`, `proc_raise` and `sched_yield`.
 
+use super::args;
 use alloc::format;
 
 use crate::ctx::WasiCtx;
@@ -8,22 +9,23 @@ use wrt::Error;
 
 impl WasiCtx {
     /// `proc_exit`: `Error::exit(code)` when exit is allowed, otherwise a trap.
-    pub(crate) fn proc_exit(&mut self, code: u32) -> Error {
+    pub(crate) fn proc_exit(&mut self, a: args::proc_exit) -> Error {
         self.flush();
         if self.exit_allowed {
-            Error::exit(code as i32)
+            Error::exit(a.code as i32)
         } else {
             Error::host(format!(
-                "the guest called proc_exit({code}), but exiting is not allowed \
-                 (grant capabilities.process.exit_allowed)"
+                "the guest called proc_exit({}), but exiting is not allowed \
+                 (grant capabilities.process.exit_allowed)",
+                a.code
             ))
         }
     }
 
     /// `proc_raise`: signals whose default action is to ignore them are ignored; the others
     /// would terminate the process, which ends the call with a trap naming the signal.
-    pub(crate) fn proc_raise(&mut self, sig: u32) -> Result<Errno, Error> {
-        let Ok(sig) = u8::try_from(sig) else {
+    pub(crate) fn proc_raise(&mut self, a: args::proc_raise) -> Result<Errno, Error> {
+        let Ok(sig) = u8::try_from(a.sig) else {
             return Ok(Errno::Inval);
         };
         match sig {
@@ -42,7 +44,7 @@ impl WasiCtx {
         }
     }
 
-    pub(crate) fn sched_yield(&mut self) -> WasiResult<()> {
+    pub(crate) fn sched_yield(&mut self, _: args::sched_yield) -> WasiResult<()> {
         self.platform.yield_now();
         Ok(())
     }

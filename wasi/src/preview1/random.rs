@@ -1,5 +1,6 @@
 //! Randomness: `random_get`, through the platform (`WasiPlatform::random`).
 
+use super::args;
 use crate::ctx::WasiCtx;
 use crate::memory::GuestMemory;
 use crate::types::WasiResult;
@@ -8,10 +9,9 @@ impl WasiCtx {
     pub(crate) fn random_get(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        buf: u32,
-        len: u32,
+        a: args::random_get,
     ) -> WasiResult<()> {
-        let out = mem.slice_mut(buf, len)?;
+        let out = mem.slice_mut(a.buf, a.len)?;
         self.platform.random(out)
     }
 }

@@ -1,33 +1,23 @@
 //! Sockets: `sock_accept`, `sock_recv`, `sock_send`, `sock_shutdown`, on the listening sockets
 //! the embedder grants and the connections accepted from them.
 
-use crate::backend::{HostObject, Object};
-use crate::ctx::{Entry, Kind, WasiCtx};
+use super::args;
+use crate::backend::{HostObject, Object, Transfer};
+use crate::ctx::{require, Entry, Kind, WasiCtx};
 use crate::memory::GuestMemory;
 use crate::types::{fdflags, riflags, rights, Errno, WasiResult};
-
-/// `ENOTCAPABLE` unless `held` includes every right in `required`.
-fn require(held: u64, required: u64) -> WasiResult<()> {
-    if held & required == required {
-        Ok(())
-    } else {
-        Err(Errno::Notcapable)
-    }
-}
 
 impl WasiCtx {
     pub(crate) fn sock_accept(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        flags: u32,
-        out: u32,
+        a: args::sock_accept,
     ) -> WasiResult<()> {
-        let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
+        let flags = u16::try_from(a.flags).map_err(|_| Errno::Inval)?;
         if flags & !fdflags::NONBLOCK != 0 {
             return Err(Errno::Inval);
         }
-        let e = self.entry_mut(fd)?;
+        let e = self.entry_mut(a.fd)?;
         let held = e.rights_base;
         let nonblocking = e.flags & fdflags::NONBLOCK != 0;
         let entry = match &mut e.kind {
@@ -47,72 +37,55 @@ impl WasiCtx {
                 entry
             }
         };
-        let new_fd = self.insert(entry)?;
-        if let Err(err) = mem.write_u32(out, new_fd) {
-            let _ = self.fd_close(new_fd);
-            return Err(err);
-        }
-        Ok(())
+        self.install(mem, entry, a.out)
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn sock_recv(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        iovs: u32,
-        iovs_len: u32,
-        ri_flags: u32,
-        datalen: u32,
-        roflags: u32,
+        a: args::sock_recv,
     ) -> WasiResult<()> {
-        let iovs = mem.read_iovecs(iovs, iovs_len)?;
-        let flags = u16::try_from(ri_flags).map_err(|_| Errno::Inval)?;
+        let iovs = mem.read_iovecs(a.iovs, a.iovs_len)?;
+        let flags = u16::try_from(a.ri_flags).map_err(|_| Errno::Inval)?;
         let all = riflags::RECV_PEEK | riflags::RECV_WAITALL;
         if flags & !all != 0 {
             return Err(Errno::Inval);
         }
-        let n = self.socket(fd, rights::FD_READ)?.recv(mem, &iovs, flags)?;
-        mem.write_u32(datalen, n)?;
-        mem.write_u16(roflags, 0)
+        let n = self
+            .socket(a.fd, rights::FD_READ)?
+            .recv(mem, &iovs, flags)?;
+        mem.write_u32(a.datalen, n)?;
+        mem.write_u16(a.roflags, 0)
     }
 
     pub(crate) fn sock_send(
         &mut self,
         mem: &mut GuestMemory<'_>,
-        fd: u32,
-        iovs: u32,
-        iovs_len: u32,
-        si_flags: u32,
-        datalen: u32,
+        a: args::sock_send,
     ) -> WasiResult<()> {
-        let iovs = mem.read_iovecs(iovs, iovs_len)?;
-        if si_flags != 0 {
+        let iovs = mem.read_iovecs(a.iovs, a.iovs_len)?;
+        if a.si_flags != 0 {
             return Err(Errno::Inval);
         }
-        let n = self.socket(fd, rights::FD_WRITE)?.write(mem, &iovs, None)?;
-        mem.write_u32(datalen, n)
+        let n = self
+            .socket(a.fd, rights::FD_WRITE)?
+            .transfer(Transfer::Write, mem, &iovs, None)?;
+        mem.write_u32(a.datalen, n)
     }
 
-    pub(crate) fn sock_shutdown(&mut self, fd: u32, how: u32) -> WasiResult<()> {
-        let socket = self.socket(fd, rights::SOCK_SHUTDOWN)?;
-        let how = u8::try_from(how).map_err(|_| Errno::Inval)?;
+    pub(crate) fn sock_shutdown(&mut self, a: args::sock_shutdown) -> WasiResult<()> {
+        let socket = self.socket(a.fd, rights::SOCK_SHUTDOWN)?;
+        let how = u8::try_from(a.how).map_err(|_| Errno::Inval)?;
         socket.shutdown(how)
     }
 
     /// The connected socket behind `fd`, after checking it holds the `required` rights.
     fn socket(&mut self, fd: u32, required: u64) -> WasiResult<&mut Object> {
-        let e = self.entry_mut(fd)?;
-        let held = e.rights_base;
-        match &mut e.kind {
-            Kind::Stream(_) => Err(Errno::Notsock),
-            Kind::Host(h) => {
-                if !h.is_socket() {
-                    return Err(Errno::Notsock);
-                }
-                require(held, required)?;
-                Ok(h)
-            }
+        let (h, held) = self.host(fd, Errno::Notsock)?;
+        if !h.is_socket() {
+            return Err(Errno::Notsock);
         }
+        require(held, required)?;
+        Ok(h)
     }
 }

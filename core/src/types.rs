@@ -186,6 +186,25 @@ impl Limits {
     }
 }
 
+/// The `minimum`, `maximum` and `limits` accessors of a type with limits (`what` they count).
+macro_rules! limits_accessors {
+    ($what:literal) => {
+        #[doc = concat!("The minimum ", $what, ".")]
+        pub fn minimum(&self) -> u64 {
+            self.limits.min
+        }
+
+        #[doc = concat!("The maximum ", $what, ", if any.")]
+        pub fn maximum(&self) -> Option<u64> {
+            self.limits.max
+        }
+
+        pub(crate) fn limits(&self) -> &Limits {
+            &self.limits
+        }
+    };
+}
+
 /// The type of a linear memory (sizes in 64 KiB pages).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MemoryType {
@@ -203,19 +222,7 @@ impl MemoryType {
         }
     }
 
-    /// The minimum size in pages.
-    pub fn minimum(&self) -> u64 {
-        self.limits.min
-    }
-
-    /// The maximum size in pages, if any.
-    pub fn maximum(&self) -> Option<u64> {
-        self.limits.max
-    }
-
-    pub(crate) fn limits(&self) -> &Limits {
-        &self.limits
-    }
+    limits_accessors!("size in pages");
 }
 
 /// The type of a table.
@@ -239,19 +246,7 @@ impl TableType {
         self.element
     }
 
-    /// The minimum number of elements.
-    pub fn minimum(&self) -> u64 {
-        self.limits.min
-    }
-
-    /// The maximum number of elements, if any.
-    pub fn maximum(&self) -> Option<u64> {
-        self.limits.max
-    }
-
-    pub(crate) fn limits(&self) -> &Limits {
-        &self.limits
-    }
+    limits_accessors!("number of elements");
 }
 
 /// The type of anything a module imports or exports.

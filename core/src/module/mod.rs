@@ -685,27 +685,33 @@ fn read_sections<'a>(
             Payload::ImportSection(reader) => {
                 for import in reader.into_iter() {
                     let import = import.map_err(reader_error)?;
+                    // Imports come first in each index space: the item's index, counted.
+                    fn add_import<T>(list: &mut Vec<T>, imported: &mut u32, item: T) -> u32 {
+                        list.push(item);
+                        *imported += 1;
+                        list.len() as u32 - 1
+                    }
                     let index = match import.ty {
-                        wasmparser::TypeRef::Func(ty) => {
-                            m.funcs.push(ty);
-                            m.num_imported_funcs += 1;
-                            ExternIndex::Func(m.funcs.len() as u32 - 1)
-                        }
-                        wasmparser::TypeRef::Table(ty) => {
-                            m.tables.push(convert_table(&ty)?);
-                            m.num_imported_tables += 1;
-                            ExternIndex::Table(m.tables.len() as u32 - 1)
-                        }
-                        wasmparser::TypeRef::Memory(ty) => {
-                            m.memories.push(convert_memory(&ty)?);
-                            m.num_imported_memories += 1;
-                            ExternIndex::Memory(m.memories.len() as u32 - 1)
-                        }
-                        wasmparser::TypeRef::Global(ty) => {
-                            m.globals.push(convert_global(&ty)?);
-                            m.num_imported_globals += 1;
-                            ExternIndex::Global(m.globals.len() as u32 - 1)
-                        }
+                        wasmparser::TypeRef::Func(ty) => ExternIndex::Func(add_import(
+                            &mut m.funcs,
+                            &mut m.num_imported_funcs,
+                            ty,
+                        )),
+                        wasmparser::TypeRef::Table(ty) => ExternIndex::Table(add_import(
+                            &mut m.tables,
+                            &mut m.num_imported_tables,
+                            convert_table(&ty)?,
+                        )),
+                        wasmparser::TypeRef::Memory(ty) => ExternIndex::Memory(add_import(
+                            &mut m.memories,
+                            &mut m.num_imported_memories,
+                            convert_memory(&ty)?,
+                        )),
+                        wasmparser::TypeRef::Global(ty) => ExternIndex::Global(add_import(
+                            &mut m.globals,
+                            &mut m.num_imported_globals,
+                            convert_global(&ty)?,
+                        )),
                         other => {
                             return Err(Error::unsupported(alloc::format!("import of {other:?}")))
                         }

@@ -180,14 +180,20 @@ pub(super) fn bulk_fuel(bytes: u64) -> u64 {
 const INLINE_VALUES: usize = 16;
 
 /// Calls host function `host` with arguments read from `stack[at..]`, writing results there.
-fn call_host<T>(
-    store: &mut Store<T>,
+/// A [`HostCaller`]: `store` is the `Store<T>`, type-erased so the handlers need not be generic.
+///
+/// # Safety
+/// `store` is a `*mut Store<T>` valid for the call, with no other reference into it live.
+unsafe fn call_host<T>(
+    store: *mut (),
     stack: &mut Vec<Cell>,
     host: u32,
     at: usize,
     instance: u32,
     depth: usize,
 ) -> Result<()> {
+    // SAFETY: the caller's contract.
+    let store = unsafe { &mut *(store as *mut Store<T>) };
     let (ty, f) = match store.hosts.get(host as usize) {
         Some(h) => (h.ty.clone(), Arc::clone(&h.f)),
         None => return Err(internal("unknown host function")),
@@ -328,21 +334,6 @@ pub(super) type HostCaller = unsafe fn(
     depth: usize,
 ) -> Result<()>;
 
-/// # Safety
-/// `store` is a `*mut Store<T>` valid for the call, with no other reference into it live.
-unsafe fn call_host_erased<T>(
-    store: *mut (),
-    stack: &mut Vec<Cell>,
-    host: u32,
-    at: usize,
-    instance: u32,
-    depth: usize,
-) -> Result<()> {
-    // SAFETY: the caller's contract.
-    let store = unsafe { &mut *(store as *mut Store<T>) };
-    call_host(store, stack, host, at, instance, depth)
-}
-
 /// Runs wasm function `func` (store index) with its arguments at the start of `stack`.
 fn execute<T>(
     store: &mut Store<T>,
@@ -375,7 +366,7 @@ fn execute<T>(
         // SAFETY: `store` is valid (it came from a `&mut`); this only computes a field address.
         inner: unsafe { core::ptr::addr_of_mut!((*store).inner) },
         store: store as *mut (),
-        host: call_host_erased::<T>,
+        host: call_host::<T>,
         stack,
         frames,
         code,

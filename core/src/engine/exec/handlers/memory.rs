@@ -71,34 +71,21 @@ handler!(|s, DataDrop { data }| {
     bulk::data_drop(s.st, data);
 });
 
-handler!(|s, Load32Add { dst, lhs, rhs }| {
-    let ea = u64::from((r!(s, lhs) as u32).wrapping_add(r!(s, rhs) as u32));
-    load_ea!(s, dst, ea, 4, |b| u64::from(u32::from_le_bytes(b)));
-});
-
-handler!(|s, Load64Add { dst, lhs, rhs }| {
-    let ea = u64::from((r!(s, lhs) as u32).wrapping_add(r!(s, rhs) as u32));
-    load_ea!(s, dst, ea, 8, |b| u64::from_le_bytes(b));
-});
-
-handler!(|s,
-          Load32ShlAddImm {
-              shift,
-              dst,
-              base,
-              imm,
-          }| {
-    let ea = u64::from(shl_add(r!(s, base), shift, imm));
-    load_ea!(s, dst, ea, 4, |b| u64::from(u32::from_le_bytes(b)));
-});
-
-handler!(|s,
-          Load64ShlAddImm {
-              shift,
-              dst,
-              base,
-              imm,
-          }| {
-    let ea = u64::from(shl_add(r!(s, base), shift, imm));
-    load_ea!(s, dst, ea, 8, |b| u64::from_le_bytes(b));
-});
+/// The 32- and 64-bit loads from a computed address (32-bit wrapping sums, as `i32.add`):
+/// `lhs + rhs` (`Load32Add`) and `(base << shift) + imm` (`Load32ShlAddImm`, as `I32ShlAddImm`).
+macro_rules! computed_address_loads {
+    ($($n:literal, |$b:ident| $e:expr => $add:ident, $shl_add:ident;)*) => {$(
+        handler!(|s, $add { dst, lhs, rhs }| {
+            let ea = u64::from((r!(s, lhs) as u32).wrapping_add(r!(s, rhs) as u32));
+            load_ea!(s, dst, ea, $n, |$b| $e);
+        });
+        handler!(|s, $shl_add { shift, dst, base, imm }| {
+            let ea = u64::from(shl_add(r!(s, base), shift, imm));
+            load_ea!(s, dst, ea, $n, |$b| $e);
+        });
+    )*};
+}
+computed_address_loads! {
+    4, |b| u64::from(u32::from_le_bytes(b)) => Load32Add, Load32ShlAddImm;
+    8, |b| u64::from_le_bytes(b) => Load64Add, Load64ShlAddImm;
+}
